@@ -1,0 +1,33 @@
+# Two commands for a clinic's IT person and a contributor: `make run`, `make test`.
+# Each creates .venv if missing, installs the project into it, and (as root on
+# Debian) installs the system libraries Qt needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test deps system-deps bench screenshots clean
+
+run: deps
+	$(BIN)/taperdesk
+
+test: deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: deps
+	$(BIN)/python bench/bench_planner.py
+
+deps: system-deps $(STAMP)
+
+system-deps:
+	@sh scripts/install-system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "TaperDesk needs Python 3.11 or newer"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,3 @@
+"""TaperDesk: supervised benzodiazepine tapering for small clinics."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+import sys
+
+from taperdesk.app import main
+
+sys.exit(main())

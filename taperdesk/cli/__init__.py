@@ -1,0 +1,42 @@
+"""Headless commands. Each command lives in its own module with `add_parser`
+and `run`; this registry is the only place that lists them."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from taperdesk.cli.errors import UsageError
+
+# command name -> module under taperdesk.cli
+COMMANDS: dict[str, str] = {
+    "plan": "taperdesk.cli.plan",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad input as one line and exit status 2 (no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="taperdesk", description="Supervised benzodiazepine tapering.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    for name, module_name in COMMANDS.items():
+        importlib.import_module(module_name).add_parser(sub, name)
+    return parser
+
+
+def run_command(argv: list[str]) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        module = importlib.import_module(COMMANDS[args.command])
+        return module.run(args)
+    except UsageError as exc:
+        print(f"taperdesk: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

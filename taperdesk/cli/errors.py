@@ -1,0 +1,2 @@
+class UsageError(Exception):
+    """Bad input from the command line: shown as one line, exit status 2."""
