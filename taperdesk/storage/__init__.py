@@ -1,0 +1,63 @@
+"""The clinic database: one SQLite file through peewee. Everything the UI, export
+and CLI may do with stored data is a function re-exported here (keyword-only
+arguments, plain frozen records back); nothing outside this package builds a query."""
+
+from taperdesk.storage.audit import audit_events
+from taperdesk.storage.backup import list_backups, restore_backup
+from taperdesk.storage.clinic import get_clinic_settings, save_clinic_settings
+from taperdesk.storage.clinicians import (
+    add_clinician,
+    change_password,
+    get_clinician,
+    has_clinicians,
+    list_clinicians,
+    set_clinician_active,
+    verify_password,
+)
+from taperdesk.storage.connection import OpenDatabase, close_database, open_database
+from taperdesk.storage.errors import StorageError
+from taperdesk.storage.handouts import handout_pdf, handouts_for_revision, record_handout
+from taperdesk.storage.history import patient_history
+from taperdesk.storage.maintenance import backup_now
+from taperdesk.storage.patients import (
+    add_patient,
+    find_patient_by_identifier,
+    get_patient,
+    search_patients,
+    set_patient_archived,
+    update_patient,
+)
+from taperdesk.storage.paths import default_db_path, resolve_db_path
+from taperdesk.storage.plans import (
+    create_plan,
+    get_plan,
+    latest_revision,
+    plan_history,
+    plans_for_patient,
+    revisions,
+    save_revision,
+    set_plan_status,
+)
+from taperdesk.storage.records import (
+    AuditEvent,
+    Clinician,
+    ClinicSettings,
+    Handout,
+    Patient,
+    PatientHistory,
+    PlanHistory,
+    PlanRecord,
+    Revision,
+    StatusEvent,
+    SymptomEntry,
+)
+from taperdesk.storage.symptoms import (
+    add_symptom_entry,
+    correct_symptom_entry,
+    retract_symptom_entry,
+    symptom_entries,
+)
+
+import types as _types
+
+__all__ = [n for n, v in dict(globals()).items() if not n.startswith("_") and not isinstance(v, _types.ModuleType)]

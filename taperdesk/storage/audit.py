@@ -1,0 +1,55 @@
+"""The audit trail and the author checks every write starts with. `record()` is
+called inside the caller's transaction, so the event and the change commit or
+roll back together."""
+
+from __future__ import annotations
+
+from taperdesk.storage.connection import reading
+from taperdesk.storage.errors import InvalidInputError, NotFoundError, PermissionDeniedError
+from taperdesk.storage.models import AuditEventRow, ClinicianRow
+from taperdesk.storage.records import AuditEvent, Clinician
+from taperdesk.storage.text import from_utc_text, one_line, to_utc_text, utc_now
+
+
+def resolve_author(author: Clinician | int, *, clinician_only: bool = False) -> ClinicianRow:
+    """The active clinician row for `author`; staff are refused where a clinician is needed."""
+    author_id = author.id if isinstance(author, Clinician) else author
+    if not isinstance(author_id, int):
+        raise InvalidInputError("author must be a Clinician or a clinician id.")
+    row = ClinicianRow.get_or_none(ClinicianRow.id == author_id)
+    if row is None:
+        raise NotFoundError(f"No clinician with id {author_id}.")
+    if not row.active:
+        raise PermissionDeniedError(f"{row.name}'s account is inactive.")
+    if clinician_only and row.role != "clinician":
+        raise PermissionDeniedError(f"{row.name} is staff: only a clinician may do this.")
+    return row
+
+
+def record(author: ClinicianRow | None, action: str, entity: str, entity_id: int | None,
+           summary: str) -> None:
+    AuditEventRow.create(
+        at=to_utc_text(utc_now()),
+        clinician=author.id if author is not None else None,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        summary=one_line(summary),
+    )
+
+
+def _to_event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(row.id, from_utc_text(row.at), row.clinician_id, row.action, row.entity,
+                      row.entity_id, row.summary)
+
+
+def audit_events(*, entity: str | None = None, entity_id: int | None = None,
+                 limit: int = 500) -> list[AuditEvent]:
+    """Newest first; optionally only those about one entity (and one id)."""
+    with reading():
+        query = AuditEventRow.select().order_by(AuditEventRow.id.desc()).limit(limit)
+        if entity is not None:
+            query = query.where(AuditEventRow.entity == entity)
+            if entity_id is not None:
+                query = query.where(AuditEventRow.entity_id == entity_id)
+        return [_to_event(r) for r in query]

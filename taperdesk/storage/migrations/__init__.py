@@ -1,0 +1,34 @@
+"""Numbered migrations, applied in order at start-up. The schema version lives in
+SQLite's `PRAGMA user_version` (written in the same transaction as the DDL, so a
+crash leaves either the old or the new schema, never half of one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep
+
+APPLICATION_ID = m001_first_schema.APPLICATION_ID
+
+MIGRATIONS: tuple[tuple[int, Callable], ...] = (
+    (1, m001_first_schema.up),
+    (2, m002_backup_keep.up),
+)
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
+def schema_version(database) -> int:
+    return int(database.execute_sql("PRAGMA user_version").fetchone()[0])
+
+
+def apply_migrations(database, *, upto: int = LATEST_VERSION) -> list[int]:
+    """Bring the open database up to `upto`; return the versions applied."""
+    applied = []
+    current = schema_version(database)
+    for number, up in MIGRATIONS:
+        if current < number <= upto:
+            with database.atomic():
+                up(database)
+                database.execute_sql(f"PRAGMA user_version = {number}")
+            applied.append(number)
+    return applied

@@ -1,0 +1,168 @@
+"""Peewee models mirroring the current schema (migrations create the tables; the
+models never do). One deferred `db`, initialised by `open_database()`. JSON columns
+are plain TextFields: the repositories own encoding, so the bytes stored are
+exactly the canonical text the core produced."""
+
+from __future__ import annotations
+
+from peewee import (
+    BlobField,
+    BooleanField,
+    DateField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    SqliteDatabase,
+    TextField,
+)
+
+db = SqliteDatabase(None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class ClinicSettingsRow(BaseModel):
+    name = TextField(default="")
+    address = TextField(default="")
+    phone = TextField(default="")
+    prescribers = TextField(default="[]")
+    letterhead = TextField(default="")
+    paper_size = TextField(default="A4")
+    stock = TextField(default="{}")
+    default_pace = TextField(default="{}")
+    equivalence_table = TextField(default="ashton")
+    backup_keep = IntegerField(default=30)
+
+    class Meta:
+        table_name = "clinic_settings"
+
+
+class ClinicianRow(BaseModel):
+    name = TextField()
+    name_key = TextField(unique=True)
+    role = TextField()
+    password_hash = BlobField()
+    password_salt = BlobField()
+    password_params = TextField()
+    active = BooleanField(default=True)
+    created_at = TextField()
+
+    class Meta:
+        table_name = "clinician"
+
+
+class PatientRow(BaseModel):
+    name = TextField()
+    name_key = TextField(index=True)
+    born = DateField()
+    identifier = TextField()
+    identifier_key = TextField(unique=True)
+    phone = TextField(default="")
+    notes = TextField(default="")
+    archived = BooleanField(default=False)
+    created_at = TextField()
+
+    class Meta:
+        table_name = "patient"
+
+
+class PatientNameWordRow(BaseModel):
+    patient = ForeignKeyField(PatientRow, backref="name_words")
+    word = TextField()
+
+    class Meta:
+        table_name = "patient_name_word"
+
+
+class PlanRow(BaseModel):
+    patient = ForeignKeyField(PatientRow, backref="plans")
+    drug = TextField()
+    status = TextField(default="draft")
+    created_at = TextField()
+    created_by = ForeignKeyField(ClinicianRow)
+
+    class Meta:
+        table_name = "plan"
+
+
+class PlanStatusEventRow(BaseModel):
+    plan = ForeignKeyField(PlanRow, backref="status_events")
+    status = TextField()
+    at = TextField()
+    clinician = ForeignKeyField(ClinicianRow)
+    reason = TextField(default="")
+
+    class Meta:
+        table_name = "plan_status_event"
+
+
+class PlanRevisionRow(BaseModel):
+    plan = ForeignKeyField(PlanRow, backref="revisions")
+    number = IntegerField()
+    plan_json = TextField()
+    settings_json = TextField()
+    author = ForeignKeyField(ClinicianRow)
+    created_at = TextField()
+    reason = TextField(default="")
+
+    class Meta:
+        table_name = "plan_revision"
+
+
+class SymptomEntryRow(BaseModel):
+    patient = ForeignKeyField(PatientRow, backref="symptom_entries")
+    date = DateField()
+    scale = TextField()
+    items = TextField()
+    total = IntegerField()
+    entered_by = ForeignKeyField(ClinicianRow)
+    entered_at = TextField()
+    note = TextField(default="")
+    supersedes = ForeignKeyField("self", null=True, unique=True)
+    retracted = BooleanField(default=False)
+    retraction_reason = TextField(default="")
+
+    class Meta:
+        table_name = "symptom_entry"
+
+
+class HandoutRow(BaseModel):
+    revision = ForeignKeyField(PlanRevisionRow, backref="handouts")
+    kind = TextField()
+    created_at = TextField()
+    created_by = ForeignKeyField(ClinicianRow, null=True)
+    sha256 = TextField()
+    pdf = BlobField()
+
+    class Meta:
+        table_name = "handout"
+
+
+class AuditEventRow(BaseModel):
+    at = TextField()
+    clinician = ForeignKeyField(ClinicianRow, null=True)
+    action = TextField()
+    entity = TextField()
+    entity_id = IntegerField(null=True)
+    summary = TextField()
+
+    class Meta:
+        table_name = "audit_event"
+
+
+ALL_MODELS = (
+    ClinicSettingsRow,
+    ClinicianRow,
+    PatientRow,
+    PatientNameWordRow,
+    PlanRow,
+    PlanStatusEventRow,
+    PlanRevisionRow,
+    SymptomEntryRow,
+    HandoutRow,
+    AuditEventRow,
+)

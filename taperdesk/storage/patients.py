@@ -1,0 +1,139 @@
+"""Patients: add, edit, archive, find. Search is by prefix of any word of the
+name ("lop" finds "Ana López") or of the clinic identifier, both through indexed
+range scans on folded keys, so it stays fast with tens of thousands of patients."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from taperdesk.storage import audit
+from taperdesk.storage.connection import reading, writing
+from taperdesk.storage.errors import InvalidInputError, NotFoundError
+from taperdesk.storage.models import PatientNameWordRow, PatientRow
+from taperdesk.storage.records import Clinician, Patient
+from taperdesk.storage.text import fold, from_utc_text, prefix_upper_bound, to_utc_text, utc_now, words
+
+EDITABLE = ("name", "born", "identifier", "phone", "notes")
+
+
+def to_patient(row: PatientRow) -> Patient:
+    return Patient(row.id, row.name, row.born, row.identifier, row.phone, row.notes,
+                   bool(row.archived), from_utc_text(row.created_at))
+
+
+def _clean(name: str, born: dt.date, identifier: str) -> tuple[str, str]:
+    name, identifier = " ".join(name.split()), identifier.strip()
+    if not name:
+        raise InvalidInputError("A patient needs a name.")
+    if not identifier:
+        raise InvalidInputError("A patient needs a clinic identifier.")
+    if not isinstance(born, dt.date) or isinstance(born, dt.datetime):
+        raise InvalidInputError("Date of birth must be a date.")
+    if born > dt.date.today():
+        raise InvalidInputError(f"Date of birth {born.isoformat()} is in the future.")
+    return name, identifier
+
+
+def _check_identifier_free(identifier: str, patient_id: int | None) -> None:
+    other = PatientRow.get_or_none(PatientRow.identifier_key == fold(identifier))
+    if other is not None and other.id != patient_id:
+        raise InvalidInputError(f"Identifier {identifier} already belongs to {other.name} (patient {other.id}).")
+
+
+def _index_name(patient_id: int, name: str) -> None:
+    PatientNameWordRow.delete().where(PatientNameWordRow.patient == patient_id).execute()
+    rows = [{"patient": patient_id, "word": w} for w in words(name)]
+    if rows:
+        PatientNameWordRow.insert_many(rows).execute()
+
+
+def add_patient(*, name: str, born: dt.date, identifier: str, phone: str = "", notes: str = "",
+                author: Clinician | int, created_at: dt.datetime | None = None) -> Patient:
+    name, identifier = _clean(name, born, identifier)
+    with writing():
+        author_row = audit.resolve_author(author)
+        _check_identifier_free(identifier, None)
+        row = PatientRow.create(
+            name=name, name_key=fold(name), born=born, identifier=identifier,
+            identifier_key=fold(identifier), phone=phone.strip(), notes=notes,
+            created_at=to_utc_text(created_at or utc_now()))
+        _index_name(row.id, name)
+        audit.record(author_row, "create", "patient", row.id, f"added patient {identifier}")
+        return to_patient(row)
+
+
+def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Patient:
+    """Change any of name, born, identifier, phone, notes (keyword arguments)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise InvalidInputError(f"Cannot change {', '.join(sorted(unknown))} of a patient.")
+    with writing():
+        author_row = audit.resolve_author(author)
+        row = _get_row(patient_id)
+        merged = {k: changes.get(k, getattr(row, k)) for k in EDITABLE}
+        name, identifier = _clean(merged["name"], merged["born"], merged["identifier"])
+        _check_identifier_free(identifier, row.id)
+        changed = [k for k in EDITABLE if k in changes and changes[k] != getattr(row, k)]
+        row.name, row.name_key, row.born = name, fold(name), merged["born"]
+        row.identifier, row.identifier_key = identifier, fold(identifier)
+        row.phone, row.notes = merged["phone"].strip(), merged["notes"]
+        row.save()
+        if "name" in changed:
+            _index_name(row.id, name)
+        audit.record(author_row, "update", "patient", row.id,
+                     f"changed {', '.join(changed) or 'nothing'} of patient {identifier}")
+        return to_patient(row)
+
+
+def set_patient_archived(*, patient_id: int, archived: bool, author: Clinician | int) -> Patient:
+    """Archiving hides a patient from default searches; nothing is deleted."""
+    with writing():
+        author_row = audit.resolve_author(author)
+        row = _get_row(patient_id)
+        row.archived = archived
+        row.save()
+        audit.record(author_row, "archive" if archived else "unarchive", "patient", row.id,
+                     f"{'archived' if archived else 'unarchived'} patient {row.identifier}")
+        return to_patient(row)
+
+
+def _get_row(patient_id: int) -> PatientRow:
+    row = PatientRow.get_or_none(PatientRow.id == patient_id)
+    if row is None:
+        raise NotFoundError(f"No patient with id {patient_id}.")
+    return row
+
+
+def get_patient(*, patient_id: int) -> Patient:
+    with reading():
+        return to_patient(_get_row(patient_id))
+
+
+def find_patient_by_identifier(*, identifier: str) -> Patient | None:
+    with reading():
+        row = PatientRow.get_or_none(PatientRow.identifier_key == fold(identifier.strip()))
+        return to_patient(row) if row else None
+
+
+def search_patients(*, text: str, limit: int = 200, include_archived: bool = False) -> list[Patient]:
+    """Patients whose identifier starts with `text`, or whose name has, for every
+    word typed, a word starting with it; sorted by name. Empty text lists all."""
+    query_words = words(text)
+    key = fold(text.strip())
+    with reading():
+        base = PatientRow.select()
+        if not include_archived:
+            base = base.where(PatientRow.archived == False)  # noqa: E712
+        if not query_words:
+            rows = base.order_by(PatientRow.name_key, PatientRow.id).limit(limit)
+            return [to_patient(r) for r in rows]
+        by_id = PatientRow.select(PatientRow.id).where(
+            (PatientRow.identifier_key >= key) & (PatientRow.identifier_key < prefix_upper_bound(key)))
+        by_name = PatientRow.select(PatientRow.id)
+        for w in query_words:
+            match = PatientNameWordRow.select(PatientNameWordRow.patient).where(
+                (PatientNameWordRow.word >= w) & (PatientNameWordRow.word < prefix_upper_bound(w)))
+            by_name = by_name.where(PatientRow.id.in_(match))
+        rows = (base.where(PatientRow.id.in_(by_id | by_name))
+                .order_by(PatientRow.name_key, PatientRow.id).limit(limit))
+        return [to_patient(r) for r in rows]
