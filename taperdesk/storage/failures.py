@@ -20,7 +20,24 @@ from taperdesk.storage.errors import (
 
 
 def translate(exc: BaseException, path: Path | str) -> StorageError:
-    """The StorageError to raise for a sqlite3 or peewee database error on `path`."""
+    """The StorageError to raise for a sqlite3 or peewee database error on `path`.
+
+    When SQLite rolls a transaction back by itself (a full disk does), peewee's own
+    rollback then fails with "no transaction is active" and the real cause is only
+    in the exception's context: so the chain is searched for the first known cause.
+    """
+    chain, seen = [], exc
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        seen = seen.__context__
+    for candidate in chain:
+        found = _known(candidate, path)
+        if found is not None:
+            return found
+    return StorageError(f"{path}: database error: {exc}")
+
+
+def _known(exc: BaseException, path: Path | str) -> StorageError | None:
     if isinstance(exc, StorageError):
         return exc
     text = str(exc).lower()
@@ -57,7 +74,7 @@ def translate(exc: BaseException, path: Path | str) -> StorageError:
         return StorageError(
             f"{path} is busy (another program is writing it); try again in a moment."
         )
-    return StorageError(f"{path}: database error: {exc}")
+    return None
 
 
 DB_ERRORS = (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError)

@@ -71,8 +71,10 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> FileInfo:
         if quick_check:
             rows = [r[0] for r in conn.execute("PRAGMA quick_check")]
             if rows != ["ok"]:
+                lines = [ln for ln in "\n".join(rows).splitlines() if ln and not ln.startswith("***")]
+                detail = (lines or ["failed"])[0][:100]
                 raise CorruptFileError(
-                    f"{path} is damaged (SQLite quick_check: {rows[0]}); nothing was changed: "
+                    f"{path} is damaged (SQLite quick_check: {detail}); nothing was changed: "
                     f"{RESTORE_HINT}."
                 )
         return FileInfo(path, exists=True, schema_version=version)
