@@ -1,0 +1,231 @@
+"""Which doses a clinic's stock can make, and how to make them.
+
+A dose is dispensable when it is exactly a sum of pieces: whole tablets or
+capsules, halves or quarters of tablets the product (and the clinic) allow to
+split, and whole 0.1 mL steps of one oral liquid. The set of such sums is kept
+as an integer bitset on the pieces' common grid, so "can this be made?" and
+"what is the next lower dose?" are a shift and a mask, fast enough for the
+wizard to re-plan on every keystroke.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from math import gcd
+
+from taperdesk.core.catalogue import SPLIT_PIECES, Catalogue, Formulation
+from taperdesk.core.quantity import Q, fmt_mg, to_q
+from taperdesk.core.regimen import PlanInputError
+
+LIQUID_STEP_ML = Fraction(1, 10)  # a 1 mL oral syringe is marked in 0.1 mL
+
+
+@dataclass(frozen=True)
+class DrugStock:
+    """What the clinic dispenses of one drug for this plan."""
+
+    drug: str
+    strengths: tuple[float, ...] | None = None  # None: every solid strength in the catalogue
+    split: str = "half"  # the most the clinic splits; each product may allow less
+    liquid: bool = False
+    market: str | None = None  # "US", "UK" or None for both
+
+    def to_dict(self) -> dict:
+        return {
+            "drug": self.drug,
+            "strengths": list(self.strengths) if self.strengths is not None else None,
+            "split": self.split,
+            "liquid": self.liquid,
+            "market": self.market,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "DrugStock":
+        strengths = d.get("strengths")
+        return cls(
+            drug=d["drug"],
+            strengths=tuple(strengths) if strengths is not None else None,
+            split=d.get("split", "half"),
+            liquid=bool(d.get("liquid", False)),
+            market=d.get("market"),
+        )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One line of what to take: a count of one solid product, or mL of a liquid."""
+
+    form: str  # tablet | capsule | liquid
+    strength_mg: float | None = None
+    count: Fraction = Fraction(0)  # whole, or in halves/quarters where the product allows
+    mg_per_ml: float | None = None
+    ml: Fraction = Fraction(0)  # in 0.1 mL steps
+
+    @property
+    def q(self) -> int:
+        if self.form == "liquid":
+            return to_q(Fraction(str(self.mg_per_ml)) * self.ml)
+        return to_q(Fraction(str(self.strength_mg)) * self.count)
+
+    def to_dict(self) -> dict:
+        if self.form == "liquid":
+            return {"form": "liquid", "mg_per_ml": self.mg_per_ml, "ml": float(self.ml)}
+        return {"form": self.form, "strength_mg": self.strength_mg, "count": float(self.count)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Unit":
+        if d["form"] == "liquid":
+            return cls("liquid", mg_per_ml=d["mg_per_ml"], ml=Fraction(str(d["ml"])))
+        return cls(d["form"], strength_mg=d["strength_mg"], count=Fraction(str(d["count"])))
+
+
+@dataclass(frozen=True)
+class _Piece:
+    q: int
+    formulation: Formulation
+    per_unit: int  # 1 whole, 2 half, 4 quarter; 0 for a 0.1 mL liquid step
+
+
+def _closure(bits: int, step: int, top: int) -> int:
+    """All sums of `bits` plus any number of `step`, up to `top` (by doubling)."""
+    mask = (1 << (top + 1)) - 1
+    shift = step
+    while shift <= top:
+        bits |= (bits << shift) & mask
+        shift *= 2
+    return bits
+
+
+class Dispenser:
+    """The doses of one drug that a stock can make."""
+
+    def __init__(self, drug: str, formulations: tuple[tuple[Formulation, str], ...]):
+        self.drug = drug
+        self.stocked = formulations  # (formulation, split allowed here)
+        pieces: list[_Piece] = []
+        solids = [(f, s) for f, s in formulations if not f.is_liquid]
+        liquids = [f for f, _ in formulations if f.is_liquid]
+        for per_unit in (1, 2, 4):
+            for f, split in solids:
+                if SPLIT_PIECES[split] >= per_unit:
+                    pieces.append(_Piece(to_q(Fraction(str(f.strength_mg)) / per_unit), f, per_unit))
+        pieces.sort(key=lambda p: (p.per_unit, -p.q))
+        self.liquid = min(liquids, key=lambda f: f.mg_per_ml) if liquids else None
+        if self.liquid is not None:
+            pieces.append(_Piece(to_q(Fraction(str(self.liquid.mg_per_ml)) * LIQUID_STEP_ML), self.liquid, 0))
+        seen: set[int] = set()
+        self._pieces = [p for p in pieces if not (p.q in seen or seen.add(p.q))]
+        if not self._pieces:
+            raise PlanInputError(f"nothing in the stock can make a dose of {drug}: stock at least one strength")
+        self.grid = 0
+        for p in self._pieces:
+            self.grid = gcd(self.grid, p.q)
+        self.smallest_piece_q = min(p.q for p in self._pieces)
+        self._top = 0
+        self._suffix: list[int] = []
+        self._grow(64 * self.grid)
+
+    # -- reachability -------------------------------------------------------
+    def _grow(self, q: int) -> None:
+        top = -(-q // self.grid)
+        if top <= self._top and self._suffix:
+            return
+        top = max(top, 2 * self._top)
+        suffix = [1]
+        for piece in reversed(self._pieces):
+            suffix.append(_closure(suffix[-1], piece.q // self.grid, top))
+        self._suffix = suffix[::-1]  # _suffix[i]: sums of pieces[i:]
+        self._top = top
+
+    def can_make(self, q: int) -> bool:
+        if q < 0 or q % self.grid:
+            return False
+        self._grow(q)
+        return bool(self._suffix[0] >> (q // self.grid) & 1)
+
+    def floor(self, q: int) -> int:
+        """The largest dose the stock can make that is not more than q."""
+        if q <= 0:
+            return 0
+        self._grow(q)
+        idx = q // self.grid
+        below = self._suffix[0] & ((1 << (idx + 1)) - 1)
+        return (below.bit_length() - 1) * self.grid
+
+    def next_lower(self, q: int) -> int:
+        """The largest dose the stock can make that is less than q (0 at worst)."""
+        return self.floor(q - 1) if q > 0 else 0
+
+    # -- how to make it ------------------------------------------------------
+    def units(self, q: int) -> tuple[Unit, ...]:
+        """Whole tablets first (largest strength first), then halves, then
+        quarters, then the liquid: the fewest pieces and the fewest cuts."""
+        if not self.can_make(q):
+            raise PlanInputError(f"{fmt_mg(q / Q)} mg of {self.drug} cannot be made from the stock")
+        rem = q // self.grid
+        counts: dict[tuple[str, float], Fraction] = {}
+        ml: Fraction | None = None
+        for i, piece in enumerate(self._pieces):
+            size = piece.q // self.grid
+            rest = self._suffix[i + 1]
+            k = rem // size
+            while k > 0 and not (rest >> (rem - k * size) & 1):
+                k -= 1
+            if k:
+                rem -= k * size
+                if piece.per_unit == 0:
+                    ml = k * LIQUID_STEP_ML
+                else:
+                    key = (piece.formulation.form, piece.formulation.strength_mg)
+                    counts[key] = counts.get(key, Fraction(0)) + Fraction(k, piece.per_unit)
+        assert rem == 0
+        units = [Unit(form, strength_mg=strength, count=c) for (form, strength), c in counts.items()]
+        units.sort(key=lambda u: -u.strength_mg)
+        if ml is not None:
+            units.append(Unit("liquid", mg_per_ml=self.liquid.mg_per_ml, ml=ml))
+        return tuple(units)
+
+    def stock_dicts(self) -> list[dict]:
+        out = []
+        for f, split in self.stocked:
+            d = {"drug": f.drug, "form": f.form}
+            if f.is_liquid:
+                d["mg_per_ml"] = f.mg_per_ml
+            else:
+                d["strength_mg"] = f.strength_mg
+                d["split"] = split
+            d["market"] = f.market
+            out.append(d)
+        return out
+
+
+def _allowed_split(clinic: str, product: str) -> str:
+    pieces = min(SPLIT_PIECES[clinic], SPLIT_PIECES[product])
+    return {1: "none", 2: "half", 4: "quarter"}[pieces]
+
+
+@lru_cache(maxsize=512)
+def dispenser_for(catalogue: Catalogue, stock: DrugStock) -> Dispenser:
+    """Resolve a clinic's stock choice against the catalogue (cached: the
+    wizard asks for the same stock on every re-plan)."""
+    if stock.split not in SPLIT_PIECES:
+        raise PlanInputError(f"unknown split {stock.split!r}: use none, half or quarter")
+    catalogue.drug(stock.drug)
+    solids = catalogue.formulations_for(stock.drug, market=stock.market, forms=("tablet", "capsule"))
+    if stock.strengths is not None:
+        have = sorted({f.strength_mg for f in solids})
+        for s in stock.strengths:
+            if not any(abs(s - h) < 1e-9 for h in have):
+                listed = ", ".join(fmt_mg(h) for h in have) or "none"
+                raise PlanInputError(
+                    f"there is no {fmt_mg(s)} mg tablet or capsule of {stock.drug} in the catalogue"
+                    f" (strengths: {listed})"
+                )
+        solids = tuple(f for f in solids if any(abs(f.strength_mg - s) < 1e-9 for s in stock.strengths))
+    chosen = [(f, _allowed_split(stock.split, f.split)) for f in solids]
+    chosen.sort(key=lambda fs: (-fs[0].strength_mg, fs[0].form != "tablet", fs[0].market))
+    if stock.liquid:
+        chosen += [(f, "none") for f in catalogue.formulations_for(stock.drug, market=stock.market, forms=("liquid",))]
+    return Dispenser(stock.drug, tuple(chosen))
