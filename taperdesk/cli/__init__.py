@@ -12,6 +12,11 @@ from taperdesk.cli.errors import UsageError
 # command name -> module under taperdesk.cli
 COMMANDS: dict[str, str] = {
     "plan": "taperdesk.cli.plan",
+    "backup": "taperdesk.cli.backup",
+    "restore": "taperdesk.cli.restore",
+    "init-demo": "taperdesk.cli.init_demo",
+    "export-patient": "taperdesk.cli.export_patient",
+    "import-patient": "taperdesk.cli.import_patient",
 }
 
 

@@ -1,0 +1,24 @@
+"""`taperdesk backup [--to DIR]`: a consistent copy of the clinic file, made with
+SQLite's online backup API (safe while the app is open elsewhere)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.storage import backup_now
+
+
+def add_parser(sub, name: str) -> None:
+    p = sub.add_parser(name, help="back up the clinic file",
+                       description="Write a timestamped, checked copy of the clinic file.")
+    add_db_option(p)
+    p.add_argument("--to", metavar="DIR", help="folder for the backup (default: 'backups' beside the file)")
+
+
+def run(args: argparse.Namespace) -> int:
+    with storage_errors():
+        target = backup_now(db_path=db_path(args), to=Path(args.to).expanduser() if args.to else None)
+    print(f"Backed up {db_path(args)} to {target}")
+    return 0

@@ -1,0 +1,35 @@
+"""What the storage commands share: the `--db PATH` option (else $TAPERDESK_DB,
+else the user data folder) and turning storage failures into one-line usage
+errors (exit status 2), never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from taperdesk.cli.errors import UsageError
+from taperdesk.storage.errors import StorageError
+from taperdesk.storage.paths import ENV_VAR, resolve_db_path
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH",
+                        help=f"the clinic file (default: ${ENV_VAR}, else the user data folder)")
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    return resolve_db_path(args.db)
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """StorageErrors (and file errors) become UsageError: one line, exit 2."""
+    try:
+        yield
+    except StorageError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        where = f" {exc.filename}" if exc.filename else ""
+        raise UsageError(f"cannot use{where}: {exc.strerror or exc}") from None

@@ -1,0 +1,54 @@
+"""`taperdesk import-patient FILE.json --clinician NAME`: read a patient exported
+by `export-patient` into this clinic file, all or nothing. The importing
+clinician signs the import: the password comes from $TAPERDESK_PASSWORD or a prompt."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+from pathlib import Path
+
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.errors import UsageError
+from taperdesk.storage import close_database, open_database, verify_password
+from taperdesk.storage.portable import import_patient
+
+PASSWORD_ENV = "TAPERDESK_PASSWORD"
+
+
+def add_parser(sub, name: str) -> None:
+    p = sub.add_parser(name, help="read a patient record written by export-patient",
+                       description="Import one patient's record (portable JSON) into the clinic file.")
+    p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--clinician", required=True, metavar="NAME", help="the clinician importing it")
+    add_db_option(p)
+
+
+def _document(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path} does not exist.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{path} is not JSON ({exc}).") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    document = _document(Path(args.file).expanduser())
+    path = db_path(args)
+    if not path.exists():
+        raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
+    with storage_errors():
+        open_database(path)
+        try:
+            password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"Password for {args.clinician}: ")
+            clinician = verify_password(name=args.clinician, password=password)
+            if clinician is None:
+                raise UsageError(f"Wrong name or password for {args.clinician!r}.")
+            patient = import_patient(document=document, author=clinician)
+        finally:
+            close_database()
+    print(f"Imported patient {patient.identifier} ({patient.name}) into {path} as patient {patient.id}.")
+    return 0
