@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from taperdesk.storage.connection import reading
 from taperdesk.storage.errors import NotFoundError
-from taperdesk.storage.models import PatientRow, PlanRevisionRow, PlanRow, PlanStatusEventRow, SymptomEntryRow
+from taperdesk.storage.models import PatientRow, PlanRevisionRow, PlanRow, PlanStatusEventRow, db
 from taperdesk.storage.patients import to_patient
 from taperdesk.storage.plans import to_plan, to_revision, to_status_event
 from taperdesk.storage.records import PatientHistory, PlanHistory
-from taperdesk.storage.symptoms import to_entry
+from taperdesk.storage.symptoms import ENTRY_SQL, entry_from_tuple
 
 
 def patient_history(*, patient_id: int) -> PatientHistory:
@@ -29,10 +29,9 @@ def patient_history(*, patient_id: int) -> PatientHistory:
             for e in (PlanStatusEventRow.select().where(PlanStatusEventRow.plan.in_(plan_ids))
                       .order_by(PlanStatusEventRow.id)):
                 events[e.plan_id].append(to_status_event(e))
-        entries = (SymptomEntryRow.select().where(SymptomEntryRow.patient == patient_id)
-                   .order_by(SymptomEntryRow.date, SymptomEntryRow.id))
+        entries = db.execute_sql(ENTRY_SQL + " WHERE patient_id = ? ORDER BY date, id", (patient_id,))
         return PatientHistory(
             patient=to_patient(row),
             plans=tuple(PlanHistory(to_plan(p), tuple(revs[p.id]), tuple(events[p.id])) for p in plans),
-            entries=tuple(to_entry(e) for e in entries),
+            entries=tuple(entry_from_tuple(e) for e in entries),
         )

@@ -21,6 +21,17 @@ from taperdesk.storage.text import from_utc_text, to_utc_text, utc_now
 MAX_ITEM_SCORE = 10  # the widest item range in use (daily 0-10); scales check their own
 
 
+_COLUMNS = ("id", "patient_id", "date", "scale", "items", "total", "entered_by_id", "entered_at", "note",
+            "supersedes_id", "retracted", "retraction_reason")
+ENTRY_SQL = "SELECT " + ", ".join(_COLUMNS) + " FROM symptom_entry"
+
+
+def entry_from_tuple(t: tuple) -> SymptomEntry:
+    """Build from a raw row of ENTRY_SQL: no model objects, for long histories."""
+    return SymptomEntry(t[0], t[1], dt.date.fromisoformat(t[2]), t[3], json.loads(t[4]), t[5], t[6],
+                        from_utc_text(t[7]), t[8], t[9], bool(t[10]), t[11])
+
+
 def to_entry(row: SymptomEntryRow) -> SymptomEntry:
     return SymptomEntry(row.id, row.patient_id, row.date, row.scale, json.loads(row.items), row.total,
                         row.entered_by_id, from_utc_text(row.entered_at), row.note, row.supersedes_id,

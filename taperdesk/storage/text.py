@@ -19,7 +19,8 @@ def to_utc_text(moment: dt.datetime) -> str:
 
 
 def from_utc_text(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+    """Inverse of to_utc_text (fromisoformat reads the trailing Z since Python 3.11, and fast)."""
+    return dt.datetime.fromisoformat(text)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,139 @@
+"""Generate a synthetic clinic for the storage benchmark: 10,000 patients and
+1,000,000 symptom entries (with their audit events), each patient with a plan of
+1-3 revisions holding real plan JSON from the core planner.
+
+The schema comes from the app's own migrations (open_database); rows are then
+written with executemany inside one transaction, which is what makes a million
+rows take seconds rather than hours.
+
+    python bench/make_clinic.py [--out bench/out/clinic.sqlite] [--patients N] [--entries N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+from taperdesk.core.planner import make_plan
+from taperdesk.core.regimen import Regimen
+from taperdesk.core.settings import PlanSettings
+from taperdesk.storage import add_clinician, close_database, open_database
+from taperdesk.storage.text import fold, to_utc_text, words
+
+FIRST = ("Ana Ben Carla Dev Ella Farid Grace Hugo Ines Jonas Kofi Lena Marta Nils Olga Pavel Quinn Rosa "
+         "Sami Tara Uma Victor Wen Xavier Yara Zoltan Amir Beatriz Chen Dorota Emeka Fatima Goran Hana "
+         "Ivan Julia Kenji Leila Mateo Noor").split()
+LAST = ("Smith García Müller Nowak Rossi Kowalski Okafor Chen Nguyen Silva Johansson Papadopoulos Dubois "
+        "Ivanova Haddad Kim Tanaka Fernández López O'Brien Murphy Schmidt Novak Horvat Jensen Larsen Costa "
+        "Pereira Yilmaz Kaya Ahmed Khan Singh Patel Das Mensah Otieno Banda Moyo Walker").split()
+REGIMENS = (
+    ("lorazepam", (("morning", 1.0), ("night", 1.0)), True),
+    ("diazepam", (("night", 10.0),), False),
+    ("alprazolam", (("morning", 0.5), ("evening", 0.5)), True),
+    ("clonazepam", (("morning", 0.5), ("night", 0.5)), False),
+    ("diazepam", (("morning", 5.0), ("night", 10.0)), False),
+    ("temazepam", (("night", 20.0),), False),
+    ("zopiclone", (("night", 7.5),), False),
+    ("oxazepam", (("morning", 15.0), ("night", 15.0)), False),
+)
+STAMP = "2026-01-01T09:00:00.000000Z"
+
+
+def _plan_texts(start: dt.date) -> list[tuple[str, str, str]]:
+    out = []
+    for drug, doses, crossover in REGIMENS:
+        settings = PlanSettings(start=start, crossover=crossover)
+        plan = make_plan(Regimen(drug, doses), settings)
+        out.append((drug, plan.to_json(), json.dumps(settings.to_dict(), sort_keys=True, separators=(",", ":"))))
+    return out
+
+
+def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    open_database(path, auto_backup=False)
+    add_clinician(name="Bench Clinician", role="clinician", password="bench password")
+    close_database()
+
+    start = dt.date(2025, 1, 6)
+    plans = _plan_texts(start)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("BEGIN")
+    patients, name_words = [], []
+    for pid in range(1, n_patients + 1):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        ident = f"P-{pid:06d}"
+        born = dt.date(1935, 1, 1) + dt.timedelta(days=rng.randrange(25000))
+        patients.append((pid, name, fold(name), born.isoformat(), ident, fold(ident), STAMP))
+        name_words.extend((pid, w) for w in words(name))
+    conn.executemany("INSERT INTO patient (id, name, name_key, born, identifier, identifier_key, created_at)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?)", patients)
+    conn.executemany("INSERT INTO patient_name_word (patient_id, word) VALUES (?, ?)", name_words)
+
+    plan_rows, rev_rows, event_rows = [], [], []
+    for pid in range(1, n_patients + 1):
+        drug, text, settings = plans[rng.randrange(len(plans))]
+        plan_rows.append((pid, pid, drug, "active", STAMP, 1))
+        event_rows += [(pid, "draft", STAMP, 1, "plan created"), (pid, "active", STAMP, 1, "start")]
+        for number in range(1, rng.randint(1, 3) + 1):
+            rev_rows.append((pid, number, text, settings, 1, STAMP, "first plan" if number == 1 else "hold"))
+    conn.executemany("INSERT INTO plan (id, patient_id, drug, status, created_at, created_by_id)"
+                     " VALUES (?, ?, ?, ?, ?, ?)", plan_rows)
+    conn.executemany("INSERT INTO plan_status_event (plan_id, status, at, clinician_id, reason)"
+                     " VALUES (?, ?, ?, ?, ?)", event_rows)
+    conn.executemany("INSERT INTO plan_revision (plan_id, number, plan_json, settings_json, author_id,"
+                     " created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)", rev_rows)
+
+    # entries: spread unevenly (some patients have many, some few), one a day from the start
+    weights = [rng.random() ** 2 for _ in range(n_patients)]
+    scale = n_entries / sum(weights)
+    counts = [int(w * scale) for w in weights]
+    for i in range(n_entries - sum(counts)):  # hand out the rounding remainder one by one
+        counts[i % n_patients] += 1
+    entry_id = 0
+
+    def entries():
+        nonlocal entry_id
+        for pid, count in enumerate(counts, 1):
+            for day in range(count):
+                entry_id += 1
+                items = {"severity": rng.randrange(11), "sleep": rng.randrange(11)}
+                yield (entry_id, pid, (start + dt.timedelta(days=day)).isoformat(), "daily",
+                       json.dumps(items, separators=(",", ":"), sort_keys=True), sum(items.values()), 1,
+                       STAMP, "")
+
+    conn.executemany("INSERT INTO symptom_entry (id, patient_id, date, scale, items, total, entered_by_id,"
+                     " entered_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entries())
+    conn.execute("INSERT INTO audit_event (at, clinician_id, action, entity, entity_id, summary)"
+                 " SELECT entered_at, 1, 'create', 'symptom_entry', id, 'daily ' || date || ' total ' || total"
+                 " FROM symptom_entry")
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="bench/out/clinic.sqlite")
+    parser.add_argument("--patients", type=int, default=10_000)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    generate(Path(args.out), args.patients, args.entries)
+    size = Path(args.out).stat().st_size / 1e6
+    print(f"wrote {args.out}: {args.patients} patients, {args.entries} symptom entries, "
+          f"{size:.0f} MB in {time.perf_counter() - began:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
