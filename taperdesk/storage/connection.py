@@ -59,7 +59,9 @@ _current: OpenDatabase | None = None
 
 
 def current() -> OpenDatabase:
-    if _current is None or db.is_closed():
+    """The open session. Other threads (a GUI worker) get their own SQLite
+    connection on first use: peewee connections are per thread."""
+    if _current is None:
         raise NotOpenError("No clinic file is open: call open_database() first.")
     return _current
 

@@ -221,3 +221,21 @@ def test_handouts_keep_pdf_bytes(doctor, patient):
     assert storage.handout_pdf(handout_id=h.id) == pdf
     with pytest.raises(errors.InvalidInputError, match="PDF"):
         storage.record_handout(revision_id=rev.id, kind="x", pdf=b"hello", author=doctor)
+
+
+def test_repositories_work_from_a_worker_thread(doctor, patient):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from taperdesk.storage.models import db
+
+    def work():
+        try:
+            storage.add_symptom_entry(patient_id=patient.id, date=dt.date(2026, 1, 2), scale="daily",
+                                      items={"severity": 2}, author=doctor)
+            return [p.name for p in storage.search_patients(text="jose")]
+        finally:
+            db.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(work).result() == [patient.name]
+    assert len(storage.symptom_entries(patient_id=patient.id)) == 1
