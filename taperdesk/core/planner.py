@@ -285,7 +285,9 @@ class _Planner:
         day = self.settings.start
         units_cache: dict[tuple[str, int], tuple] = {}
         steps = []
-        for i, seg in enumerate(self.segments):
+        # a revision whose first cut is already due on its first day keeps no day at the old dose
+        segments = [seg for seg in self.segments if seg.days > 0]
+        for i, seg in enumerate(segments):
             doses = []
             for time, drug, q in seg.state:
                 key = (drug, q)
