@@ -118,7 +118,10 @@ class Dispenser:
         seen: set[int] = set()
         self._pieces = [p for p in pieces if not (p.q in seen or seen.add(p.q))]
         if not self._pieces:
-            raise PlanInputError(f"nothing in the stock can make a dose of {drug}: stock at least one strength")
+            raise PlanInputError(
+                f"the catalogue lists no {drug} products (tablets, capsules or liquid) to dispense:"
+                " add the products the clinic uses to formulations.toml first"
+            )
         self.grid = 0
         for p in self._pieces:
             self.grid = gcd(self.grid, p.q)

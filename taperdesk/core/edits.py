@@ -48,10 +48,20 @@ def hold(plan: Plan, from_date: date, days: int, reason: str) -> Plan:
 
 
 def revise(plan: Plan, from_date: date, settings: PlanSettings, catalogue: Catalogue | None = None) -> Plan:
+    """Re-plan from `from_date`. A hold in force on that date runs to its end
+    first (a revision never shortens a hold); later holds are laid again on
+    the new schedule at their dates."""
     catalogue = catalogue or load_catalogue()
     step = plan.step_on(from_date)
     if step is None:
         raise PlanInputError(f"{from_date} is outside the plan ({plan.start} to {plan.end}): revise from a day within it")
+    while step.kind == "hold" and step.end < plan.end:
+        from_date = step.end + timedelta(days=1)
+        step = plan.step_on(from_date)
+    if from_date > plan.start:
+        # the patient goes on from the dose of the last kept day: a cut the old
+        # plan made on from_date itself is the new plan's to decide
+        step = plan.step_on(from_date - timedelta(days=1))
     if step.kind == "stop" or not step.doses:
         raise PlanInputError(f"the taper has stopped by {from_date}: start a new plan instead")
     state = tuple((d.time, d.drug, to_q(d.mg)) for d in step.doses)
@@ -74,17 +84,18 @@ def revise(plan: Plan, from_date: date, settings: PlanSettings, catalogue: Catal
     first = rest.steps[0]
     if kept and first.kind == "start":
         rest = replace(rest, steps=(replace(first, kind=kept[-1].kind if kept[-1].kind != "hold" else "reduce"), *rest.steps[1:]))
+    warnings = [*plan.warnings, *rest.warnings]
     revised = replace(
         rest,
         crossover_to=rest.crossover_to or plan.crossover_to,
         steps=_renumber([*kept, *rest.steps]),
-        warnings=tuple(dict.fromkeys([*plan.warnings, *rest.warnings])),
         sources=tuple(dict.fromkeys([*plan.sources, *rest.sources])),
     )
     for h in plan.holds():
-        if h.end >= from_date:
-            start = max(h.start, from_date)
-            remaining = (h.end - start).days + 1
-            if revised.step_on(start) is not None and revised.step_on(start).kind != "stop":
-                revised = hold(revised, start, remaining, h.reason)
-    return revised
+        if h.start >= from_date:
+            landing = revised.step_on(h.start)
+            if landing is None or landing.kind == "stop":
+                warnings.append(f"The hold from {h.start} ({h.reason}) falls after the revised plan has stopped: not carried over.")
+                continue
+            revised = hold(revised, h.start, h.days, h.reason)
+    return replace(revised, warnings=tuple(dict.fromkeys(warnings)))

@@ -208,18 +208,17 @@ class _Planner:
         return max(eq - band.cut_eq_mg, band.above_eq_mg) if eq > band.above_eq_mg else eq - band.cut_eq_mg
 
     def next_state(self, eq: Fraction, start_eq: Fraction) -> State | None:
-        aim = self.desired(eq, start_eq)
-        if eq <= self.end_phase:
-            aim = max(aim, eq - self.end_step)
-        else:
-            aim = max(aim, eq * (1 - self.pace.single_cap))
-        aim = max(aim, self.target_eq)
+        """The next doses: the dose the stock can make nearest the method's aim
+        (a larger cut only where the pace then waits longer for it, never past
+        the 25% cap, the end step or the target)."""
+        floor = max(eq - self.end_step if eq <= self.end_phase else eq * (1 - self.pace.single_cap), self.target_eq)
+        aim = max(self.desired(eq, start_eq), floor)
         factor = self.factors[self.tapered]
-        aim_q = aim / factor * Q  # in tapered-drug quantity units
+        aim_q, floor_q = aim / factor * Q, floor / factor * Q  # tapered-drug quantity units
         disp = self.dispensers[self.tapered]
         amounts = {t: q for t, _, q in self.state}
         total = sum(amounts.values())
-        best = None
+        best = best_total = None
         while total > 0:
             time = max(self.order, key=lambda t: (amounts.get(t, 0), -self.order.index(t)))
             lower = disp.next_lower(amounts[time])
@@ -227,8 +226,13 @@ class _Planner:
             amounts[time] = lower
             if total < aim_q:
                 break
-            best = dict(amounts)
-        chosen = best if best is not None else amounts  # the smallest cut there is
+            best, best_total = dict(amounts), total
+        if best is None:
+            chosen = amounts  # the smallest cut there is
+        elif total >= floor_q and aim_q - total < best_total - aim_q:
+            chosen = amounts  # nearer the aim from below: the pace will wait longer for it
+        else:
+            chosen = best
         new = tuple((t, self.tapered, chosen[t]) for t in TIMES if chosen.get(t, 0) > 0)
         if self.eq(new) < self.target_eq:
             return None
@@ -285,7 +289,9 @@ class _Planner:
         day = self.settings.start
         units_cache: dict[tuple[str, int], tuple] = {}
         steps = []
-        for i, seg in enumerate(self.segments):
+        # a revision whose first cut is already due on its first day keeps no day at the old dose
+        segments = [seg for seg in self.segments if seg.days > 0]
+        for i, seg in enumerate(segments):
             doses = []
             for time, drug, q in seg.state:
                 key = (drug, q)

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from taperdesk.core.quantity import to_q
 
-TOLERANCE = 1e-6
+TOLERANCE = 1e-5  # JSON keeps 6 decimals; a difference of two rounded values is within 1e-6
 SINGLE_CUT_CAP = 0.25
 
 
