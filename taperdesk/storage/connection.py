@@ -19,6 +19,7 @@ from taperdesk.storage.errors import (
     NotOpenError,
     ReadOnlyDatabaseError,
     ReadOnlyLocationError,
+    StorageError,
 )
 from taperdesk.storage.failures import DB_ERRORS, translate
 from taperdesk.storage.fileinfo import inspect_file, read_only_uri
@@ -43,6 +44,7 @@ class OpenDatabase:
     migrated: list[int] = field(default_factory=list)
     checked: bool = False
     backup: Path | None = None
+    warnings: list[str] = field(default_factory=list)  # e.g. the daily backup could not be written
     _lock: WriterLock | None = None
 
     def close(self) -> None:
@@ -109,8 +111,13 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
         db.connect()
         session = OpenDatabase(path, False, pre.schema_version, created=pre.schema_version == 0,
                                checked=check and pre.exists, _lock=lock)
-        if due or (stale and auto_backup):
+        if stale and auto_backup:  # never upgrade a file without a copy of it first
             session.backup = backups.backup_connection(db.connection(), path, folder)
+        elif due:
+            try:
+                session.backup = backups.backup_connection(db.connection(), path, folder)
+            except StorageError as exc:  # the clinic can still work; the UI shows the warning
+                session.warnings.append(f"The daily backup failed: {exc}")
         session.migrated = apply_migrations(db)
         session.schema_version = schema_version(db)
         if session.backup is not None:

@@ -89,3 +89,16 @@ def test_daily_backup_on_first_open_and_pruning(clinic):
 def test_backup_of_a_missing_file_is_clear(tmp_path):
     with pytest.raises(errors.NotADatabaseError, match="no clinic file"):
         storage.backup_now(db_path=tmp_path / "nope.sqlite")
+
+
+def test_failed_daily_backup_is_a_warning_not_a_refusal(clinic, monkeypatch):
+    storage.close_database()
+    from taperdesk.storage import backup as backups
+
+    def broken(*args, **kwargs):
+        raise errors.DiskFullError("The disk holding backups is full.")
+
+    monkeypatch.setattr(backups, "copy_database", broken)
+    session = storage.open_database(clinic)
+    assert session.backup is None and "daily backup failed" in session.warnings[0]
+    assert storage.has_clinicians()

@@ -154,3 +154,18 @@ def test_quick_check_runs_once_a_day(db_path):
     storage.close_database()
     forced = storage.open_database(db_path, quick_check=True)
     assert forced.checked
+
+
+def test_read_only_open_needs_an_existing_current_file(tmp_path):
+    with pytest.raises(errors.NotADatabaseError, match="no clinic file"):
+        storage.open_database(tmp_path / "missing.sqlite", read_only=True)
+    old = tmp_path / "old.sqlite"
+    from peewee import SqliteDatabase
+
+    from taperdesk.storage.migrations import apply_migrations
+
+    schema_1 = SqliteDatabase(str(old))
+    apply_migrations(schema_1, upto=1)
+    schema_1.close()
+    with pytest.raises(errors.NeedsUpgradeError, match="open it once normally"):
+        storage.open_database(old, read_only=True)
