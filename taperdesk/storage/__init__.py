@@ -15,6 +15,7 @@ from taperdesk.storage.clinicians import (
     verify_password,
 )
 from taperdesk.storage.connection import OpenDatabase, close_database, open_database
+from taperdesk.storage.demo import DemoClinic, make_demo
 from taperdesk.storage.errors import StorageError
 from taperdesk.storage.handouts import handout_pdf, handouts_for_revision, record_handout
 from taperdesk.storage.history import patient_history
@@ -38,6 +39,7 @@ from taperdesk.storage.plans import (
     save_revision,
     set_plan_status,
 )
+from taperdesk.storage.portable import export_patient, import_patient
 from taperdesk.storage.records import (
     AuditEvent,
     Clinician,

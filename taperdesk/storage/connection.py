@@ -95,6 +95,8 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
     path = Path(path).expanduser()
     today = today or dt.date.today()
     folder = default_backup_dir(path)
+    if not read_only:
+        _check_writable(path)  # first, so a read-only folder gets the plain message
     pre = inspect_file(path, quick_check=False)
     due = auto_backup and not read_only and pre.schema_version > 0 and backups.backup_due(folder, today)
     stale = 0 < pre.schema_version < LATEST_VERSION
@@ -103,7 +105,6 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
         inspect_file(path, quick_check=True)
     if read_only:
         return _open_read_only(path, pre.exists, pre.schema_version, check)
-    _check_writable(path)
     lock = acquire(path)
     global _current
     try:

@@ -62,7 +62,7 @@ def _known(exc: BaseException, path: Path | str) -> StorageError | None:
         )
     if "unable to open database file" in text:
         return ReadOnlyLocationError(
-            f"Cannot open {path}: its folder is missing or cannot be written; choose a "
+            f"Cannot open {path}: the file or its folder is missing or read-only; choose a "
             f"writable folder with --db PATH or TAPERDESK_DB."
         )
     if "disk i/o error" in text:
