@@ -239,3 +239,20 @@ def test_repositories_work_from_a_worker_thread(doctor, patient):
     with ThreadPoolExecutor(1) as pool:
         assert pool.submit(work).result() == [patient.name]
     assert len(storage.symptom_entries(patient_id=patient.id)) == 1
+
+
+def test_core_plans_round_trip_byte_for_byte(doctor, patient):
+    from taperdesk.core.edits import hold
+    from taperdesk.core.planner import make_plan
+    from taperdesk.core.regimen import Regimen
+    from taperdesk.core.settings import PlanSettings
+
+    settings = PlanSettings(start=dt.date(2026, 1, 5), crossover=True)
+    plan = make_plan(Regimen("lorazepam", (("morning", 1.0), ("night", 1.0))), settings)
+    record = storage.create_plan(patient_id=patient.id, plan=plan, settings=settings, author=doctor)
+    held = hold(plan, dt.date(2026, 2, 2), 14, "poor sleep")
+    storage.save_revision(plan_id=record.id, plan=held, settings=settings, author=doctor, reason="hold 14 days")
+    first, second = storage.revisions(plan_id=record.id)
+    assert first.plan_json == plan.to_json() and first.plan() == plan
+    assert second.plan() == held and second.plan().holds()
+    assert second.settings() == settings
