@@ -29,7 +29,7 @@ def plan_table(plan: Plan) -> str:
         f"Equivalence table: {plan.equivalence_table}; end phase at or below {fmt_mg(pace.end_phase_eq_mg)} mg"
         f" diazepam-equivalent, cuts of at most {fmt_mg(pace.end_step_eq_mg)} mg there",
         f"From {plan.start} to {plan.end}: {(plan.end - plan.start).days + 1} days,"
-        f" {len(plan.cut_dates())} cuts" + (", then stop" if plan.stops else f", then stay on the last dose"),
+        f" {len(plan.cut_dates())} cuts" + (", then stop" if plan.stops else ", then stay on the last dose"),
         "",
     ]
     header = ["#", "from", "to", "days", "kind", *times, "diazepam-eq mg/day"]
