@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test deps system-deps bench screenshots clean
+.PHONY: run test deps system-deps bench clean
 
 run: deps
 	$(BIN)/taperdesk
@@ -16,6 +16,8 @@ test: deps
 
 bench: deps
 	$(BIN)/python bench/bench_planner.py
+	test -f bench/out/clinic.sqlite || $(BIN)/python bench/make_clinic.py --out bench/out/clinic.sqlite
+	$(BIN)/python bench/bench_storage.py --db bench/out/clinic.sqlite
 
 deps: system-deps $(STAMP)
 
