@@ -18,7 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from taperdesk.core.drugs import (
+from taperdesk.core import drugs as _drugs
+from taperdesk.core.drugs import (  # noqa: F401  (re-exported: callers import the catalogue from here)
     DEFAULT_TABLE,
     DRUG_CLASSES,
     DRUGS_FILE,
@@ -27,7 +28,6 @@ from taperdesk.core.drugs import (
     MARKETS,
     REFERENCE_DRUG,
     REFERENCE_MG,
-    SOLID_FORMS,
     SPLIT_PIECES,
     SPLITS,
     Catalogue,
@@ -39,24 +39,7 @@ from taperdesk.core.drugs import (
     UnknownDrug,
 )
 
-__all__ = [
-    "DEFAULT_TABLE",
-    "DRUG_CLASSES",
-    "FORMS",
-    "MARKETS",
-    "SOLID_FORMS",
-    "SPLITS",
-    "SPLIT_PIECES",
-    "Catalogue",
-    "CatalogueError",
-    "Drug",
-    "Equivalence",
-    "Formulation",
-    "TableInfo",
-    "UnknownDrug",
-    "load_catalogue",
-    "parse_catalogue",
-]
+__all__ = [*_drugs.__all__, "load_catalogue", "parse_catalogue"]
 
 
 def load_catalogue(data_dir: Path | str | None = None) -> Catalogue:
