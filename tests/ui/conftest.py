@@ -1,0 +1,23 @@
+"""Database fixtures for the UI tests: a fresh temporary clinic file per test
+(WAL needs a real file), closed again at teardown, and a first clinician."""
+
+from __future__ import annotations
+
+import pytest
+
+from taperdesk import storage
+from taperdesk.storage import clinicians
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """An open, empty clinic database; password hashing made cheap for speed."""
+    monkeypatch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
+    opened = storage.open_database(tmp_path / "clinic.sqlite", auto_backup=False)
+    yield opened
+    storage.close_database()
+
+
+@pytest.fixture
+def clinician(db):
+    return storage.add_clinician(name="Dr Ada Test", role="clinician", password="correct horse")
