@@ -1,0 +1,294 @@
+"""PlanCalendar: navigation bar, month grid, legend and the day-detail panel.
+
+    cal = PlanCalendar()
+    cal.set_plan(plan)            # None: an empty calendar saying "No active plan"
+    cal.set_symptom_days({...})
+    cal.select_date(day)          # emits dateSelected(date) when the selection changes
+
+The plan is expanded once per `set_plan` (days.expand, from Plan.days());
+painting, selecting and switching month only look days up.
+
+Keyboard (while the focus is anywhere in the calendar): arrows move by day,
+PgUp / PgDn by month, T or Ctrl+T today, N the next step change, Home the
+start of the plan. The shortcuts are scoped to the calendar so that they do
+not take these keys from the rest of a window."""
+
+from __future__ import annotations
+
+import bisect
+import calendar as _cal
+import html
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from taperdesk.core.plan import Plan
+from taperdesk.core.regimen import TIMES
+from taperdesk.ui.calendar._none_guard import protect_none
+from taperdesk.ui.calendar.days import CellInfo, PlanDay, detail_lines, expand, long_date
+from taperdesk.ui.calendar.legend import Legend
+from taperdesk.ui.calendar.month import MonthGrid, to_qdate
+from taperdesk.ui.calendar.style import LABEL, SYMBOL, visible_marks
+
+
+def _add_months(day: date, year: int, month: int, delta: int) -> date:
+    """`day`'s day of the month in the month `delta` months from (year, month), clamped."""
+    index = year * 12 + (month - 1) + delta
+    y, m = divmod(index, 12)
+    m += 1
+    return date(y, m, min(day.day, _cal.monthrange(y, m)[1]))
+
+
+_TIME_LABELS = tuple(f"{t.capitalize()}: " for t in TIMES)
+
+
+def _detail_html(line: str) -> str:
+    """One line of the day's detail as a paragraph, the time of day in bold."""
+    for label in _TIME_LABELS:
+        if line.startswith(label):
+            return f"<p><b>{html.escape(label)}</b>{html.escape(line[len(label):])}</p>"
+    return f"<p>{html.escape(line)}</p>"
+
+
+class PlanCalendar(QWidget):
+    dateSelected = Signal(object)  # datetime.date
+
+    def __init__(self, parent=None) -> None:
+        protect_none()  # before the first paint (see _none_guard)
+        super().__init__(parent)
+        self.setObjectName("PlanCalendar")
+        self._plan: Plan | None = None
+        self._days: dict[date, PlanDay] = {}
+        self._cuts: list[date] = []
+        self._today = date.today()
+        self._symptoms: frozenset[date] = frozenset()
+        self._detail = ""
+
+        self._grid = MonthGrid(self)
+        self._grid.today = self._today
+        self._grid.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._grid.setMinimumSize(420, 300)
+
+        # -- navigation bar ---------------------------------------------
+        self._month_label = QLabel()
+        self._month_label.setObjectName("monthLabel")
+        big = QFont(self.font())
+        big.setPointSizeF((big.pointSizeF() if big.pointSizeF() > 0 else 9.0) * 1.35)
+        big.setBold(True)
+        self._month_label.setFont(big)
+        self._month_label.setMinimumWidth(150)
+        self._month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self._buttons: dict[str, QPushButton] = {}
+        self._shortcuts: list[QShortcut] = []
+        nav = QHBoxLayout()
+        nav.setContentsMargins(0, 0, 0, 0)
+        specs = [
+            ("previous", "◀", "Previous month (PgUp)", ["PgUp"], self.go_previous_month),
+            ("label", None, None, None, None),
+            ("next", "▶", "Next month (PgDn)", ["PgDown"], self.go_next_month),
+            ("stretch", None, None, None, None),
+            ("today", "Today", "Go to today (T or Ctrl+T)", ["T", "Ctrl+T"], self.go_today),
+            ("next_change", "Next step change ▼", "Go to the next day the dose goes down (N)", ["N"], self.go_next_step_change),
+            ("start", "Start", "Go to the start of the plan (Home)", ["Home"], self.go_start),
+        ]
+        for name, text, tip, keys, slot in specs:
+            if name == "label":
+                nav.addWidget(self._month_label)
+                continue
+            if name == "stretch":
+                nav.addStretch(1)
+                continue
+            button = QPushButton(text)
+            button.setObjectName(f"{name}Button")
+            button.setToolTip(tip)
+            button.setAccessibleName(tip)
+            # a click leaves the keyboard focus on the grid; Tab still reaches the button
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.clicked.connect(slot)
+            if name in ("previous", "next"):
+                button.setFixedWidth(36)
+            nav.addWidget(button)
+            self._buttons[name] = button
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self)
+                shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                shortcut.activated.connect(slot)
+                self._shortcuts.append(shortcut)
+
+        self._summary = QLabel()
+        self._summary.setObjectName("planSummary")
+        self._summary.setWordWrap(True)
+
+        self._legend = Legend(self)
+
+        # -- day detail -------------------------------------------------
+        self._detail_title = QLabel("What to take")
+        title_font = QFont(self.font())
+        title_font.setBold(True)
+        title_font.setPointSizeF((title_font.pointSizeF() if title_font.pointSizeF() > 0 else 9.0) * 1.15)
+        self._detail_title.setFont(title_font)
+        self._detail_label = QLabel()
+        self._detail_label.setObjectName("dayDetail")
+        self._detail_label.setWordWrap(True)
+        self._detail_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._detail_label.setTextFormat(Qt.TextFormat.RichText)
+        self._detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._detail_label.setAccessibleName("What to take on the selected day")
+        detail_box = QFrame()
+        detail_box.setObjectName("dayDetailPanel")
+        detail_box.setFrameShape(QFrame.Shape.StyledPanel)
+        detail_box.setMinimumWidth(240)
+        detail_box.setMaximumWidth(340)
+        box = QVBoxLayout(detail_box)
+        box.addWidget(self._detail_title)
+        box.addWidget(self._detail_label, 1)
+
+        left = QVBoxLayout()
+        left.addLayout(nav)
+        left.addWidget(self._summary)
+        left.addWidget(self._grid, 1)
+        left.addWidget(self._legend)
+        outer = QHBoxLayout(self)
+        outer.addLayout(left, 1)
+        outer.addWidget(detail_box)
+        self.setFocusProxy(self._grid)
+
+        self._grid.selectionChanged.connect(self._on_selection_changed)
+        self._grid.currentPageChanged.connect(self._on_page_changed)
+        self._grid.setSelectedDate(to_qdate(self._today))
+        self._refresh_all()
+
+    # -- feeding it ---------------------------------------------------------
+    def set_plan(self, plan: Plan | None) -> None:
+        """Show `plan` (None: an empty calendar). The selection stays where it
+        is if that day is in the new plan, else goes to today if today is in
+        it, else to the plan's start."""
+        self._plan = plan
+        self._days = expand(plan)
+        self._cuts = plan.cut_dates() if plan is not None else []
+        self._grid.days = self._days
+        if plan is not None:
+            selected = self.selected_date()
+            if selected not in self._days:
+                self.select_date(self._today if self._today in self._days else plan.start)
+        self._refresh_all()
+
+    def set_symptom_days(self, days: set[date]) -> None:
+        self._symptoms = frozenset(days)
+        self._grid.symptoms = self._symptoms
+        self._refresh_all()
+
+    def set_today(self, day: date) -> None:
+        self._today = day
+        self._grid.today = day
+        self._refresh_all()
+
+    # -- reading it ---------------------------------------------------------
+    def plan(self) -> Plan | None:
+        return self._plan
+
+    def selected_date(self) -> date:
+        return self._grid.selectedDate().toPython()
+
+    def shown_month(self) -> tuple[int, int]:
+        return (self._grid.yearShown(), self._grid.monthShown())
+
+    def cell(self, day: date) -> CellInfo:
+        return self._grid.cell(day)
+
+    def day_detail_text(self) -> str:
+        return self._detail
+
+    def legend_text(self) -> str:
+        return self._legend.text()
+
+    # -- moving -------------------------------------------------------------
+    def select_date(self, day: date) -> None:
+        """Select `day` and show its month."""
+        self._grid.setSelectedDate(to_qdate(day))
+        if self.shown_month() != (day.year, day.month):
+            self._grid.setCurrentPage(day.year, day.month)
+
+    def go_previous_month(self) -> None:
+        self.select_date(_add_months(self.selected_date(), *self.shown_month(), -1))
+
+    def go_next_month(self) -> None:
+        self.select_date(_add_months(self.selected_date(), *self.shown_month(), 1))
+
+    def go_today(self) -> None:
+        self.select_date(self._today)
+
+    def go_start(self) -> None:
+        if self._plan is not None:
+            self.select_date(self._plan.start)
+
+    def next_step_change(self) -> date | None:
+        """The first day after the selected one on which the dose goes down."""
+        i = bisect.bisect_right(self._cuts, self.selected_date())
+        return self._cuts[i] if i < len(self._cuts) else None
+
+    def go_next_step_change(self) -> bool:
+        target = self.next_step_change()
+        if target is None:
+            return False
+        self.select_date(target)
+        return True
+
+    # -- keeping the view in step -------------------------------------------
+    def _on_selection_changed(self) -> None:
+        self._refresh_selection()
+        self.dateSelected.emit(self.selected_date())
+
+    def _on_page_changed(self, year: int, month: int) -> None:
+        self._month_label.setText(f"{_cal.month_name[month]} {year}")
+        self._refresh_tooltips()
+
+    def _refresh_all(self) -> None:
+        plan = self._plan
+        if plan is None:
+            self._summary.setText("No active plan")
+        else:
+            drugs = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
+            end = "stop" if plan.stops else "stay on the last dose"
+            self._summary.setText(
+                f"{drugs}: {long_date(plan.start)} to {long_date(plan.end)}, "
+                f"{len(self._cuts) - (1 if plan.stops else 0)} steps down, then {end}"
+            )
+        self._buttons["start"].setEnabled(plan is not None)
+        year, month = self.shown_month()
+        self._month_label.setText(f"{_cal.month_name[month]} {year}")
+        self._refresh_tooltips()
+        self._refresh_selection()
+        self._grid.updateCells()
+
+    def _refresh_selection(self) -> None:
+        day = self.selected_date()
+        lines = detail_lines(self._plan, self._days, day, today=self._today, symptoms=day in self._symptoms)
+        self._detail = "\n".join(lines)
+        head, *rest = lines
+        self._detail_label.setText(f"<p><b>{html.escape(head)}</b></p>" + "".join(_detail_html(line) for line in rest))
+        self._buttons["next_change"].setEnabled(self.next_step_change() is not None)
+
+    def _refresh_tooltips(self) -> None:
+        year, month = self.shown_month()
+        tips = {}
+        for d in range(1, _cal.monthrange(year, month)[1] + 1):
+            day = date(year, month, d)
+            cell = self.cell(day)
+            if not cell.total_text and not cell.marks:
+                continue
+            words = [cell.total_text] if cell.total_text else []
+            words += [(f"{SYMBOL[m]} " if m in SYMBOL else "") + LABEL[m] for m in visible_marks(cell.marks)]
+            tips[day] = "\n".join(words)
+        self._grid.set_tooltips(tips)
