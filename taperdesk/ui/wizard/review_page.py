@@ -1,0 +1,158 @@
+"""Page 4: the whole plan before it is saved.
+
+Everything the clinician signs off is on one page: every step with what to
+take, the dose curve, how long it runs, the end phase, every warning the
+engine raised and the sources it rests on. If the inputs cannot be planned
+the page says why (naming the page to fix) and Save stays disabled."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
+
+from taperdesk.core.plan import Plan
+from taperdesk.core.quantity import fmt_mg
+from taperdesk.ui.wizard.common import error_label, note_label, show_message
+from taperdesk.ui.wizard.planning import Outcome
+from taperdesk.ui.wizard.step_model import FIXED_BEFORE, StepTableModel
+
+CURVE_COLOUR = "#1f5fa8"
+
+
+def timestamp(day: date) -> float:
+    """Midnight (local) of a day, as DateAxisItem expects."""
+    return datetime.combine(day, time()).timestamp()
+
+
+def curve_points(plan: Plan) -> tuple[list[float], list[float]]:
+    """x: each step's first day, then the day after the plan ends; y: each
+    step's diazepam-equivalent, then the last again (stepMode="right" draws
+    y[i] from x[i] to x[i+1], so the extra point gives the last step its width)."""
+    xs = [timestamp(s.start) for s in plan.steps] + [timestamp(plan.end + timedelta(days=1))]
+    ys = [s.diazepam_eq_mg for s in plan.steps] + [plan.steps[-1].diazepam_eq_mg]
+    return xs, ys
+
+
+def summary(plan: Plan) -> str:
+    days = (plan.end - plan.start).days + 1
+    weeks = days / 7
+    pace = plan.pace
+    what = escape(plan.drug) + (f", crossover to {escape(plan.crossover_to)}" if plan.crossover_to else "")
+    end = "then stop" if plan.stops else f"then stay on {fmt_mg(plan.steps[-1].diazepam_eq_mg)} mg diazepam-eq a day"
+    return (
+        f"<b>{what}</b> · {escape(plan.method)} method · {plan.start} to {plan.end}<br>"
+        f"<b>{fmt_mg(weeks, 1)} weeks</b> ({days} days), <b>{len(plan.cut_dates())} cuts</b>, {end}. "
+        f"At most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; end phase at or below "
+        f"<b>{fmt_mg(pace.end_phase_eq_mg)} mg</b> diazepam-eq a day, cuts of at most "
+        f"<b>{fmt_mg(pace.end_step_eq_mg)} mg</b> there."
+    )
+
+
+class ReviewPage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._plan: Plan | None = None
+        self.setTitle("Review")
+        self.setSubTitle("The plan as it will be saved. Go back to change anything: it re-plans at once.")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.error = error_label()
+
+        self.model = StepTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.model.modelReset.connect(self._size_columns)
+        self.table.setAccessibleName("schedule")
+
+        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
+        self.plot.setMinimumHeight(160)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.setLabel("left", "diazepam-eq mg/day")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.curve = self.plot.plot(
+            [], [], stepMode="right", pen=pg.mkPen(CURVE_COLOUR, width=2), fillLevel=0, brush=(31, 95, 168, 40)
+        )
+
+        self.warnings_title = QLabel("<b>Warnings</b>")
+        self.warnings = QListWidget()
+        self.warnings.setWordWrap(True)
+        self.warnings.setAccessibleName("warnings")
+        self.warnings_title.setBuddy(self.warnings)
+        self.sources = note_label()
+        self.sources.setTextFormat(Qt.TextFormat.RichText)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.warnings_title)
+        side_layout.addWidget(self.warnings, 1)
+        side_layout.addWidget(self.sources)
+
+        grid = QGridLayout(self)
+        grid.addWidget(self.summary, 0, 0, 1, 2)
+        grid.addWidget(self.error, 1, 0, 1, 2)
+        grid.addWidget(self.table, 2, 0, 1, 2)
+        grid.addWidget(self.plot, 3, 0)
+        grid.addWidget(side, 3, 1)
+        grid.setRowStretch(2, 3)
+        grid.setRowStretch(3, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        self.setTabOrder(self.table, self.warnings)
+
+    def _size_columns(self) -> None:
+        """Dates, days, step and eq fit their text; the times of day share the rest (wrapping)."""
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            fixed = col < len(FIXED_BEFORE)
+            mode = QHeaderView.ResizeMode.ResizeToContents if fixed else QHeaderView.ResizeMode.Stretch
+            header.setSectionResizeMode(col, mode)
+
+    def show_outcome(self, out: Outcome) -> None:
+        plan = out.plan
+        self._plan = plan
+        self.model.set_plan(plan)
+        show_message(self.error, "" if plan else (out.first_error() or "Complete the earlier pages first."))
+        self.summary.setVisible(plan is not None)
+        self.warnings.clear()
+        if plan is None:
+            self.curve.setData([], [])
+            self.sources.setText("")
+            self.warnings_title.setText("<b>Warnings</b>")
+        else:
+            xs, ys = curve_points(plan)
+            self.curve.setData(xs, ys, stepMode="right")
+            self.summary.setText(summary(plan))
+            self.warnings.addItems(list(plan.warnings) or ["No warnings."])
+            self.warnings_title.setText(f"<b>Warnings ({len(plan.warnings)})</b>")
+            self.sources.setText("<b>Sources</b><br>" + "<br>".join(escape(s) for s in plan.sources))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:  # noqa: N802 (Qt's name)
+        return self._plan is not None
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt's name: accept() asks this, not isComplete)
+        return self._plan is not None
