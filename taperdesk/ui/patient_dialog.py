@@ -70,13 +70,14 @@ def _error_label(name: str) -> QLabel:
     return label
 
 
-def _beside(field: QWidget, note: QLabel) -> QWidget:
+def _beside(field: QWidget, *notes: QLabel) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(2)
     layout.addWidget(field)
-    layout.addWidget(note)
+    for note in notes:
+        layout.addWidget(note)
     return box
 
 
@@ -110,13 +111,13 @@ class PatientDialog(QDialog):
         self.state = QLabel(objectName="state")
 
         form = QFormLayout()
-        rows = (("&Name", self.name, self.errors["name"]), ("Date of &birth", self.born, self.errors["born"]),
-                ("Clinic &identifier", self.identifier, self.errors["identifier"]))
-        for text, field, note in rows:
+        rows = (("&Name", self.name, (self.errors["name"],)),
+                ("Date of &birth", self.born, (self.born_hint, self.errors["born"])),
+                ("Clinic &identifier", self.identifier, (self.errors["identifier"],)))
+        for text, field, notes in rows:
             label = QLabel(text)
             label.setBuddy(field)
-            form.addRow(label, _beside(field, note))
-        form.addRow("", self.born_hint)
+            form.addRow(label, _beside(field, *notes))
         for text, field in (("&Phone", self.phone), ("N&otes", self.notes)):
             label = QLabel(text)
             label.setBuddy(field)
@@ -190,6 +191,7 @@ class PatientDialog(QDialog):
             label.setVisible(bool(text))
         born, _ = check_born(self.born.text(), on=today())
         self.born_hint.setText(f"{format_day(born)}, aged {age_on(born, today())}" if born else "")
+        self.born_hint.setVisible(born is not None)
         self.save_button.setEnabled(not problems)
         self.save_button.setToolTip("To save: " + " ".join(problems.values()) if problems else "")
         return not problems

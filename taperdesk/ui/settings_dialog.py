@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,15 +56,27 @@ def _labelled(form: QFormLayout, text: str, field: QWidget) -> QWidget:
 def _note(name: str, *, error: bool = False) -> QLabel:
     label = QLabel(objectName=name)
     label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
     if error:
         label.setStyleSheet(ERROR_STYLE)
     return label
 
 
+def _form_page() -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    outer = QVBoxLayout(page)
+    form = QFormLayout()
+    outer.addLayout(form)
+    outer.addStretch(1)
+    return page, form
+
+
 def _combo(items, current: str) -> QComboBox:
     box = QComboBox()
-    for key, text in items:
+    for key, text, *tip in items:
         box.addItem(text, key)
+        if tip:
+            box.setItemData(box.count() - 1, tip[0], Qt.ItemDataRole.ToolTipRole)
     box.setCurrentIndex(max(0, box.findData(current)))
     return box
 
@@ -125,6 +138,7 @@ class ClinicSettingsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, *, author: Clinician, catalogue: Catalogue) -> None:
         super().__init__(parent)
         self.setWindowTitle("Clinic settings")
+        self.resize(640, 600)
         self._author = author
         self._catalogue = catalogue
         self._saved: ClinicSettings | None = None
@@ -159,8 +173,7 @@ class ClinicSettingsDialog(QDialog):
 
     # -- pages --------------------------------------------------------------
     def _clinic_page(self, s: ClinicSettings) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
+        page, form = _form_page()
         self.name = _labelled(form, "Clinic na&me", QLineEdit(s.name, objectName="name"))
         self.address = _labelled(form, "&Address", QPlainTextEdit(s.address, objectName="address"))
         self.phone = _labelled(form, "&Phone", QLineEdit(s.phone, objectName="phone"))
@@ -178,19 +191,22 @@ class ClinicSettingsDialog(QDialog):
         return page
 
     def _planning_page(self, s: ClinicSettings) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        tables = [(t.name, t.title) for t in self._catalogue.tables]
-        if s.equivalence_table not in {name for name, _ in tables}:
+        page, form = _form_page()
+        tables = [(t.name, t.title, t.source) for t in self._catalogue.tables]
+        if s.equivalence_table not in {t.name for t in self._catalogue.tables}:
             tables.append((s.equivalence_table, f"{s.equivalence_table} (not in the catalogue)"))
         self.table = _labelled(form, "&Equivalence table", _combo(tables, s.equivalence_table))
         self.table_source = _note("table_source")
         form.addRow("", self.table_source)
+        box = QGroupBox("Default pace for new plans")
+        page.layout().insertWidget(1, box)
+        form = QFormLayout(box)
         pace = clinic_defaults.pace_from_mapping(s.default_pace)
-        self.method = _labelled(form, "Default met&hod", _combo(((m, METHOD_TEXT[m]) for m in METHODS),
+        self.method = _labelled(form, "Met&hod", _combo(((m, METHOD_TEXT[m]) for m in METHODS),
                                                                  pace["method"]))
-        self.cut_percent = _labelled(form, "Default &cut", QDoubleSpinBox(objectName="cut_percent"))
+        self.cut_percent = _labelled(form, "&Cut", QDoubleSpinBox(objectName="cut_percent"))
         self.cut_percent.setRange(0.5, 50.0)
+        self.cut_percent.setDecimals(1)
         self.cut_percent.setSingleStep(0.5)
         self.cut_percent.setSuffix(" %")
         self.cut_percent.setValue(float(pace["cut_percent"]))

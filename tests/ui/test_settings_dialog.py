@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel
 
 from taperdesk import storage
@@ -107,6 +108,7 @@ def test_guideline_and_table_source_shown(open_dialog):
     ashton = next(t for t in CATALOGUE.tables if t.name == "ashton")
     assert [d.table.itemText(i) for i in range(d.table.count())] == [t.title for t in CATALOGUE.tables]
     assert d.table.currentData() == "ashton" and ashton.source in d.table_source.text()
+    assert d.table.itemData(0, Qt.ItemDataRole.ToolTipRole) == CATALOGUE.tables[0].source
     vadod = next(t for t in CATALOGUE.tables if t.name == "vadod")
     d.table.setCurrentIndex(d.table.findData("vadod"))
     assert vadod.source in d.table_source.text()
@@ -168,7 +170,7 @@ def test_keyboard(open_dialog):
     assert [d.tabs.tabText(i) for i in range(d.tabs.count())] == ["C&linic", "Pla&nning", "S&tock"]
     buddies = {label.text(): label.buddy() for label in d.findChildren(QLabel) if label.buddy()}
     for text, field in (("Clinic na&me", d.name), ("&Address", d.address), ("P&rescribers\n(one a line)",
-                        d.prescribers), ("&Equivalence table", d.table), ("Default &cut", d.cut_percent),
+                        d.prescribers), ("&Equivalence table", d.table), ("&Cut", d.cut_percent),
                         ("Cut e&very", d.interval_days), ("&Backups kept", d.backup_keep)):
         assert buddies[text] is field
     assert all(box.tabChangesFocus() for box in (d.address, d.prescribers, d.letterhead))
