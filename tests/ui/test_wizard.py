@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWizard
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWizard
 
 from taperdesk.core.catalogue import load_catalogue
 from taperdesk.core.dispensing import DrugStock
@@ -271,6 +273,7 @@ def test_each_change_plans_once(wizard):
     w = wizard()
     enter(w, "lorazepam", morning=1, night=1)
     for change in (
+        lambda: w.regimen_page.drug.setEditText("lorazepam "),
         lambda: w.approach_page.crossover.setChecked(True),  # also moves the Dispensing page to diazepam
         lambda: w.approach_page.method_radio["fixed"].setChecked(True),
         lambda: w.approach_page.interval.setValue(21),
@@ -335,3 +338,38 @@ def test_notes_and_keyboard(wizard):
             if "&" in label.text() and "<" not in label.text():
                 assert label.buddy() is not None, label.text()
     assert w.regimen_page.drug.completer().caseSensitivity() == Qt.CaseSensitivity.CaseInsensitive
+
+
+def test_mnemonics_are_unique_on_each_page(wizard):
+    w = wizard()
+    enter(w, "lorazepam", morning=1, night=1)
+    w.approach_page.crossover.setChecked(True)
+    for page_id in range(4):
+        go_to(w, page_id)
+        texts = [label.text() for label in w.findChildren(QLabel) if label.isVisible() and "<" not in label.text()]
+        texts += [b.text() for b in w.findChildren(QAbstractButton) if b.isVisible()]
+        keys = [m.lower() for t in texts for m in re.findall(r"&([^&\s])", t)]
+        assert len(keys) == len(set(keys)), (page_id, sorted(keys))
+
+
+def test_a_drug_the_clinics_table_does_not_cover(wizard):
+    w = wizard(table="vadod")
+    enter(w, "chlordiazepoxide", night=10)
+    assert not can_go_on(w)
+    assert "no value for chlordiazepoxide" in w.regimen_page.error.text()
+    enter(w, "lorazepam", night=1)
+    assert can_go_on(w) and w.plan().equivalence_table == "vadod"
+
+
+def test_a_drug_with_no_products_says_so(wizard):
+    w = wizard()
+    enter(w, "bromazepam", night=6)
+    assert "The catalogue lists no bromazepam products" in w.regimen_page.drug_info.text()
+    assert not can_go_on(w)
+
+
+def test_revising_from_outside_the_plan_is_refused_on_page_one(wizard):
+    plan = make_plan(LORAZEPAM_1_1, CROSSOVER)
+    w = wizard(revise_plan=plan, revise_from=plan.end + timedelta(days=30), prefill_settings=CROSSOVER)
+    assert not can_go_on(w) and "outside the plan" in w.regimen_page.error.text()
+    assert w.plan() is None

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -35,28 +34,28 @@ from PySide6.QtWidgets import (
 
 from taperdesk.core.guidance import load_guidance
 from taperdesk.core.settings import METHODS
-from taperdesk.ui.wizard.common import error_label, note_label, quiet, show_message
+from taperdesk.ui.wizard.common import NumberSpinBox, error_label, note_label, quiet, show_message
 from taperdesk.ui.wizard.planning import APPROACH, REFERENCE, ApproachInput, Outcome
 
 METHOD_TEXT = {
-    "proportional": ("&Proportional", "Cut a set % of the current dose each time: the cuts get smaller as the dose falls."),
+    "proportional": ("&Proportional",
+                     "Cut a set % of the current dose each time: the cuts get smaller as the dose falls."),
     "fixed": ("Fi&xed", "Cut the same amount each time: a set number of mg, or a % of the starting dose."),
     "stepwise": ("S&tepwise", "Follow the Ashton / NICE CKS schedule: set mg cuts for each dose band."),
 }
 FIXED_UNITS = ("mg each time", "% of the starting dose")
 
 
-def _spin(decimals: int, low: float, high: float, step: float, suffix: str) -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setDecimals(decimals)
-    spin.setRange(low, high)
-    spin.setSingleStep(step)
-    spin.setSuffix(suffix)
-    return spin
-
-
-def _cite(rule) -> str:
-    return f"{escape(rule.text)} <span style='color:#555555'>({escape(rule.cite())})</span>"
+def _cited(pairs: list[tuple[str, str]]) -> str:
+    """Guideline sentences, each source named once after the sentences it supports."""
+    by_source: dict[str, list[str]] = {}
+    for text, source in pairs:
+        texts = by_source.setdefault(source, [])
+        texts.append(text[0].lower() + text[1:] if texts else text)
+    return "<br>".join(
+        f"{escape('; '.join(texts))}. <span style='color:#555555'>({escape(source)})</span>"
+        for source, texts in by_source.items()
+    )
 
 
 class ApproachPage(QWizardPage):
@@ -88,10 +87,10 @@ class ApproachPage(QWizardPage):
         # -- pace --------------------------------------------------------------
         pace_box = QGroupBox("Pace")
         pace = QFormLayout(pace_box)
-        self.cut_percent = _spin(1, 0.5, 99, 1, " % of the current dose")
+        self.cut_percent = NumberSpinBox(decimals=1, low=0.5, high=99, step=1, suffix=" % of the current dose")
         pace.addRow("&Cut:", self.cut_percent)
-        self.fixed_mg = _spin(4, 0.0001, 1000, 0.5, " mg")
-        self.fixed_percent = _spin(1, 0.5, 99, 1, " %")
+        self.fixed_mg = NumberSpinBox(low=0.0001)
+        self.fixed_percent = NumberSpinBox(decimals=1, low=0.5, high=99, step=1, suffix=" %")
         self.fixed_unit = QComboBox()
         self.fixed_unit.addItems(FIXED_UNITS)
         fixed_row = QWidget()
@@ -141,13 +140,13 @@ class ApproachPage(QWizardPage):
         end_box = QGroupBox("Target and start")
         end = QFormLayout(end_box)
         self.targets = QButtonGroup(self)
-        self.stop = QRadioButton("Stop &completely")
-        self.stay = QRadioButton("Stay o&n a lower dose:")
+        self.stop = QRadioButton("Stop co&mpletely")
+        self.stay = QRadioButton("Stay on a &lower dose:")
         self.targets.addButton(self.stop, 0)
         self.targets.addButton(self.stay, 1)
         self.stop.setChecked(True)
         end.addRow(self.stop)
-        self.target = _spin(4, 0, 1000, 0.5, " mg a day")
+        self.target = NumberSpinBox(suffix=" mg a day")
         stay_row = QWidget()
         line = QHBoxLayout(stay_row)
         line.setContentsMargins(0, 0, 0, 0)
@@ -218,10 +217,8 @@ class ApproachPage(QWizardPage):
             method = pace.get("method") or "proportional"
             self.method_radio[method].setChecked(True)
             cut = pace.get("cut_percent")
-            if method == "proportional":
-                self.cut_percent.setValue(cut if cut is not None else float(self.guidance["pace.default_cut_percent"].value))
-            else:
-                self.cut_percent.setValue(float(self.guidance["pace.default_cut_percent"].value))
+            default_cut = float(self.guidance["pace.default_cut_percent"].value)
+            self.cut_percent.setValue(cut if method == "proportional" and cut is not None else default_cut)
             self.fixed_percent.setValue(cut if method == "fixed" and cut is not None else 5.0)
             self.fixed_mg.setValue(pace.get("cut_mg") or 1.0)
             self.fixed_unit.setCurrentIndex(0 if pace.get("cut_mg") is not None else 1)
@@ -260,10 +257,10 @@ class ApproachPage(QWizardPage):
             self.allow_fast.setEnabled(out.pace_over)
         limit = self.guidance["pace.limit_percent"]
         self.allow_fast_note.setText(
-            f"This pace is faster than the guideline's upper limit ({limit.text.lower()}). Tick the box only as a"
-            " deliberate clinical decision: the override is written into the plan's warnings."
+            f"This pace is faster than the guideline's limit ({limit.text.lower()}). Tick only as a deliberate"
+            " clinical decision: the override is written into the plan's warnings."
             if out.pace_over
-            else "Only needed, and only possible, when the pace set is faster than the guideline's limit."
+            else "Only needed, and only possible, when the pace is faster than the guideline's limit."
         )
         if self.revising:
             self.start_note.setText("A revision starts on the date it takes effect (page 1).")
@@ -294,9 +291,8 @@ class ApproachPage(QWizardPage):
         self.target.setEnabled(self.stay.isChecked())
         g = self.guidance
         if method == "stepwise":
-            lines = [escape(b.text) for b in g.bands]
-            lines = [f"{'; '.join(lines)} <span style='color:#555555'>({escape(g.bands[0].source)})</span>"]
+            pairs = [(b.text, b.source) for b in g.bands]
         else:
-            lines = [_cite(g["pace.default_cut_percent"])]
-        lines.append(_cite(g["pace.limit_percent"]))
-        self.guideline.setText("<br>".join(lines))
+            pairs = [(g["pace.default_cut_percent"].text, g["pace.default_cut_percent"].cite())]
+        pairs.append((g["pace.limit_percent"].text, g["pace.limit_percent"].cite()))
+        self.guideline.setText(_cited(pairs))

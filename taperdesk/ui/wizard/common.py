@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QLabel, QWidget
 
 ERROR_STYLE = "color: #b00020;"
 NOTE_STYLE = "color: #555555;"
@@ -51,3 +51,23 @@ def quiet(*widgets: QObject) -> Iterator[None]:
         for w, old in zip(widgets, was):
             w.blockSignals(old)
 
+
+
+class NumberSpinBox(QDoubleSpinBox):
+    """A dose (mg to 4 decimals) or a percent, written as a clinician writes
+    it: '2.5 mg', not '2.5000 mg'."""
+
+    def __init__(self, *, decimals: int = 4, low: float = 0, high: float = 1000, step: float = 0.5,
+                 suffix: str = " mg"):
+        super().__init__()
+        self.setDecimals(decimals)
+        self.setRange(low, high)
+        self.setSingleStep(step)
+        self.setSuffix(suffix)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        # in the spin box's locale, so what it shows is what it accepts back
+        locale = self.locale()
+        text = locale.toString(float(value), "f", self.decimals()).replace(locale.groupSeparator(), "")
+        point = locale.decimalPoint()
+        return text.rstrip("0").rstrip(point) if point in text else text

@@ -165,6 +165,11 @@ def build(
 ) -> Outcome:
     """Stages 2-4: settings, stock and pace checks, then the engine itself."""
     catalogue = ctx.catalogue
+    if out.drug is not None:
+        try:
+            out.drug.equivalence(ctx.base.table)
+        except CatalogueError as exc:
+            out.fail(REGIMEN, _sentence(exc) + " Plan under another table, or another drug.")
     if out.drug is not None and not catalogue.formulations_for(out.drug.name):
         out.fail(
             REGIMEN,
@@ -253,6 +258,6 @@ def _check_doses(ctx: Context, out: Outcome, stock: DrugStock) -> None:
 
 def _sentence(exc: Exception) -> str:
     """Engine messages are one lower-case line naming the CLI flag; on a page they read as a sentence."""
-    text = str(exc).replace("(--allow-fast)", "with the box below").strip()
+    text = str(exc).replace("(--allow-fast)", "by ticking “Allow a faster pace than the guideline”").strip()
     text = text[0].upper() + text[1:] if text else text
     return text if text.endswith((".", "?", "!")) else text + "."

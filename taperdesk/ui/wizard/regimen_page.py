@@ -16,12 +16,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,7 +30,7 @@ from taperdesk.core.catalogue import Catalogue, CatalogueError, Drug
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.words import units_in_words
-from taperdesk.ui.wizard.common import error_label, quiet, show_message
+from taperdesk.ui.wizard.common import NumberSpinBox, error_label, quiet, show_message
 from taperdesk.ui.wizard.planning import REGIMEN, Outcome, RegimenInput
 
 TIME_LABELS = {"morning": "&Morning:", "midday": "M&idday:", "evening": "&Evening:", "night": "Ni&ght:"}
@@ -67,30 +65,28 @@ class RegimenPage(QWizardPage):
         self.drug.setMinimumWidth(220)
         form.addRow("&Drug:", self.drug)
         self.drug_info = QLabel()
-        self.drug_info.setWordWrap(True)
+        # one fact a line, unwrapped: a wrapping label in a form row is given a
+        # height for a narrower width than it gets, leaving gaps above and below
         self.drug_info.setTextFormat(Qt.TextFormat.RichText)
-        self.drug_info.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         form.addRow("", self.drug_info)
 
-        self.doses: dict[str, QDoubleSpinBox] = {}
+        self.doses: dict[str, NumberSpinBox] = {}
         self.dose_marks: dict[str, QLabel] = {}
         self._dose_rows: list[QWidget] = []
         for time in TIMES:
-            spin = QDoubleSpinBox()
-            spin.setDecimals(4)
-            spin.setRange(0, 1000)
-            spin.setSingleStep(0.5)
-            spin.setSuffix(" mg")
+            spin = NumberSpinBox()
             spin.setSpecialValueText("no dose")
             spin.setAccessibleName(f"{time} dose in mg")
             spin.setMinimumWidth(140)
             spin.setMaximumWidth(180)
             mark = error_label()
+            mark.setWordWrap(False)
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(spin)
-            line.addWidget(mark, 1)
+            line.addWidget(mark)
+            line.addStretch(1)
             label = QLabel(TIME_LABELS[time])
             label.setBuddy(spin)
             form.addRow(label, row)
@@ -99,7 +95,6 @@ class RegimenPage(QWizardPage):
             spin.valueChanged.connect(self.changed)
 
         self.in_force = QLabel()
-        self.in_force.setWordWrap(True)
         self.in_force.setTextFormat(Qt.TextFormat.RichText)
         self.in_force.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("", self.in_force)
@@ -197,7 +192,8 @@ class RegimenPage(QWizardPage):
             lines.append(f"A hold is in force then: it runs to {out.hold_until} first, and the revision follows it.")
         lines.append(f"Dose in force on {out.in_force_day}:")
         for d in out.in_force:
-            lines.append(f"&nbsp;&nbsp;{d.time}: {fmt_mg(d.mg)} mg {escape(d.drug)} = {escape(units_in_words(d.units))}")
+            words = escape(units_in_words(d.units))
+            lines.append(f"&nbsp;&nbsp;{d.time}: {fmt_mg(d.mg)} mg {escape(d.drug)} = {words}")
         if len({d.drug for d in out.in_force}) > 1:
             lines.append("The patient is part-way through the crossover to diazepam on that day.")
         return "<br>".join(lines)
