@@ -6,10 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test deps system-deps bench clean
+.PHONY: run demo test deps system-deps bench screenshots clean
 
 run: deps
 	$(BIN)/taperdesk
+
+demo: deps
+	$(BIN)/taperdesk --demo
 
 test: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
@@ -18,6 +21,10 @@ bench: deps
 	$(BIN)/python bench/bench_planner.py
 	test -f bench/out/clinic.sqlite || $(BIN)/python bench/make_clinic.py --out bench/out/clinic.sqlite
 	$(BIN)/python bench/bench_storage.py --db bench/out/clinic.sqlite
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_gui.py --db bench/out/clinic.sqlite
+
+screenshots: deps
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py
 
 deps: system-deps $(STAMP)
 

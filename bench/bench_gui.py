@@ -1,0 +1,101 @@
+"""Workspace speed on a clinic of 10,000 patients and 1,000,000 symptom
+entries (bench/make_clinic.py): start-up to a shown main window against a bare
+PySide6 + pyqtgraph window in the same run, switching patient, switching month.
+
+    .venv/bin/python bench/make_clinic.py --out bench/out/clinic.sqlite
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_gui.py --db bench/out/clinic.sqlite
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+BARE = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+import pyqtgraph as pg
+app = QApplication([])
+w = QMainWindow(); w.setCentralWidget(pg.PlotWidget()); w.show(); app.processEvents()
+print("shown", flush=True)
+"""
+
+APP = """
+import sys
+from datetime import date
+from PySide6.QtWidgets import QApplication
+from taperdesk import storage
+from taperdesk.ui.workspace import Workspace
+app = QApplication([])
+storage.open_database(sys.argv[1], auto_backup=False)
+doc = storage.verify_password(name="Bench Clinician", password="bench password")
+w = Workspace(clinician=doc, today=date(2026, 11, 27)); w.show(); app.processEvents()
+print("shown", flush=True)
+"""
+
+
+def startup(code: str, *args: str, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def interactive(db: str) -> None:
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from taperdesk import storage
+    from taperdesk.ui.workspace import Workspace
+
+    app = QApplication.instance() or QApplication([])
+    storage.open_database(db, auto_backup=False)
+    doc = storage.verify_password(name="Bench Clinician", password="bench password")
+    w = Workspace(clinician=doc, today=date(2026, 11, 27))
+    w.show()
+    app.processEvents()
+    rows = w.patients.rowCount()
+    switch = []
+    for i in range(60):
+        t0 = time.perf_counter()
+        w.table.selectRow((i * 7) % rows)
+        app.processEvents()
+        switch.append((time.perf_counter() - t0) * 1000)
+    month = []
+    for _ in range(40):
+        t0 = time.perf_counter()
+        w.plan_tab.calendar.go_next_month()
+        app.processEvents()
+        month.append((time.perf_counter() - t0) * 1000)
+    search = []
+    for text in ("a", "ma", "mar", "TD", "zz", "j", "jo", "jos"):
+        t0 = time.perf_counter()
+        w.search.setText(text)
+        app.processEvents()
+        search.append((time.perf_counter() - t0) * 1000)
+    print(f"switch patient: median {statistics.median(switch):.1f} ms, max {max(switch):.1f} ms (60 switches)")
+    print(f"switch month: median {statistics.median(month):.1f} ms, max {max(month):.1f} ms (40 months)")
+    print(f"search as you type: median {statistics.median(search):.1f} ms, max {max(search):.1f} ms")
+    storage.close_database()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", default="bench/out/clinic.sqlite")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    bare = startup(BARE)
+    app = startup(APP, args.db)
+    print(f"start-up to a shown window: bare PySide6+pyqtgraph {bare:.0f} ms, TaperDesk {app:.0f} ms"
+          f" (ratio {app / bare:.2f}; target at most 1.5)")
+    interactive(args.db)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""The named operations the workspace changes data through (Anki's
+`operations`): each takes keyword-only arguments, checks the plan against the
+safety rules before anything is written, and writes through storage, which
+adds the audit event in the same transaction. Widgets never build queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from taperdesk import storage
+from taperdesk.core.edits import hold
+from taperdesk.core.plan import Plan
+from taperdesk.core.rules import check_plan
+from taperdesk.core.settings import PlanSettings
+
+OPEN_STATUSES = ("draft", "active", "paused")
+
+
+class OperationError(Exception):
+    """An operation refused: the message says what to fix, nothing was written."""
+
+
+@dataclass(frozen=True)
+class PatientPlan:
+    """A patient's plan as the workspace shows it: the record, its newest revision, the parsed plan."""
+
+    record: storage.PlanRecord
+    revision: storage.Revision
+    plan: Plan
+
+    def settings(self) -> PlanSettings:
+        return self.revision.settings()
+
+
+@lru_cache(maxsize=256)
+def _parse(revision_id: int, plan_json: str) -> Plan:
+    # revisions never change (the database refuses UPDATE), so the id is a safe key
+    return Plan.from_json(plan_json)
+
+
+def current_plan(*, patient_id: int) -> PatientPlan | None:
+    """The plan in progress (draft, active or paused), else the most recent one."""
+    plans = storage.plans_for_patient(patient_id=patient_id)
+    if not plans:
+        return None
+    open_plans = [p for p in plans if p.status in OPEN_STATUSES]
+    record = (open_plans or plans)[-1]
+    revision = storage.latest_revision(plan_id=record.id)
+    return PatientPlan(record, revision, _parse(revision.id, revision.plan_json))
+
+
+def _checked(plan: Plan) -> Plan:
+    problems = check_plan(plan.to_dict())
+    if problems:
+        raise OperationError("The plan breaks a safety rule and was not saved: " + problems[0])
+    return plan
+
+
+def start_plan(*, patient_id: int, plan: Plan, settings: PlanSettings, author: storage.Clinician,
+               notes: str = "") -> PatientPlan:
+    """Save a new plan as its first revision and make it the active plan."""
+    if current := current_plan(patient_id=patient_id):
+        if current.record.status in OPEN_STATUSES:
+            raise OperationError(
+                f"This patient already has a {current.record.status} {current.record.drug} plan:"
+                " revise it, or complete or stop it first."
+            )
+    reason = "First plan" + (f": {notes.strip()}" if notes.strip() else "")
+    record = storage.create_plan(patient_id=patient_id, plan=_checked(plan), settings=settings, author=author, reason=reason)
+    storage.set_plan_status(plan_id=record.id, status="active", author=author, reason="Plan saved and started")
+    return current_plan(patient_id=patient_id)
+
+
+def hold_plan(*, plan_id: int, from_date: date, days: int, reason: str, author: storage.Clinician) -> storage.Revision:
+    revision = storage.latest_revision(plan_id=plan_id)
+    try:
+        held = hold(_parse(revision.id, revision.plan_json), from_date, days, reason)
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None
+    return storage.save_revision(
+        plan_id=plan_id,
+        plan=_checked(held),
+        settings=revision.settings(),
+        author=author,
+        reason=f"Hold for {days} days from {from_date.isoformat()}: {reason.strip()}",
+    )
+
+
+def revise_plan(*, plan_id: int, plan: Plan, settings: PlanSettings, author: storage.Clinician,
+                reason: str) -> storage.Revision:
+    if not reason.strip():
+        raise OperationError("Say why the plan is revised: the reason is kept in its history.")
+    return storage.save_revision(plan_id=plan_id, plan=_checked(plan), settings=settings, author=author, reason=reason)
+
+
+def change_status(*, plan_id: int, status: str, author: storage.Clinician, reason: str) -> storage.PlanRecord:
+    if not reason.strip():
+        raise OperationError("Give a reason: it is kept in the plan's history.")
+    return storage.set_plan_status(plan_id=plan_id, status=status, author=author, reason=reason.strip())

@@ -1,0 +1,102 @@
+"""The patient list: search as you type by name or identifier, with the
+columns a clinic works from (dose today, next step change, status).
+
+The plan columns are computed lazily for the rows actually shown and cached
+until the next refresh, so typing stays instant on a clinic of thousands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from taperdesk import storage
+from taperdesk.core.quantity import fmt_mg
+from taperdesk.ui.operations import PatientPlan, current_plan
+
+COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status")
+
+
+def dose_text(plan_info: PatientPlan | None, today: date) -> str:
+    if plan_info is None:
+        return "No plan"
+    plan = plan_info.plan
+    if today < plan.start:
+        return f"Starts {plan.start.isoformat()}"
+    step = plan.step_on(today)
+    if step is None or step.kind == "stop":
+        return "Stopped" if plan.stops else "Plan ended"
+    return " + ".join(f"{drug} {fmt_mg(mg)} mg" for drug, mg in step.daily_mg.items())
+
+
+def next_change_text(plan_info: PatientPlan | None, today: date) -> str:
+    if plan_info is None or plan_info.record.status not in ("active", "draft"):
+        return ""
+    upcoming = [d for d in plan_info.plan.cut_dates() if d > today]
+    return upcoming[0].isoformat() if upcoming else ""
+
+
+class PatientListModel(QAbstractTableModel):
+    def __init__(self, parent=None, *, today: date | None = None):
+        super().__init__(parent)
+        self._patients: list[storage.Patient] = []
+        self._plans: dict[int, PatientPlan | None] = {}
+        self._search = ""
+        self.today = today or date.today()
+
+    # -- loading ------------------------------------------------------------
+    def set_search(self, text: str) -> None:
+        self._search = text
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._patients = storage.search_patients(text=self._search, limit=200)
+        self._plans.clear()
+        self.endResetModel()
+
+    def forget_patient(self, patient_id: int) -> None:
+        """One patient's plan changed: recompute just that row."""
+        self._plans.pop(patient_id, None)
+        for row, p in enumerate(self._patients):
+            if p.id == patient_id:
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def patient(self, row: int) -> storage.Patient | None:
+        return self._patients[row] if 0 <= row < len(self._patients) else None
+
+    def row_of(self, patient_id: int) -> int:
+        return next((i for i, p in enumerate(self._patients) if p.id == patient_id), -1)
+
+    def plan_of(self, patient_id: int) -> PatientPlan | None:
+        if patient_id not in self._plans:
+            self._plans[patient_id] = current_plan(patient_id=patient_id)
+        return self._plans[patient_id]
+
+    # -- the model ------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._patients)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        patient = self._patients[index.row()]
+        column = index.column()
+        if column == 0:
+            return patient.name + (" (archived)" if patient.archived else "")
+        if column == 1:
+            return patient.identifier
+        info = self.plan_of(patient.id)
+        if column == 2:
+            return dose_text(info, self.today)
+        if column == 3:
+            return next_change_text(info, self.today)
+        return info.record.status if info else ""

@@ -1,0 +1,58 @@
+"""The Plan tab: what the patient's plan is (drug, status, pace and its
+source, warnings), the supervision buttons, and the calendar."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from taperdesk.core.quantity import fmt_mg
+from taperdesk.ui.calendar import PlanCalendar
+from taperdesk.ui.operations import PatientPlan
+
+
+def plan_summary_html(info: PatientPlan | None) -> str:
+    if info is None:
+        return "<b>No plan yet.</b> Start one with <i>Plan → New plan</i> (Ctrl+Shift+N)."
+    plan, record = info.plan, info.record
+    pace = plan.pace
+    drug = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
+    lines = [
+        f"<b>{html.escape(drug)}</b> &nbsp;·&nbsp; <b>{record.status}</b> &nbsp;·&nbsp; revision {info.revision.number}",
+        f"{plan.method} taper, at most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; "
+        f"end phase from {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent in steps of "
+        f"{fmt_mg(pace.end_step_eq_mg)} mg; {plan.start.isoformat()} to {plan.end.isoformat()}"
+        + (" (stop)" if plan.stops else f" (stays on {fmt_mg(plan.steps[-1].diazepam_eq_mg)} mg eq)"),
+    ]
+    if plan.warnings:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in plan.warnings)
+        lines.append(f"<span style='color:#7a4a00'><b>Warnings</b></span><ul style='margin:0'>{items}</ul>")
+    if plan.sources:
+        lines.append("<small>Sources: " + html.escape("; ".join(plan.sources)) + "</small>")
+    return "<br>".join(lines)
+
+
+class PlanTab(QWidget):
+    def __init__(self, actions: list, parent=None):
+        super().__init__(parent)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(self.summary.textFormat().RichText)
+        buttons = QHBoxLayout()
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.calendar = PlanCalendar()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.calendar, 1)
+
+    def show_plan(self, info: PatientPlan | None, symptom_days: set[date] = frozenset()) -> None:
+        self.summary.setText(plan_summary_html(info))
+        self.calendar.set_plan(info.plan if info else None)
+        self.calendar.set_symptom_days(set(symptom_days))

@@ -1,0 +1,380 @@
+"""The main window: patients on the left, the patient page (Plan, Symptoms,
+History) on the right, every action in a menu with a shortcut. Changes go
+through taperdesk.ui.operations with the signed-in clinician as author."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from taperdesk import storage
+from taperdesk.core.catalogue import load_catalogue
+from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
+from taperdesk.ui import operations
+from taperdesk.ui.history import HistoryTab
+from taperdesk.ui.idle import IdleWatcher
+from taperdesk.ui.patient_list import PatientListModel
+from taperdesk.ui.plan_tab import PlanTab
+from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
+
+STATUS_ACTIONS = {
+    "pause": ("paused", "Pause", "The plan stops moving on: no further cuts until it is resumed."),
+    "resume": ("active", "Resume", "The plan carries on from where it is."),
+    "complete": ("completed", "Complete", "The taper is finished (the patient stopped, or stays on the target dose)."),
+    "stop": ("stopped", "Stop", "The plan is abandoned. It stays in the history."),
+}
+
+
+class Workspace(QMainWindow):
+    def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float = 10,
+                 read_only: bool = False):
+        super().__init__()
+        self.clinician = clinician
+        self.today = today or date.today()
+        self.read_only = read_only
+        self.catalogue = load_catalogue()
+        self.patient_id: int | None = None
+        self.current: operations.PatientPlan | None = None
+        self.last_message = ""
+        self._boxes: list[QMessageBox] = []
+        self.setWindowTitle("TaperDesk" + (" (read-only)" if read_only else ""))
+        self._build_actions()
+        self._build_widgets()
+        self._build_menus()
+        self.idle = IdleWatcher(idle_minutes, self)
+        self.idle.idle.connect(self.lock)
+        self._restore_geometry()
+        self.patients.refresh()
+        self._update_actions()
+        self.show_status(f"Signed in as {clinician.name}.")
+
+    # -- construction ---------------------------------------------------------
+    def _action(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip or text.replace("&", "").rstrip("."))
+        action.triggered.connect(slot)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self.actions_by_name: dict[str, QAction] = {}
+        a = self._action
+        a("new_patient", "&New patient…", self.new_patient, "Ctrl+N")
+        a("edit_patient", "&Edit patient…", self.edit_patient, "Ctrl+E")
+        a("settings", "Clinic &settings…", self.clinic_settings, "Ctrl+,")
+        a("backup", "&Back up now", self.backup_now, "Ctrl+B")
+        a("lock", "&Lock", self.lock, "Ctrl+L")
+        a("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        a("find", "&Find patient", self.focus_search, "Ctrl+F")
+        a("new_plan", "New &plan…", self.new_plan, "Ctrl+Shift+N")
+        a("hold", "&Hold…", self.hold_dialog, "Ctrl+H")
+        a("revise", "&Revise…", self.revise_dialog, "Ctrl+R")
+        for key, (_, label, _) in STATUS_ACTIONS.items():
+            a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
+        a("about", "&About TaperDesk", self.about)
+
+    def _build_widgets(self) -> None:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name or identifier (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.patients = PatientListModel(self, today=self.today)
+        self.search.textChanged.connect(self.patients.set_search)
+        self.table = QTableView()
+        self.table.setModel(self.patients)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_selected(cur.row()))
+        self.patients.modelReset.connect(self._reselect)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.table)
+
+        self.header = QLabel("Choose a patient on the left, or add one (Ctrl+N).")
+        self.header.setWordWrap(True)
+        a = self.actions_by_name
+        self.plan_tab = PlanTab([a[n] for n in ("new_plan", "hold", "revise", "pause", "resume", "complete", "stop")])
+        self.symptoms_tab = QLabel("Symptom records and the symptom–dose chart come here (symptom monitoring).")
+        self.symptoms_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.history_tab = HistoryTab()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.plan_tab, "&Plan")
+        self.tabs.addTab(self.symptoms_tab, "S&ymptoms")
+        self.tabs.addTab(self.history_tab, "H&istory")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.tabs, 1)
+
+        self.splitter = QSplitter()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 3)
+        self.setCentralWidget(self.splitter)
+        self.setTabOrder(self.search, self.table)
+        self.setTabOrder(self.table, self.tabs)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        menus = {
+            "&File": ["new_patient", "edit_patient", None, "settings", "backup", None, "lock", "quit"],
+            "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop"],
+            "&View": ["find"],
+            "&Help": ["about"],
+        }
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                menu.addSeparator() if name is None else menu.addAction(a[name])
+
+    # -- settings, messages ---------------------------------------------------
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("workspace/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        QSettings().setValue("workspace/geometry", self.saveGeometry())
+        super().closeEvent(event)
+
+    def show_status(self, text: str) -> None:
+        self.last_message = text
+        self.statusBar().showMessage(text, 8000)
+
+    def report(self, text: str, *, title: str = "TaperDesk") -> None:
+        """Tell the user what went wrong and what to do, without blocking (tests read last_message)."""
+        self.last_message = text
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        box.finished.connect(lambda _: self._boxes.remove(box))
+        self._boxes.append(box)
+        box.open()
+
+    def _guarded(self, what: str, call):
+        try:
+            return call()
+        except (operations.OperationError, storage.StorageError, ValueError) as exc:
+            self.report(f"{what}: {exc}")
+            return None
+
+    # -- patients -------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _row_selected(self, row: int) -> None:
+        patient = self.patients.patient(row)
+        self.show_patient(patient.id if patient else None)
+
+    def _reselect(self) -> None:
+        if self.patient_id is not None and (row := self.patients.row_of(self.patient_id)) >= 0:
+            self.table.selectRow(row)
+
+    def select_patient(self, patient_id: int) -> None:
+        row = self.patients.row_of(patient_id)
+        if row < 0:
+            self.search.setText("")
+            row = self.patients.row_of(patient_id)
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self.show_patient(patient_id)
+
+    def show_patient(self, patient_id: int | None) -> None:
+        self.patient_id = patient_id
+        if patient_id is None:
+            self.current = None
+            self.header.setText("Choose a patient on the left, or add one (Ctrl+N).")
+            self.plan_tab.show_plan(None)
+            self.history_tab.set_patient(None)
+        else:
+            patient = storage.get_patient(patient_id=patient_id)
+            self.current = self.patients.plan_of(patient_id)
+            self.header.setText(
+                f"<b style='font-size:14pt'>{patient.name}</b> &nbsp; {patient.identifier} &nbsp;·&nbsp; "
+                f"born {patient.born.isoformat()}" + (" &nbsp;·&nbsp; <b>archived</b>" if patient.archived else "")
+            )
+            days = {e.date for e in storage.symptom_entries(patient_id=patient_id)} if self.current else set()
+            self.plan_tab.calendar.set_today(self.today)
+            self.plan_tab.show_plan(self.current, days)
+            self.history_tab.set_patient(patient_id)
+        self._update_actions()
+
+    def _plan_changed(self, message: str) -> None:
+        self.patients.forget_patient(self.patient_id)
+        self.show_patient(self.patient_id)
+        self.show_status(message)
+
+    def new_patient(self) -> None:
+        from taperdesk.ui.patient_dialog import PatientDialog
+
+        dialog = PatientDialog(self, author=self.clinician)
+        if dialog.exec() == QDialog.DialogCode.Accepted and (patient := dialog.saved_patient()):
+            self.patients.refresh()
+            self.select_patient(patient.id)
+            self.show_status(f"Added {patient.name}.")
+
+    def edit_patient(self) -> None:
+        from taperdesk.ui.patient_dialog import PatientDialog
+
+        if self.patient_id is None:
+            return
+        dialog = PatientDialog(self, patient=storage.get_patient(patient_id=self.patient_id), author=self.clinician)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.patients.refresh()
+            self.show_patient(self.patient_id)
+            self.show_status("Patient details saved.")
+
+    # -- plans ----------------------------------------------------------------
+    def _clinic(self) -> storage.ClinicSettings:
+        return storage.get_clinic_settings()
+
+    def make_wizard(self, *, revise_from: date | None = None):
+        from taperdesk.ui.wizard import TaperWizard
+
+        clinic = self._clinic()
+        revising = revise_from is not None and self.current is not None
+        return TaperWizard(
+            catalogue=self.catalogue,
+            clinic_stock=stock_from_mapping(clinic.stock),
+            default_pace=pace_from_mapping(clinic.default_pace),
+            table=clinic.equivalence_table,
+            start=self.today,
+            revise_plan=self.current.plan if revising else None,
+            revise_from=revise_from if revising else None,
+            prefill_settings=self.current.settings() if revising else None,
+            parent=self,
+        )
+
+    def new_plan(self) -> None:
+        if self.patient_id is None:
+            return
+        wizard = self.make_wizard()
+        if wizard.exec() == QDialog.DialogCode.Accepted:
+            self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes())
+
+    def save_new_plan(self, plan, settings, notes: str = "") -> bool:
+        done = self._guarded("The plan was not saved", lambda: operations.start_plan(
+            patient_id=self.patient_id, plan=plan, settings=settings, author=self.clinician, notes=notes))
+        if done:
+            self._plan_changed(f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
+        return bool(done)
+
+    def hold_dialog(self) -> None:
+        if self.current is None:
+            return
+        plan = self.current.plan
+        start = min(max(self.plan_tab.calendar.selected_date(), plan.start), plan.end)
+        dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_hold(*dialog.values())
+
+    def apply_hold(self, from_date: date, days: int, reason: str) -> bool:
+        done = self._guarded("The hold was not saved", lambda: operations.hold_plan(
+            plan_id=self.current.record.id, from_date=from_date, days=days, reason=reason, author=self.clinician))
+        if done:
+            self._plan_changed(f"Held for {days} days from {from_date.isoformat()}; later steps moved back.")
+        return bool(done)
+
+    def revise_dialog(self) -> None:
+        if self.current is None:
+            return
+        on = self.plan_tab.calendar.selected_date()
+        on = on if self.current.plan.start <= on <= self.current.plan.end else self.today
+        wizard = self.make_wizard(revise_from=on)
+        if wizard.exec() != QDialog.DialogCode.Accepted:
+            return
+        reason = RevisionReasonDialog(self)
+        if reason.exec() == QDialog.DialogCode.Accepted:
+            self.apply_revision(wizard.plan(), wizard.settings(), reason.value())
+
+    def apply_revision(self, plan, settings, reason: str) -> bool:
+        done = self._guarded("The revision was not saved", lambda: operations.revise_plan(
+            plan_id=self.current.record.id, plan=plan, settings=settings, author=self.clinician, reason=reason))
+        if done:
+            self._plan_changed(f"Saved revision {done.number}.")
+        return bool(done)
+
+    def status_dialog(self, key: str) -> None:
+        status, label, explanation = STATUS_ACTIONS[key]
+        dialog = StatusDialog(self, action=label, explanation=explanation)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_status(status, dialog.value())
+
+    def apply_status(self, status: str, reason: str) -> bool:
+        done = self._guarded("The status was not changed", lambda: operations.change_status(
+            plan_id=self.current.record.id, status=status, author=self.clinician, reason=reason))
+        if done:
+            self._plan_changed(f"The plan is now {status}.")
+        return bool(done)
+
+    def _update_actions(self) -> None:
+        a = self.actions_by_name
+        status = self.current.record.status if self.current else None
+        writable = not self.read_only
+        clinician = self.clinician.role == "clinician" and writable
+        a["new_patient"].setEnabled(writable)
+        a["edit_patient"].setEnabled(writable and self.patient_id is not None)
+        a["settings"].setEnabled(clinician)
+        a["new_plan"].setEnabled(clinician and self.patient_id is not None and status not in operations.OPEN_STATUSES)
+        a["hold"].setEnabled(clinician and status in ("active", "paused"))
+        a["revise"].setEnabled(clinician and status in operations.OPEN_STATUSES)
+        a["pause"].setEnabled(clinician and status == "active")
+        a["resume"].setEnabled(clinician and status == "paused")
+        a["complete"].setEnabled(clinician and status in ("active", "paused"))
+        a["stop"].setEnabled(clinician and status in operations.OPEN_STATUSES)
+
+    # -- clinic ---------------------------------------------------------------
+    def clinic_settings(self) -> None:
+        from taperdesk.ui.settings_dialog import ClinicSettingsDialog
+
+        if ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue).exec() == QDialog.DialogCode.Accepted:
+            self.show_status("Clinic settings saved.")
+
+    def backup_now(self) -> None:
+        path = self._guarded("The backup failed", lambda: storage.backup_now())
+        if path:
+            self.show_status(f"Backed up to {path}.")
+
+    def lock(self) -> None:
+        from taperdesk.ui.signin import SignInDialog
+
+        self.centralWidget().setVisible(False)
+        dialog = SignInDialog(self, locked=True)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.clinician:
+            self.clinician = dialog.clinician
+            self.centralWidget().setVisible(True)
+            self._update_actions()
+            self.idle.restart()
+            self.show_status(f"Signed in as {self.clinician.name}.")
+        else:
+            self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About TaperDesk", "TaperDesk: supervised benzodiazepine tapering for small clinics.")
+
+    # -- for tests and start-up -------------------------------------------------
+    def shown_plan_days(self, first: date, days: int) -> list[str]:
+        return [self.plan_tab.calendar.cell(first + timedelta(days=i)).total_text for i in range(days)]

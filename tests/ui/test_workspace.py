@@ -1,0 +1,167 @@
+"""The whole workspace flow driven through its methods: sign in, find a
+patient, save a plan, hold, revise, pause; the calendar and the list follow."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from taperdesk import storage
+from taperdesk.core.edits import hold, revise
+from taperdesk.core.planner import make_plan
+from taperdesk.core.regimen import Regimen
+from taperdesk.core.settings import PlanSettings
+from taperdesk.ui.idle import IdleWatcher
+from taperdesk.ui.patient_list import PatientListModel
+from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture
+def clinic(tmp_path):
+    storage.open_database(tmp_path / "clinic.sqlite", auto_backup=False)
+    yield tmp_path / "clinic.sqlite"
+    storage.close_database()
+
+
+@pytest.fixture
+def doctor(clinic):
+    return storage.add_clinician(name="Dr Ada Ngozi", role="clinician", password="long enough password")
+
+
+@pytest.fixture
+def window(qtbot, doctor):
+    from taperdesk.ui.workspace import Workspace
+
+    zoe = storage.add_patient(name="Zoë Łukasiewicz", born=date(1970, 5, 1), identifier="TD-0001", author=doctor)
+    storage.add_patient(name="Анна Петрова", born=date(1988, 2, 3), identifier="TD-0002", author=doctor)
+    w = Workspace(clinician=doctor, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    w.select_patient(zoe.id)
+    return w
+
+
+def lorazepam_plan():
+    settings = PlanSettings(start=TODAY, crossover=True)
+    return make_plan(Regimen("lorazepam", (("morning", 1.0), ("night", 1.0))), settings), settings
+
+
+def test_first_start_asks_for_the_first_clinician(qtbot, clinic):
+    dialog = FirstClinicianDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setText("Dr Lee")
+    dialog.password.setText("a good long password")
+    dialog.again.setText("a different one")
+    assert not dialog.try_create() and "differ" in dialog.message.text()
+    dialog.again.setText("a good long password")
+    assert dialog.try_create() and dialog.clinician.role == "clinician"
+    assert storage.has_clinicians()
+
+
+def test_sign_in_checks_the_password(qtbot, doctor):
+    dialog = SignInDialog()
+    qtbot.addWidget(dialog)
+    dialog.name.setCurrentText("Dr Ada Ngozi")
+    dialog.password.setText("wrong")
+    assert not dialog.try_sign_in() and "do not match" in dialog.message.text()
+    dialog.password.setText("long enough password")
+    assert dialog.try_sign_in() and dialog.clinician.id == doctor.id
+
+
+def test_search_as_you_type_by_name_or_identifier(window):
+    window.search.setText("анна")  # case-insensitive, any script
+    assert window.patients.rowCount() == 1 and window.patients.patient(0).identifier == "TD-0002"
+    window.search.setText("TD-000")
+    assert window.patients.rowCount() == 2
+    window.search.setText("zzz")
+    assert window.patients.rowCount() == 0
+
+
+def test_patient_list_model_passes_the_model_tester(qtmodeltester, doctor):
+    storage.add_patient(name="Ben Ode", born=date(1960, 1, 1), identifier="B-1", author=doctor)
+    model = PatientListModel(today=TODAY)
+    model.refresh()
+    qtmodeltester.check(model)
+
+
+def test_save_plan_then_calendar_and_list_show_the_engines_doses(window):
+    plan, settings = lorazepam_plan()
+    assert window.actions_by_name["new_plan"].isEnabled()
+    assert window.save_new_plan(plan, settings, "taken for 3 years")
+    assert window.current.record.status == "active"
+    assert not window.actions_by_name["new_plan"].isEnabled()
+    assert window.actions_by_name["hold"].isEnabled()
+    calendar = window.plan_tab.calendar
+    for offset in (0, 10, 20, 60, 200):
+        day = TODAY + timedelta(days=offset)
+        step = plan.step_on(day)
+        cell = calendar.cell(day)
+        assert cell.total_text, day
+        number = step.diazepam_eq_mg if len(step.daily_mg) > 1 else next(iter(step.daily_mg.values()), 0)
+        assert f"{number:g}" in cell.total_text
+    row = window.patients.row_of(window.patient_id)
+    assert window.patients.index(row, 4).data() == "active"
+    assert "lorazepam" in window.patients.index(row, 2).data()
+    events = storage.audit_events(limit=20)
+    assert any(e.clinician_id == window.clinician.id and e.entity == "plan" for e in events)
+
+
+def test_a_hold_shifts_later_steps_on_screen_and_appears_in_history(window):
+    plan, settings = lorazepam_plan()
+    window.save_new_plan(plan, settings)
+    first_cut = plan.cut_dates()[0]
+    assert "step_change" in window.plan_tab.calendar.cell(first_cut).marks
+    assert window.apply_hold(TODAY + timedelta(days=3), 7, "settling in")
+    held = hold(plan, TODAY + timedelta(days=3), 7, "settling in")
+    assert window.current.plan.to_json() == held.to_json()
+    assert window.current.revision.number == 2
+    calendar = window.plan_tab.calendar
+    assert "hold" in calendar.cell(TODAY + timedelta(days=5)).marks
+    assert "step_change" in calendar.cell(first_cut + timedelta(days=7)).marks
+    assert "step_change" not in calendar.cell(first_cut).marks
+    window.history_tab.refresh()
+    revisions = storage.revisions(plan_id=window.current.record.id)
+    assert [r.number for r in revisions] == [1, 2] and "settling in" in revisions[-1].reason
+
+
+def test_a_revision_and_status_changes_are_recorded_with_the_author(window):
+    plan, settings = lorazepam_plan()
+    window.save_new_plan(plan, settings)
+    slower = settings.with_(cut_percent=5.0)
+    revised = revise(window.current.plan, TODAY + timedelta(days=30), slower)
+    assert window.apply_revision(revised, slower, "patient asked to go slower")
+    assert window.current.revision.number == 2 and window.current.revision.author_id == window.clinician.id
+    assert window.apply_status("paused", "holiday")
+    assert window.actions_by_name["resume"].isEnabled() and not window.actions_by_name["pause"].isEnabled()
+    assert window.apply_status("active", "back from holiday")
+    row = window.patients.row_of(window.patient_id)
+    assert window.patients.index(row, 4).data() == "active"
+
+
+def test_bad_operations_say_what_to_fix_and_write_nothing(window):
+    plan, settings = lorazepam_plan()
+    window.save_new_plan(plan, settings)
+    before = storage.revisions(plan_id=window.current.record.id)
+    assert not window.apply_hold(plan.end + timedelta(days=30), 7, "too late")
+    assert "outside the plan" in window.last_message
+    assert not window.apply_revision(plan, settings, "  ")
+    assert "why" in window.last_message.lower()
+    assert not window.save_new_plan(plan, settings)
+    assert "already has" in window.last_message
+    assert storage.revisions(plan_id=window.current.record.id) == before
+
+
+def test_every_action_has_a_menu_entry(window):
+    in_menus = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+    for name, action in window.actions_by_name.items():
+        assert action in in_menus, name
+    assert window.actions_by_name["hold"].shortcut().toString() == "Ctrl+H"
+
+
+def test_idle_watcher_fires_after_no_activity(qtbot):
+    watcher = IdleWatcher(minutes=0.0005)  # 30 ms
+    with qtbot.waitSignal(watcher.idle, timeout=2000):
+        pass
