@@ -415,12 +415,3 @@ def test_many_month_switches_with_painting(cal, diazepam_plan, qtbot):
         cal.go_previous_month()
         cal.repaint()
     assert cal.shown_month() == (2026, 12)
-
-
-def test_none_guard_is_in_place_where_the_binding_needs_it(cal):
-    import sys
-
-    from taperdesk.ui.calendar._none_guard import none_is_drained_by_void_calls
-
-    if sys.version_info < (3, 12) and none_is_drained_by_void_calls():
-        assert sys.getrefcount(None) > 1 << 39

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from taperdesk.core.plan import Plan
 from taperdesk.core.regimen import TIMES
-from taperdesk.ui.calendar._none_guard import protect_none
 from taperdesk.ui.calendar.days import CellInfo, PlanDay, detail_lines, expand, long_date
 from taperdesk.ui.calendar.legend import Legend
 from taperdesk.ui.calendar.month import MonthGrid, to_qdate
@@ -64,7 +63,6 @@ class PlanCalendar(QWidget):
     dateSelected = Signal(object)  # datetime.date
 
     def __init__(self, parent=None) -> None:
-        protect_none()  # before the first paint (see _none_guard)
         super().__init__(parent)
         self.setObjectName("PlanCalendar")
         self._plan: Plan | None = None
