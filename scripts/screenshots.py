@@ -25,6 +25,7 @@ def main() -> int:
     app.setOrganizationName("TaperDesk-screenshots")
     app.setApplicationName("TaperDesk")
     demo = storage.make_demo(Path(tempfile.mkdtemp()) / "demo.sqlite", today=date(2026, 11, 27))
+    storage.open_database(demo.path, auto_backup=False)
     clinician = storage.verify_password(name=demo.clinician, password=demo.password)
     from taperdesk.ui.workspace import Workspace
 

@@ -15,7 +15,6 @@ from taperdesk.storage.clinicians import (
     verify_password,
 )
 from taperdesk.storage.connection import OpenDatabase, close_database, open_database
-from taperdesk.storage.demo import DemoClinic, make_demo
 from taperdesk.storage.errors import StorageError
 from taperdesk.storage.handouts import handout_pdf, handouts_for_revision, record_handout
 from taperdesk.storage.history import patient_history
@@ -31,6 +30,7 @@ from taperdesk.storage.patients import (
 from taperdesk.storage.paths import default_db_path, resolve_db_path
 from taperdesk.storage.plans import (
     create_plan,
+    current_plans,
     get_plan,
     latest_revision,
     plan_history,
@@ -39,7 +39,6 @@ from taperdesk.storage.plans import (
     save_revision,
     set_plan_status,
 )
-from taperdesk.storage.portable import export_patient, import_patient
 from taperdesk.storage.records import (
     AuditEvent,
     Clinician,
@@ -63,3 +62,16 @@ from taperdesk.storage.symptoms import (
 import types as _types
 
 __all__ = [n for n, v in dict(globals()).items() if not n.startswith("_") and not isinstance(v, _types.ModuleType)]
+
+# The demo clinic and portable patient files pull in the whole planner; they are
+# loaded on first use so that opening the app does not pay for them.
+_LAZY = {"DemoClinic": "demo", "make_demo": "demo", "export_patient": "portable", "import_patient": "portable"}
+__all__ += list(_LAZY)
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"taperdesk.storage.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'taperdesk.storage' has no attribute {name!r}")

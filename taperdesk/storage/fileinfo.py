@@ -8,7 +8,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.request import pathname2url
 
 from taperdesk.storage.errors import (
     RESTORE_HINT,
@@ -31,7 +30,7 @@ class FileInfo:
 
 
 def read_only_uri(path: Path) -> str:
-    return "file:" + pathname2url(str(Path(path).resolve())) + "?mode=ro"
+    return Path(path).resolve().as_uri() + "?mode=ro"  # percent-encoded, like pathname2url, without importing urllib
 
 
 def inspect_file(path: Path, *, quick_check: bool = True) -> FileInfo:

@@ -51,6 +51,12 @@ def current_plan(*, patient_id: int) -> PatientPlan | None:
     return PatientPlan(record, revision, _parse(revision.id, revision.plan_json))
 
 
+def current_plans(*, patient_ids: list[int]) -> dict[int, PatientPlan]:
+    """current_plan for many patients at once (a screenful of the patient list)."""
+    found = storage.current_plans(patient_ids=patient_ids)
+    return {pid: PatientPlan(rec, rev, _parse(rev.id, rev.plan_json)) for pid, (rec, rev) in found.items()}
+
+
 def _checked(plan: Plan) -> Plan:
     problems = check_plan(plan.to_dict())
     if problems:

@@ -12,7 +12,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from taperdesk import storage
 from taperdesk.core.quantity import fmt_mg
-from taperdesk.ui.operations import PatientPlan, current_plan
+from taperdesk.ui.operations import PatientPlan, current_plan, current_plans
+
+BATCH = 60  # rows whose plans are fetched together: more than a screenful
 
 COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status")
 
@@ -73,6 +75,14 @@ class PatientListModel(QAbstractTableModel):
             self._plans[patient_id] = current_plan(patient_id=patient_id)
         return self._plans[patient_id]
 
+    def _plan_for_row(self, row: int) -> PatientPlan | None:
+        patient_id = self._patients[row].id
+        if patient_id not in self._plans:
+            ids = [p.id for p in self._patients[row:row + BATCH] if p.id not in self._plans]
+            found = current_plans(patient_ids=ids)
+            self._plans.update({pid: found.get(pid) for pid in ids})
+        return self._plans[patient_id]
+
     # -- the model ------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._patients)
@@ -94,7 +104,7 @@ class PatientListModel(QAbstractTableModel):
             return patient.name + (" (archived)" if patient.archived else "")
         if column == 1:
             return patient.identifier
-        info = self.plan_of(patient.id)
+        info = self._plan_for_row(index.row())
         if column == 2:
             return dose_text(info, self.today)
         if column == 3:

@@ -48,7 +48,6 @@ class Workspace(QMainWindow):
         self.clinician = clinician
         self.today = today or date.today()
         self.read_only = read_only
-        self.catalogue = load_catalogue()
         self.patient_id: int | None = None
         self.current: operations.PatientPlan | None = None
         self.last_message = ""
@@ -63,6 +62,10 @@ class Workspace(QMainWindow):
         self.patients.refresh()
         self._update_actions()
         self.show_status(f"Signed in as {clinician.name}.")
+
+    @property
+    def catalogue(self):
+        return load_catalogue()  # cached after the first call; not needed until a wizard or the settings open
 
     # -- construction ---------------------------------------------------------
     def _action(self, name: str, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -102,8 +105,12 @@ class Workspace(QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # fixed widths: ResizeToContents would read every row's plan on each keystroke
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((170, 90, 150, 110)):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_selected(cur.row()))
         self.patients.modelReset.connect(self._reselect)
         left = QWidget()
@@ -131,6 +138,7 @@ class Workspace(QMainWindow):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([520, 880])
         self.setCentralWidget(self.splitter)
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.tabs)
