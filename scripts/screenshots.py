@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
@@ -44,6 +44,16 @@ def main() -> int:
     window.tabs.setCurrentWidget(window.history_tab)
     settle(app)
     window.grab().save(str(OUT / "history.png"))
+    window.tabs.setCurrentWidget(window.plan_tab)
+    wizard = window.make_wizard(revise_from=window.today + timedelta(days=7))
+    wizard.resize(1200, 820)
+    wizard.show()
+    while wizard.nextId() != -1:
+        wizard.next()
+        settle(app)
+    settle(app)
+    wizard.grab().save(str(OUT / "wizard-review.png"))
+    wizard.close()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
     storage.close_database()
     return 0

@@ -18,6 +18,9 @@ from taperdesk.core.regimen import PlanInputError
 from taperdesk.core.settings import PlanSettings
 
 
+_VERIFY = "Verify locally"
+
+
 def _renumber(steps: list[Step]) -> tuple[Step, ...]:
     return tuple(replace(s, index=i) for i, s in enumerate(steps))
 
@@ -84,7 +87,10 @@ def revise(plan: Plan, from_date: date, settings: PlanSettings, catalogue: Catal
     first = rest.steps[0]
     if kept and first.kind == "start":
         rest = replace(rest, steps=(replace(first, kind=kept[-1].kind if kept[-1].kind != "hold" else "reduce"), *rest.steps[1:]))
-    warnings = [*plan.warnings, *rest.warnings]
+    # the new part's product list replaces the old one; other warnings (an override) stay
+    kept_warnings = [w for w in plan.warnings if not w.startswith(_VERIFY)] if any(
+        w.startswith(_VERIFY) for w in rest.warnings) else list(plan.warnings)
+    warnings = [*kept_warnings, *rest.warnings]
     revised = replace(
         rest,
         crossover_to=rest.crossover_to or plan.crossover_to,
