@@ -47,7 +47,9 @@ class DispensingPage(QWizardPage):
         self._all_by_default = True  # the loaded stock said "every strength" (strengths None)
         self._complete = False
         self.setTitle("Dispensing")
-        self.setSubTitle("What can be dispensed. It starts from the clinic's stock; changes here are for this patient only.")
+        self.setSubTitle(
+            "What can be dispensed. It starts from the clinic's stock; changes here are for this patient only."
+        )
 
         self.heading = QLabel()
         self.heading.setWordWrap(True)

@@ -93,7 +93,7 @@ class ReviewPage(QWizardPage):
         self.plot.setLabel("left", "diazepam-eq mg/day")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.curve = self.plot.plot(
-            [], [], stepMode="right", pen=pg.mkPen(CURVE_COLOUR, width=2), fillLevel=0, brush=(31, 95, 168, 40)
+            [], [], stepMode="right", pen=pg.mkPen(CURVE_COLOUR, width=2)
         )
 
         self.warnings_title = QLabel("<b>Warnings</b>")
@@ -119,8 +119,8 @@ class ReviewPage(QWizardPage):
         grid.addWidget(side, 3, 1)
         grid.setRowStretch(2, 3)
         grid.setRowStretch(3, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
         self.setTabOrder(self.table, self.warnings)
 
     def _size_columns(self) -> None:
@@ -145,6 +145,9 @@ class ReviewPage(QWizardPage):
         else:
             xs, ys = curve_points(plan)
             self.curve.setData(xs, ys, stepMode="right")
+            # from 0 mg, so a plan that ends on a lower dose is not drawn as ending at the bottom
+            self.plot.setYRange(0, max(max(ys), 1) * 1.05, padding=0.03)
+            self.plot.setXRange(xs[0], xs[-1])
             self.summary.setText(summary(plan))
             self.warnings.addItems(list(plan.warnings) or ["No warnings."])
             self.warnings_title.setText(f"<b>Warnings ({len(plan.warnings)})</b>")
