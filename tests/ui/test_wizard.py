@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QWizard
 
 from taperdesk.core.catalogue import load_catalogue
 from taperdesk.core.dispensing import DrugStock
-from taperdesk.core.edits import revise
+from taperdesk.core.edits import hold, revise
 from taperdesk.core.planner import make_plan
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import Regimen
@@ -276,6 +276,21 @@ def test_revision_part_way_through_the_crossover(wizard):
     assert w.plan().to_json() == revise(plan, revise_from, CROSSOVER).to_json()
     w.approach_page.crossover.setChecked(False)
     assert w.plan() is None and "keep crossover on" in w.approach_page.error.text()
+
+
+def test_holds_read_as_holds_in_a_revision(wizard):
+    plan = make_plan(LORAZEPAM_1_1, CROSSOVER)
+    held = hold(plan, plan.steps[3].start + timedelta(days=2), 7, "withdrawal symptoms")
+    revise_from = held.steps[8].start
+    w = wizard(revise_plan=held, revise_from=revise_from, prefill_settings=CROSSOVER)
+    assert w.plan().to_json() == revise(held, revise_from, CROSSOVER).to_json()
+    model = w.review_page.model
+    row = next(r for r in range(model.rowCount()) if model.step(r).kind == "hold")
+    kind = model.column_of("kind")
+    assert model.data(model.index(row, kind)) == "Hold"
+    assert model.data(model.index(row, kind), Qt.ItemDataRole.ToolTipRole) == "Hold: withdrawal symptoms"
+    assert model.data(model.index(row + 1, kind)) == "Continue"  # the rest of the held step: no cut
+    assert "for 7 days: withdrawal symptoms" in w.review_page.summary.text()
 
 
 # -- behaviour -------------------------------------------------------------------------

@@ -54,12 +54,15 @@ def summary(plan: Plan) -> str:
     pace = plan.pace
     what = escape(plan.drug) + (f", crossover to {escape(plan.crossover_to)}" if plan.crossover_to else "")
     end = "then stop" if plan.stops else f"then stay on {fmt_mg(plan.steps[-1].diazepam_eq_mg)} mg diazepam-eq a day"
+    holds = "".join(
+        f"<br>Hold from {h.start} for {h.days} days: {escape(h.reason)}." for h in plan.holds()
+    )
     return (
         f"<b>{what}</b> · {escape(plan.method)} method · {plan.start} to {plan.end}<br>"
         f"<b>{fmt_mg(weeks, 1)} weeks</b> ({days} days), <b>{len(plan.cut_dates())} cuts</b>, {end}. "
         f"At most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; end phase at or below "
         f"<b>{fmt_mg(pace.end_phase_eq_mg)} mg</b> diazepam-eq a day, cuts of at most "
-        f"<b>{fmt_mg(pace.end_step_eq_mg)} mg</b> there."
+        f"<b>{fmt_mg(pace.end_step_eq_mg)} mg</b> there.{holds}"
     )
 
 

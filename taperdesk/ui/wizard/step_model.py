@@ -69,6 +69,16 @@ class StepTableModel(QAbstractTableModel):
         drug = f" {dose.drug}" if mixed else ""
         return f"{fmt_mg(dose.mg)} mg{drug} = {units_in_words(dose.units)}"
 
+    def kind_text(self, row: int) -> str:
+        """The step's kind in a word. A 'reduce' step that does not lower the dose
+        (the rest of a step after a hold, or where a revision begins) reads
+        'Continue', not 'Cut'. A hold's reason is its tooltip and in the review's
+        summary: in the cell it would crowd out the doses."""
+        step = self._steps[row]
+        if step.kind == "reduce" and row and step.diazepam_eq_mg >= self._steps[row - 1].diazepam_eq_mg:
+            return "Continue"
+        return KIND_WORDS.get(step.kind, step.kind)
+
     # -- the Qt model ---------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._steps)
@@ -99,10 +109,12 @@ class StepTableModel(QAbstractTableModel):
             if key == "days":
                 return str(step.days)
             if key == "kind":
-                return KIND_WORDS.get(step.kind, step.kind) + (f" ({step.reason})" if step.reason else "")
+                return self.kind_text(index.row())
             if key == "eq":
                 return fmt_mg(step.diazepam_eq_mg)
             return self.dose_text(step, key)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "kind" and step.reason:
+            return f"Hold: {step.reason}"
         if role == Qt.ItemDataRole.ToolTipRole and key in TIMES:
             dose = next((d for d in step.doses if d.time == key), None)
             return f"{dose.drug}: {units_compact(dose.units)}" if dose else "no dose"
