@@ -10,6 +10,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QHeaderView,
     QLabel,
@@ -42,7 +43,7 @@ STATUS_ACTIONS = {
 
 
 class Workspace(QMainWindow):
-    def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float = 10,
+    def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
         self.clinician = clinician
@@ -56,7 +57,10 @@ class Workspace(QMainWindow):
         self._build_actions()
         self._build_widgets()
         self._build_menus()
+        if idle_minutes is None:  # a preference (QSettings), 10 minutes unless the clinic set another
+            idle_minutes = float(QSettings().value("workspace/idle_minutes", 10))
         self.idle = IdleWatcher(idle_minutes, self)
+        QApplication.instance().installEventFilter(self.idle)  # any key or click anywhere counts as use
         self.idle.idle.connect(self.lock)
         self._restore_geometry()
         self.patients.refresh()
@@ -165,6 +169,7 @@ class Workspace(QMainWindow):
             self.resize(1280, 800)
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        QApplication.instance().removeEventFilter(self.idle)
         QSettings().setValue("workspace/geometry", self.saveGeometry())
         super().closeEvent(event)
 
@@ -239,7 +244,7 @@ class Workspace(QMainWindow):
         from taperdesk.ui.patient_dialog import PatientDialog
 
         dialog = PatientDialog(self, author=self.clinician)
-        if dialog.exec() == QDialog.DialogCode.Accepted and (patient := dialog.saved_patient()):
+        if self.run_dialog(dialog) and (patient := dialog.saved_patient()):
             self.patients.refresh()
             self.select_patient(patient.id)
             self.show_status(f"Added {patient.name}.")
@@ -250,7 +255,8 @@ class Workspace(QMainWindow):
         if self.patient_id is None:
             return
         dialog = PatientDialog(self, patient=storage.get_patient(patient_id=self.patient_id), author=self.clinician)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog.archived_changed.connect(lambda *_: self.patients.refresh())
+        if self.run_dialog(dialog):
             self.patients.refresh()
             self.show_patient(self.patient_id)
             self.show_status("Patient details saved.")
@@ -280,8 +286,9 @@ class Workspace(QMainWindow):
         if self.patient_id is None:
             return
         wizard = self.make_wizard()
-        if wizard.exec() == QDialog.DialogCode.Accepted:
+        if self.run_dialog(wizard):
             self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes())
+        wizard.deleteLater()  # a wizard holds a plot scene: free it now, not with the window
 
     def save_new_plan(self, plan, settings, notes: str = "") -> bool:
         done = self._guarded("The plan was not saved", lambda: operations.start_plan(
@@ -296,7 +303,7 @@ class Workspace(QMainWindow):
         plan = self.current.plan
         start = min(max(self.plan_tab.calendar.selected_date(), plan.start), plan.end)
         dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self.run_dialog(dialog):
             self.apply_hold(*dialog.values())
 
     def apply_hold(self, from_date: date, days: int, reason: str) -> bool:
@@ -312,10 +319,12 @@ class Workspace(QMainWindow):
         on = self.plan_tab.calendar.selected_date()
         on = on if self.current.plan.start <= on <= self.current.plan.end else self.today
         wizard = self.make_wizard(revise_from=on)
-        if wizard.exec() != QDialog.DialogCode.Accepted:
+        accepted = self.run_dialog(wizard)
+        wizard.deleteLater()
+        if not accepted:
             return
         reason = RevisionReasonDialog(self)
-        if reason.exec() == QDialog.DialogCode.Accepted:
+        if self.run_dialog(reason):
             self.apply_revision(wizard.plan(), wizard.settings(), reason.value())
 
     def apply_revision(self, plan, settings, reason: str) -> bool:
@@ -328,7 +337,7 @@ class Workspace(QMainWindow):
     def status_dialog(self, key: str) -> None:
         status, label, explanation = STATUS_ACTIONS[key]
         dialog = StatusDialog(self, action=label, explanation=explanation)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if self.run_dialog(dialog):
             self.apply_status(status, dialog.value())
 
     def apply_status(self, status: str, reason: str) -> bool:
@@ -358,7 +367,7 @@ class Workspace(QMainWindow):
     def clinic_settings(self) -> None:
         from taperdesk.ui.settings_dialog import ClinicSettingsDialog
 
-        if ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue).exec() == QDialog.DialogCode.Accepted:
+        if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
             self.show_status("Clinic settings saved.")
 
     def backup_now(self) -> None:
@@ -371,7 +380,7 @@ class Workspace(QMainWindow):
 
         self.centralWidget().setVisible(False)
         dialog = SignInDialog(self, locked=True)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.clinician:
+        if self.run_dialog(dialog) and dialog.clinician:
             self.clinician = dialog.clinician
             self.centralWidget().setVisible(True)
             self._update_actions()
@@ -382,6 +391,10 @@ class Workspace(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About TaperDesk", "TaperDesk: supervised benzodiazepine tapering for small clinics.")
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Every dialog of the workspace opens here (tests drive them through this one door)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
 
     # -- for tests and start-up -------------------------------------------------
     def shown_plan_days(self, first: date, days: int) -> list[str]:

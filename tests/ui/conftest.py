@@ -21,3 +21,15 @@ def db(tmp_path, monkeypatch):
 @pytest.fixture
 def clinician(db):
     return storage.add_clinician(name="Dr Ada Test", role="clinician", password="correct horse")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(tmp_path, qapp):
+    """QSettings (window geometry, idle minutes) go to a temporary folder, never the user's own."""
+    from PySide6.QtCore import QSettings
+
+    qapp.setOrganizationName("TaperDesk-tests")
+    qapp.setApplicationName("TaperDesk")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    yield

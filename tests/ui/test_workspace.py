@@ -165,3 +165,58 @@ def test_idle_watcher_fires_after_no_activity(qtbot):
     watcher = IdleWatcher(minutes=0.0005)  # 30 ms
     with qtbot.waitSignal(watcher.idle, timeout=2000):
         pass
+
+
+def test_a_whole_day_through_the_dialogs(qtbot, doctor, monkeypatch):
+    """Add a patient, run the wizard, save, hold from the dialog, pause: every
+    dialog driven through the workspace's one door for dialogs."""
+    from PySide6.QtWidgets import QWizard
+
+    from taperdesk.ui.patient_dialog import PatientDialog
+    from taperdesk.ui.supervision_dialogs import HoldDialog, StatusDialog
+    from taperdesk.ui.wizard import TaperWizard
+    from taperdesk.ui.workspace import Workspace
+
+    def drive(self, dialog) -> bool:
+        if isinstance(dialog, PatientDialog):
+            for field, text in ((dialog.name, "Grace Okafor"), (dialog.born, "1983-05-30"), (dialog.identifier, "TD-0100")):
+                field.setText(text)
+                field.textEdited.emit(text)
+            dialog.accept()
+            return dialog.saved_patient() is not None
+        if isinstance(dialog, TaperWizard):
+            dialog.show()
+            dialog.regimen_page.drug.setEditText("diazepam")
+            dialog.regimen_page.doses["night"].setValue(10.0)
+            while dialog.nextId() != -1:
+                before = dialog.currentId()
+                dialog.button(QWizard.WizardButton.NextButton).click()
+                assert dialog.currentId() != before, dialog.outcome().errors
+            return dialog.button(QWizard.WizardButton.FinishButton).isEnabled()
+        if isinstance(dialog, HoldDialog):
+            dialog.days.setValue(10)
+            dialog.reason.setText("poor sleep after the cut")
+            return True
+        if isinstance(dialog, StatusDialog):
+            dialog.reason.setText("patient on holiday")
+            return True
+        raise AssertionError(f"unexpected dialog {dialog!r}")
+
+    monkeypatch.setattr(Workspace, "run_dialog", drive)
+    w = Workspace(clinician=doctor, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    w.actions_by_name["new_patient"].trigger()
+    assert w.patient_id is not None and "Grace Okafor" in w.header.text()
+    w.actions_by_name["new_plan"].trigger()
+    expected = make_plan(Regimen("diazepam", (("night", 10.0),)), PlanSettings(start=TODAY, cut_percent=10.0, interval_days=14))
+    assert [s.diazepam_eq_mg for s in w.current.plan.steps] == [s.diazepam_eq_mg for s in expected.steps]
+    assert "Saved and started" in w.last_message
+    w.plan_tab.calendar.select_date(TODAY + timedelta(days=20))
+    w.actions_by_name["hold"].trigger()
+    assert w.current.plan.holds()[0].start == TODAY + timedelta(days=20)
+    assert w.current.plan.end == expected.end + timedelta(days=10)
+    w.actions_by_name["pause"].trigger()
+    assert w.current.record.status == "paused"
+    authors = {e.clinician_id for e in storage.audit_events(limit=50)}
+    assert authors == {doctor.id}
