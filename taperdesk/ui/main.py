@@ -42,6 +42,18 @@ def open_clinic(path: Path, read_only: bool) -> storage.OpenDatabase | None:
     return None
 
 
+def _splash(text: str):
+    """Say what is happening while the file is checked: the daily check of a large clinic takes a second or two."""
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(text)
+    label.setMargin(24)
+    label.setWindowTitle("TaperDesk")
+    label.show()
+    QApplication.processEvents()
+    return label
+
+
 def sign_in(hint: str = "") -> storage.Clinician | None:
     from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
 
@@ -63,7 +75,9 @@ def run_gui(argv: list[str]) -> int:
     from taperdesk.ui.errors import install_error_handling
 
     install_error_handling(path.parent / "taperdesk.log")
+    splash = _splash(f"Opening {path.name}… (the first start of the day checks the file and makes a backup)")
     opened = open_clinic(path, args.read_only)
+    splash.close()
     if opened is None:
         return 2
     for warning in opened.warnings:
