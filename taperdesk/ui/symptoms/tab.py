@@ -1,0 +1,280 @@
+"""The Symptoms tab: the quick daily rating at the top, a button per scale, the
+symptom–dose plot, and every entry with its history below, where a current
+entry can be corrected (a new version) or retracted (with a reason). Every
+dialog opens through run_dialog(); everything is read and written through
+storage functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from taperdesk import storage
+from taperdesk.core.plan import Plan
+from taperdesk.storage import Clinician, StorageError, SymptomEntry
+from taperdesk.ui.patient_dialog import ERROR_STYLE
+from taperdesk.ui.symptoms.entries_table import COLUMNS, EntriesModel, RetractDialog, scale_definitions
+from taperdesk.ui.symptoms.entry_dialog import ScaleEntryDialog
+from taperdesk.ui.symptoms.quick_row import QuickDailyRow
+
+NOTE_COLUMN = [title for title, _ in COLUMNS].index("Note")
+# mnemonics clear of the menus (F P V H), the tabs (Y I), the quick row (S L N T U),
+# the entries (E O A) and the plot's toggles (R and each series' first letter)
+SCALE_BUTTONS = {"ciwa-b": "CI&WA-B…", "bwsq": "BWS&Q…", "daily": "Daily ratin&g…"}
+
+
+def _plot_module():
+    """The plot's module, if it is there (it is built alongside this tab)."""
+    try:
+        return importlib.import_module("taperdesk.ui.symptoms.plot")
+    except ImportError:
+        return None
+
+
+class SymptomsTab(QWidget):
+    """set_patient() loads at once when the tab is shown, else when it is next shown."""
+
+    entriesChanged = Signal()  # noqa: N815 (Qt signal naming)
+    dayClicked = Signal(object)  # noqa: N815: a date, from the plot
+    holdRequested = Signal(object)  # noqa: N815: a reason (str), from the flare banner
+
+    def __init__(self, parent: QWidget | None = None, *, author: Clinician, today: dt.date) -> None:
+        super().__init__(parent)
+        self._author, self._today = author, today
+        self._patient_id: int | None = None
+        self._plan: Plan | None = None
+        self._stale = False
+        self.definitions = scale_definitions()
+
+        self.quick = QuickDailyRow(self, author=author, today=today)
+        self.quick.saved.connect(self._saved)
+        self.quick.correctRequested.connect(self._correct_from_quick)
+        self.scale_buttons: dict[str, QPushButton] = {}
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Enter a scale:"))
+        for key in [*SCALE_BUTTONS, *(k for k in self.definitions if k not in SCALE_BUTTONS)]:
+            if key in self.definitions:
+                button = QPushButton(SCALE_BUTTONS.get(key, f"{self.definitions[key].title}…"),
+                                     objectName=f"enter_{key}")
+                button.clicked.connect(lambda _checked=False, key=key: self.enter_scale(key))
+                buttons.addWidget(button)
+                self.scale_buttons[key] = button
+        buttons.addStretch(1)
+
+        plot = _plot_module()
+        if plot is not None:
+            self.plot = plot.SymptomPlot(self)
+            self.plot.dateClicked.connect(self.dayClicked)
+        else:
+            self.plot = QLabel("The symptom–dose plot is not available in this build.", objectName="plot_placeholder")
+            self.plot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.model = EntriesModel(self)
+        self.table = QTableView(objectName="entries")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self.correct_selected())
+        self.correct_button = QPushButton("C&orrect…", objectName="correct")
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.retract_button = QPushButton("Retr&act…", objectName="retract")
+        self.retract_button.clicked.connect(self.retract_selected)
+        self.message = QLabel(objectName="message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setVisible(False)
+
+        entries = QWidget()
+        entries_layout = QVBoxLayout(entries)
+        entries_layout.setContentsMargins(0, 4, 0, 0)
+        heading = QHBoxLayout()
+        label = QLabel("&Entries (corrected and retracted versions greyed; nothing is deleted)")
+        label.setBuddy(self.table)
+        heading.addWidget(label, 1)
+        heading.addWidget(self.correct_button)
+        heading.addWidget(self.retract_button)
+        entries_layout.addLayout(heading)
+        entries_layout.addWidget(self.message)
+        entries_layout.addWidget(self.table)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.plot)
+        splitter.addWidget(entries)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([550, 350])  # in proportion: the plot over a table of a dozen rows
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.quick)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+        chain = [self.quick.save_button, *self.scale_buttons.values(), self.table, self.correct_button,
+                 self.retract_button]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+        self.set_patient(None, None)
+
+    # -- public -------------------------------------------------------------
+    @property
+    def patient_id(self) -> int | None:
+        return self._patient_id
+
+    def set_patient(self, patient_id: int | None, plan: Plan | None) -> None:
+        self._patient_id, self._plan = patient_id, plan
+        self.quick.set_patient(patient_id)
+        for button in self.scale_buttons.values():
+            button.setEnabled(patient_id is not None)
+        if patient_id is None or self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def set_author(self, author: Clinician) -> None:
+        """After the lock, whoever signed in enters from now on."""
+        self._author = author
+        self.quick.set_author(author)
+
+    def refresh(self) -> None:
+        self._stale = False
+        self.message.setVisible(False)
+        entries: list[SymptomEntry] = []
+        names: dict[int, str] = {}
+        if self._patient_id is not None:
+            try:
+                self.definitions = scale_definitions()
+                entries = storage.symptom_entries(patient_id=self._patient_id, include_history=True)
+                names = {c.id: c.name for c in storage.list_clinicians(include_inactive=True)}
+            except StorageError as exc:
+                self._say(f"The symptom entries cannot be shown: {exc}")
+        self.model.set_entries(entries, names=names, definitions=self.definitions)
+        self._update_plot([row.entry for row in self.model.records() if row.current])
+        self._update_buttons()
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Every dialog of the tab opens here (tests drive them through this one door)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def enter_scale(self, key: str) -> SymptomEntry | None:
+        """Open the entry dialog of a scale; the saved entry, or None."""
+        if self._patient_id is None or key not in self.definitions:
+            return None
+        return self._open(ScaleEntryDialog(self, definition=self.definitions[key], patient_id=self._patient_id,
+                                           author=self._author, today=self._today))
+
+    def select_entry(self, entry_id: int) -> bool:
+        for row, record in enumerate(self.model.records()):
+            if record.entry.id == entry_id:
+                index = self.model.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def selected_row(self):
+        index = self.table.selectionModel().currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    def correct_selected(self, scores: dict[str, int] | None = None) -> SymptomEntry | None:
+        row = self.selected_row()
+        if row is None or not row.current:
+            return None
+        if row.definition is None:
+            self._say(f"The scale {row.entry.scale!r} is no longer defined, so this entry cannot be corrected here.")
+            return None
+        dialog = ScaleEntryDialog(self, definition=row.definition, patient_id=row.entry.patient_id,
+                                  author=self._author, today=self._today, correcting=row.entry)
+        for key, value in (scores or {}).items():
+            dialog.set_score(key, value)
+        return self._open(dialog)
+
+    def retract_selected(self) -> SymptomEntry | None:
+        row = self.selected_row()
+        if row is None or not row.current:
+            return None
+        title = row.definition.title if row.definition else row.entry.scale
+        dialog = RetractDialog(self, entry=row.entry, title=title)
+        if not self.run_dialog(dialog):
+            return None
+        try:
+            retraction = storage.retract_symptom_entry(entry_id=row.entry.id, reason=dialog.value(),
+                                                       author=self._author)
+        except StorageError as exc:
+            self._say(f"Not retracted: {exc}")
+            return None
+        self._saved(retraction, select=row.entry.id)
+        return retraction
+
+    # -- inside -------------------------------------------------------------
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def _open(self, dialog: ScaleEntryDialog) -> SymptomEntry | None:
+        if not self.run_dialog(dialog) or dialog.saved_entry() is None:
+            return None
+        self._saved(dialog.saved_entry())
+        return dialog.saved_entry()
+
+    def _saved(self, entry: SymptomEntry, select: int | None = None) -> None:
+        self.refresh()
+        self.select_entry(select or entry.id)
+        self.entriesChanged.emit()
+
+    def _correct_from_quick(self, entry: SymptomEntry) -> None:
+        if self._stale:
+            self.refresh()
+        if self.select_entry(entry.id) and self.correct_selected(self.quick.typed_scores()) is not None:
+            self.quick.clear()
+
+    def _update_plot(self, current: list[SymptomEntry]) -> None:
+        """Each scale with entries as a series of its value (the headline item's score, or the total)."""
+        if not hasattr(self.plot, "set_data"):
+            return
+        Series = _plot_module().Series  # noqa: N806
+        series = []
+        for key, definition in self.definitions.items():
+            points = []
+            for entry in current:
+                if entry.scale == key:
+                    value = entry.items.get(definition.headline) if definition.headline else entry.total
+                    if value is not None:
+                        points.append((entry.date, value))
+            if points:
+                low, high = definition.value_range
+                series.append(Series(key, definition.title, tuple(points), low, high, definition.bands))
+        self.plot.set_data(self._plan, series)
+
+    def _update_buttons(self, *_args) -> None:
+        row = self.selected_row()
+        can = row is not None and row.current
+        self.correct_button.setEnabled(can)
+        self.retract_button.setEnabled(can)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(True)
