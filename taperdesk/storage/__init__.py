@@ -4,7 +4,7 @@ arguments, plain frozen records back); nothing outside this package builds a que
 
 from taperdesk.storage.audit import audit_events
 from taperdesk.storage.backup import list_backups, restore_backup
-from taperdesk.storage.clinic import get_clinic_settings, save_clinic_settings
+from taperdesk.storage.clinic import flare_rule, get_clinic_settings, save_clinic_settings
 from taperdesk.storage.clinicians import (
     add_clinician,
     change_password,
@@ -52,9 +52,12 @@ from taperdesk.storage.records import (
     StatusEvent,
     SymptomEntry,
 )
+from taperdesk.storage.scales import save_scale_definition, scale_definition, scale_definitions, scale_versions
 from taperdesk.storage.symptoms import (
     add_symptom_entry,
     correct_symptom_entry,
+    last_reviews,
+    recent_observations,
     retract_symptom_entry,
     symptom_entries,
 )

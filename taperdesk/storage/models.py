@@ -36,6 +36,7 @@ class ClinicSettingsRow(BaseModel):
     default_pace = TextField(default="{}")
     equivalence_table = TextField(default="ashton")
     backup_keep = IntegerField(default=30)
+    supervision = TextField(default="{}")
 
     class Meta:
         table_name = "clinic_settings"
@@ -125,9 +126,21 @@ class SymptomEntryRow(BaseModel):
     supersedes = ForeignKeyField("self", null=True, unique=True)
     retracted = BooleanField(default=False)
     retraction_reason = TextField(default="")
+    scale_version = IntegerField(default=1)
 
     class Meta:
         table_name = "symptom_entry"
+
+
+class ScaleDefinitionRow(BaseModel):
+    key = TextField()
+    version = IntegerField()
+    definition = TextField()
+    author = ForeignKeyField(ClinicianRow)
+    created_at = TextField()
+
+    class Meta:
+        table_name = "scale_definition"
 
 
 class HandoutRow(BaseModel):
@@ -163,6 +176,7 @@ ALL_MODELS = (
     PlanStatusEventRow,
     PlanRevisionRow,
     SymptomEntryRow,
+    ScaleDefinitionRow,
     HandoutRow,
     AuditEventRow,
 )

@@ -34,6 +34,7 @@ class ClinicSettings:
     default_pace: Mapping[str, Any] = field(default_factory=dict)
     equivalence_table: str = "ashton"
     backup_keep: int = 30
+    supervision: Mapping[str, Any] = field(default_factory=dict)  # flare thresholds; {} = the defaults
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class SymptomEntry:
     supersedes: int | None
     retracted: bool
     retraction_reason: str
+    scale_version: int = 1  # the version of the scale definition the scores were made with
 
 
 @dataclass(frozen=True)

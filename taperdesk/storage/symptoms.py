@@ -1,7 +1,11 @@
 """Symptom entries, append-only. A correction is a new row that supersedes the
 old one; a retraction is a new row marked retracted, with a reason. Each row can
 be superseded once (a unique column), so the versions of an entry form one chain
-and "current" means: not superseded, not retracted. Staff may record symptoms."""
+and "current" means: not superseded, not retracted. Staff may record symptoms.
+
+Each entry keeps the version of the scale definition it was made with
+(`scale_version`); its scores are checked by that definition (`score()`), and a
+correction or retraction keeps the version of the entry it replaces."""
 
 from __future__ import annotations
 
@@ -11,44 +15,64 @@ from collections.abc import Mapping
 
 from peewee import JOIN
 
+from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.storage import audit
+from taperdesk.storage import scales as scale_store
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
-from taperdesk.storage.models import PatientRow, SymptomEntryRow
+from taperdesk.storage.models import PatientRow, SymptomEntryRow, db
 from taperdesk.storage.records import Clinician, SymptomEntry
 from taperdesk.storage.text import from_utc_text, to_utc_text, utc_now
 
-MAX_ITEM_SCORE = 10  # the widest item range in use (daily 0-10); scales check their own
-
+REVIEW_SCALES = ("ciwa-b", "bwsq")  # an entry on these is taken at a review (a visit)
 
 _COLUMNS = ("id", "patient_id", "date", "scale", "items", "total", "entered_by_id", "entered_at", "note",
-            "supersedes_id", "retracted", "retraction_reason")
+            "supersedes_id", "retracted", "retraction_reason", "scale_version")
 ENTRY_SQL = "SELECT " + ", ".join(_COLUMNS) + " FROM symptom_entry"
+_CURRENT = "retracted = 0 AND NOT EXISTS (SELECT 1 FROM symptom_entry n WHERE n.supersedes_id = symptom_entry.id)"
 
 
 def entry_from_tuple(t: tuple) -> SymptomEntry:
     """Build from a raw row of ENTRY_SQL: no model objects, for long histories."""
     return SymptomEntry(t[0], t[1], dt.date.fromisoformat(t[2]), t[3], json.loads(t[4]), t[5], t[6],
-                        from_utc_text(t[7]), t[8], t[9], bool(t[10]), t[11])
+                        from_utc_text(t[7]), t[8], t[9], bool(t[10]), t[11], t[12])
 
 
 def to_entry(row: SymptomEntryRow) -> SymptomEntry:
     return SymptomEntry(row.id, row.patient_id, row.date, row.scale, json.loads(row.items), row.total,
                         row.entered_by_id, from_utc_text(row.entered_at), row.note, row.supersedes_id,
-                        bool(row.retracted), row.retraction_reason)
+                        bool(row.retracted), row.retraction_reason, row.scale_version)
 
 
-def _clean_items(scale: str, items: Mapping[str, int]) -> tuple[str, int]:
-    if not scale.strip():
-        raise InvalidInputError("A symptom entry needs a scale.")
-    if not items:
+def _definition(scale: str, version: int | None) -> ScaleDefinition:
+    """The definition an entry is checked with: that version, or the current one."""
+    if version is None:
+        found = scale_store.current_definition(scale)
+        if found is None:
+            known = ", ".join(scale_store.known_keys())
+            raise InvalidInputError(f"There is no symptom scale {scale!r} (the scales are {known}); "
+                                    f"a clinic's own scale is added in the settings first.")
+        return found
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidInputError(f"A scale version is a whole number from 1, not {version!r}.")
+    found = scale_store.definition_version(scale, version)
+    if found is None:
+        latest = scale_store.current_definition(scale)
+        hint = f" (the latest is {latest.version})" if latest else ""
+        raise InvalidInputError(f"There is no version {version} of the symptom scale {scale!r}{hint}.")
+    return found
+
+
+def _clean_items(definition: ScaleDefinition, items: Mapping[str, int]) -> tuple[str, int]:
+    """The canonical JSON of the scores and their total, checked by the definition."""
+    if not isinstance(items, Mapping) or not items:
         raise InvalidInputError("A symptom entry needs at least one item score.")
-    for key, value in items.items():
-        if not isinstance(key, str) or not key:
-            raise InvalidInputError("Item names must be non-empty text.")
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ITEM_SCORE:
-            raise InvalidInputError(f"Item {key!r}: score must be a whole number 0-{MAX_ITEM_SCORE}, not {value!r}.")
-    return json.dumps(dict(items), sort_keys=True, separators=(",", ":")), sum(items.values())
+    try:
+        definition.score(items)
+        total = definition.total(items)
+    except ScaleError as exc:
+        raise InvalidInputError(str(exc)) from None
+    return json.dumps(dict(items), sort_keys=True, separators=(",", ":")), total
 
 
 def _check_date(date: dt.date) -> None:
@@ -60,17 +84,26 @@ def _check_date(date: dt.date) -> None:
 
 def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapping[str, int],
                       author: Clinician | int, note: str = "",
-                      entered_at: dt.datetime | None = None) -> SymptomEntry:
-    """Record a new entry; the total is the sum of the item scores."""
+                      entered_at: dt.datetime | None = None, scale_version: int | None = None) -> SymptomEntry:
+    """Record a new entry made with `scale_version` of the scale's definition (None:
+    the current version). The scores are checked by that definition; the total is
+    the sum of the item scores."""
     _check_date(date)
-    items_text, total = _clean_items(scale, items)
+    if not isinstance(scale, str) or not scale.strip():
+        raise InvalidInputError("A symptom entry needs a scale.")
+    if not isinstance(items, Mapping) or not items:
+        raise InvalidInputError("A symptom entry needs at least one item score.")
+    scale = scale.strip()
     with writing():
         author_row = audit.resolve_author(author)
         if not PatientRow.select().where(PatientRow.id == patient_id).exists():
             raise NotFoundError(f"No patient with id {patient_id}.")
+        definition = _definition(scale, scale_version)
+        items_text, total = _clean_items(definition, items)
         row = SymptomEntryRow.create(
-            patient=patient_id, date=date, scale=scale.strip(), items=items_text, total=total,
-            entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note)
+            patient=patient_id, date=date, scale=scale, items=items_text, total=total,
+            entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note,
+            scale_version=definition.version)
         audit.record(author_row, "create", "symptom_entry", row.id,
                      f"{scale} {date.isoformat()} total {total} for patient {patient_id}")
         return to_entry(row)
@@ -99,11 +132,11 @@ def correct_symptom_entry(*, entry_id: int, items: Mapping[str, int], author: Cl
         old = _current_row(entry_id)
         new_date = date or old.date
         _check_date(new_date)
-        items_text, total = _clean_items(old.scale, items)
+        items_text, total = _clean_items(_definition(old.scale, old.scale_version), items)
         row = SymptomEntryRow.create(
             patient=old.patient_id, date=new_date, scale=old.scale, items=items_text, total=total,
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note.strip(),
-            supersedes=old.id)
+            supersedes=old.id, scale_version=old.scale_version)
         audit.record(author_row, "correct", "symptom_entry", row.id,
                      f"corrected entry {old.id}: total {old.total} -> {total}: {note}")
         return to_entry(row)
@@ -121,7 +154,7 @@ def retract_symptom_entry(*, entry_id: int, reason: str, author: Clinician | int
         row = SymptomEntryRow.create(
             patient=old.patient_id, date=old.date, scale=old.scale, items=old.items, total=old.total,
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note="",
-            supersedes=old.id, retracted=True, retraction_reason=reason.strip())
+            supersedes=old.id, retracted=True, retraction_reason=reason.strip(), scale_version=old.scale_version)
         audit.record(author_row, "retract", "symptom_entry", row.id, f"retracted entry {old.id}: {reason}")
         return to_entry(row)
 
@@ -144,3 +177,77 @@ def symptom_entries(*, patient_id: int, scale: str | None = None, include_histor
             query = query.where(SymptomEntryRow.date <= until)
         query = query.order_by(SymptomEntryRow.date, SymptomEntryRow.id)
         return [to_entry(r) for r in query]
+
+
+# -- bulk reads for the attention list ---------------------------------------
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
+
+
+def _chunks(ids: list[int]):
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _CHUNK):
+        yield unique[start:start + _CHUNK]
+
+
+def _series_value(definition: ScaleDefinition | None, items: dict, total: int) -> int:
+    if definition is None:
+        return total
+    try:
+        return definition.score(items)
+    except ScaleError:  # an entry from before the scale was defined as it is
+        return total
+
+
+def recent_observations(*, patient_ids: list[int], since: dt.date) -> dict[int, list[tuple[dt.date, str, dict, int]]]:
+    """For each patient, the current entries (not superseded, not retracted) dated
+    `since` or later, by date: (date, scale, item scores, value). The value is the
+    series value, `score(items)` by the definition version the entry was made with
+    (the headline item, or the total). One query for the entries of up to 500
+    patients, whatever their number of entries; every patient asked for has a list."""
+    out: dict[int, list[tuple[dt.date, str, dict, int]]] = {pid: [] for pid in patient_ids}
+    if not patient_ids:
+        return out
+    with reading():
+        definitions = scale_store.all_versions()
+        for chunk in _chunks(patient_ids):
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute_sql(
+                f"SELECT patient_id, date, scale, items, total, scale_version FROM symptom_entry "
+                f"WHERE patient_id IN ({marks}) AND date >= ? AND {_CURRENT} ORDER BY patient_id, date, id",
+                (*chunk, since.isoformat()))
+            for pid, day, scale, items_text, total, version in rows:
+                items = json.loads(items_text)
+                value = _series_value(definitions.get((scale, version)), items, total)
+                out[pid].append((dt.date.fromisoformat(day), scale, items, value))
+    return out
+
+
+def last_reviews(*, patient_ids: list[int]) -> dict[int, dt.date]:
+    """For each patient with any, the date of the latest review: a plan revision, a
+    plan status change (local dates), or a current CIWA-B or BWSQ entry."""
+    out: dict[int, dt.date] = {}
+    if not patient_ids:
+        return out
+
+    def later(pid: int, day: dt.date) -> None:
+        if pid not in out or day > out[pid]:
+            out[pid] = day
+
+    scales = ", ".join(f"'{s}'" for s in REVIEW_SCALES)
+    with reading():
+        for chunk in _chunks(patient_ids):
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute_sql(
+                f"SELECT p.patient_id, MAX(r.created_at), 't' FROM plan_revision r JOIN plan p ON p.id = r.plan_id "
+                f"WHERE p.patient_id IN ({marks}) GROUP BY p.patient_id "
+                f"UNION ALL SELECT p.patient_id, MAX(e.at), 't' FROM plan_status_event e JOIN plan p ON p.id = e.plan_id "
+                f"WHERE p.patient_id IN ({marks}) GROUP BY p.patient_id "
+                f"UNION ALL SELECT patient_id, MAX(date), 'd' FROM symptom_entry "
+                f"WHERE patient_id IN ({marks}) AND scale IN ({scales}) AND {_CURRENT} GROUP BY patient_id",
+                (*chunk, *chunk, *chunk))
+            for pid, value, kind in rows:
+                if value is None:
+                    continue
+                later(pid, from_utc_text(value).astimezone().date() if kind == "t" else dt.date.fromisoformat(value))
+    return out

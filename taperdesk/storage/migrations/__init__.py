@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep
+from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep, m003_scales
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
 
 MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (1, m001_first_schema.up),
     (2, m002_backup_keep.up),
+    (3, m003_scales.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
