@@ -122,7 +122,8 @@ class ScaleDefinition:
                 raise ScaleError(f"{name}: the band {band.low}-{band.high} needs a label.")
             tag = f"{name} band {band.label!r}"
             if not _is_int(band.low) or not _is_int(band.high) or band.low > band.high:
-                raise ScaleError(f"{tag}: its range must be whole numbers, low to high, not {band.low!r}-{band.high!r}.")
+                raise ScaleError(f"{tag}: its range must be whole numbers, low to high, "
+                                 f"not {band.low!r}-{band.high!r}.")
             if band.low < low or band.high > high:
                 raise ScaleError(f"{tag} ({band.low}-{band.high}) is outside {what}'s range {low}-{high}.")
             if previous is not None and band.low <= previous.high:

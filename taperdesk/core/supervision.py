@@ -171,9 +171,10 @@ def find_flare(plan: Plan, observations: Sequence[Observation], rule: FlareRule,
 
 
 def lookback(plan: Plan | None, rule: FlareRule, today: date) -> date:
-    """The earliest day of observations `find_flare` and `attention` read for this
-    plan today: the baseline and the last CIWA-B before the last cut (a CIWA-B
-    older than the review interval before it is not used as a baseline)."""
+    """The day from which to fetch observations for `find_flare` and `attention`
+    on this plan today: far enough before the last cut to hold its daily baseline
+    and the last CIWA-B before it. (A CIWA-B older than the review interval
+    before the cut is not fetched: it is no fair baseline.)"""
     cut = _last_cut(plan, today) if plan is not None and plan.steps else None
     start = cut or today
     return start - timedelta(days=max(rule.baseline_days, rule.review_every_days))

@@ -241,7 +241,8 @@ def last_reviews(*, patient_ids: list[int]) -> dict[int, dt.date]:
             rows = db.execute_sql(
                 f"SELECT p.patient_id, MAX(r.created_at), 't' FROM plan_revision r JOIN plan p ON p.id = r.plan_id "
                 f"WHERE p.patient_id IN ({marks}) GROUP BY p.patient_id "
-                f"UNION ALL SELECT p.patient_id, MAX(e.at), 't' FROM plan_status_event e JOIN plan p ON p.id = e.plan_id "
+                f"UNION ALL SELECT p.patient_id, MAX(e.at), 't' FROM plan_status_event e "
+                f"JOIN plan p ON p.id = e.plan_id "
                 f"WHERE p.patient_id IN ({marks}) GROUP BY p.patient_id "
                 f"UNION ALL SELECT patient_id, MAX(date), 'd' FROM symptom_entry "
                 f"WHERE patient_id IN ({marks}) AND scale IN ({scales}) AND {_CURRENT} GROUP BY patient_id",

@@ -102,7 +102,8 @@ def test_daily_flare_with_its_sentence():
     obs = BASELINE + [daily(CUT + timedelta(days=1), 6), daily(CUT + timedelta(days=3), 7)]
     flare = find_flare(DIAZEPAM, obs, RULE, CUT + timedelta(days=5))
     assert (flare.cut_date, flare.day, flare.scale) == (CUT, CUT + timedelta(days=3), "daily")
-    assert isinstance(flare, Flare) and flare.text == "Daily rating 7 on 7 Feb, 3.4 above the 7 days before the cut on 4 Feb (mean 3.6)."
+    assert isinstance(flare, Flare)
+    assert flare.text == "Daily rating 7 on 7 Feb, 3.4 above the 7 days before the cut on 4 Feb (mean 3.6)."
 
 
 def test_the_threshold_is_inclusive_and_exact():
@@ -176,7 +177,8 @@ def test_no_cut_yet():
 def test_attention_reasons_in_plain_words():
     today = CUT + timedelta(days=5)
     obs = BASELINE + [daily(CUT + timedelta(days=3), 8)]
-    assert attention(DIAZEPAM, "active", obs, today - timedelta(days=10), RULE, today) == ["Flare after the cut on 4 Feb"]
+    recent = today - timedelta(days=10)
+    assert attention(DIAZEPAM, "active", obs, recent, RULE, today) == ["Flare after the cut on 4 Feb"]
     nxt = DIAZEPAM.cut_dates()[2]
     assert attention(DIAZEPAM, "active", obs, nxt, RULE, nxt - timedelta(days=3)) == [
         "Flare after the cut on 4 Feb", "Step change on 18 Feb (this week)"]
