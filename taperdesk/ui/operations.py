@@ -105,3 +105,49 @@ def change_status(*, plan_id: int, status: str, author: storage.Clinician, reaso
     if not reason.strip():
         raise OperationError("Give a reason: it is kept in the plan's history.")
     return storage.set_plan_status(plan_id=plan_id, status=status, author=author, reason=reason.strip())
+
+
+# -- supervision: who needs the clinician, and when to suggest a hold ---------------
+def observations_for(*, patient_ids: list[int], since: date) -> dict[int, list]:
+    """Current symptom entries since a date as the core's Observations (one query for them all)."""
+    from taperdesk.core.supervision import Observation
+
+    definitions = storage.scale_definitions()
+    raw = storage.recent_observations(patient_ids=patient_ids, since=since)
+    out: dict[int, list] = {}
+    for pid, rows in raw.items():
+        out[pid] = [
+            Observation(day, scale, value, definitions[scale].band_index(value) if scale in definitions else None)
+            for day, scale, _items, value in rows
+        ]
+    return out
+
+
+def patient_flare(*, info: PatientPlan | None, today: date):
+    """The flare to show as a banner on the patient page, or None."""
+    from taperdesk.core.supervision import find_flare, lookback
+
+    if info is None or info.record.status != "active":
+        return None
+    rule = storage.flare_rule()
+    since = lookback(info.plan, rule, today)
+    observations = observations_for(patient_ids=[info.record.patient_id], since=since).get(info.record.patient_id, [])
+    return find_flare(info.plan, observations, rule, today)
+
+
+def attention_for(*, plans: dict[int, PatientPlan | None], today: date) -> dict[int, list[str]]:
+    """Why each of these patients needs the clinician today (a screenful at a time)."""
+    from taperdesk.core.supervision import attention, lookback
+
+    rule = storage.flare_rule()
+    ids = [pid for pid, info in plans.items() if info is not None]
+    if not ids:
+        return {pid: [] for pid in plans}
+    since = min(lookback(plans[pid].plan, rule, today) for pid in ids)
+    observations = observations_for(patient_ids=ids, since=since)
+    reviews = storage.last_reviews(patient_ids=ids)
+    return {
+        pid: (attention(info.plan, info.record.status, observations.get(pid, []), reviews.get(pid), rule, today)
+              if info else [])
+        for pid, info in plans.items()
+    }

@@ -12,11 +12,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from taperdesk import storage
 from taperdesk.core.quantity import fmt_mg
-from taperdesk.ui.operations import PatientPlan, current_plan, current_plans
+from taperdesk.ui.operations import PatientPlan, attention_for, current_plan, current_plans
 
 BATCH = 60  # rows whose plans are fetched together: more than a screenful
 
-COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status")
+COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status", "Needs attention")
 
 
 def dose_text(plan_info: PatientPlan | None, today: date) -> str:
@@ -43,7 +43,9 @@ class PatientListModel(QAbstractTableModel):
         super().__init__(parent)
         self._patients: list[storage.Patient] = []
         self._plans: dict[int, PatientPlan | None] = {}
+        self._attention: dict[int, list[str]] = {}
         self._search = ""
+        self.attention_only = False
         self.today = today or date.today()
 
     # -- loading ------------------------------------------------------------
@@ -51,15 +53,26 @@ class PatientListModel(QAbstractTableModel):
         self._search = text
         self.refresh()
 
+    def set_attention_only(self, on: bool) -> None:
+        """Show only the patients who need the clinician today (flare, step change this week,
+        review overdue, no symptoms since the last cut) among those the search finds."""
+        self.attention_only = on
+        self.refresh()
+
     def refresh(self) -> None:
         self.beginResetModel()
         self._patients = storage.search_patients(text=self._search, limit=200)
         self._plans.clear()
+        self._attention.clear()
+        if self.attention_only:
+            self._load(list(range(len(self._patients))))
+            self._patients = [p for p in self._patients if self._attention.get(p.id)]
         self.endResetModel()
 
     def forget_patient(self, patient_id: int) -> None:
-        """One patient's plan changed: recompute just that row."""
+        """One patient's plan or symptoms changed: recompute just that row."""
         self._plans.pop(patient_id, None)
+        self._attention.pop(patient_id, None)
         for row, p in enumerate(self._patients):
             if p.id == patient_id:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -75,13 +88,24 @@ class PatientListModel(QAbstractTableModel):
             self._plans[patient_id] = current_plan(patient_id=patient_id)
         return self._plans[patient_id]
 
+    def _load(self, rows: list[int]) -> None:
+        ids = [self._patients[r].id for r in rows if self._patients[r].id not in self._attention]
+        if not ids:
+            return
+        found = current_plans(patient_ids=ids)
+        plans = {pid: found.get(pid) for pid in ids}
+        self._plans.update(plans)
+        self._attention.update(attention_for(plans=plans, today=self.today))
+
     def _plan_for_row(self, row: int) -> PatientPlan | None:
         patient_id = self._patients[row].id
-        if patient_id not in self._plans:
-            ids = [p.id for p in self._patients[row:row + BATCH] if p.id not in self._plans]
-            found = current_plans(patient_ids=ids)
-            self._plans.update({pid: found.get(pid) for pid in ids})
+        if patient_id not in self._attention:
+            self._load(list(range(row, min(row + BATCH, len(self._patients)))))
         return self._plans[patient_id]
+
+    def attention_of(self, row: int) -> list[str]:
+        self._plan_for_row(row)
+        return self._attention.get(self._patients[row].id, [])
 
     # -- the model ------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -109,4 +133,7 @@ class PatientListModel(QAbstractTableModel):
             return dose_text(info, self.today)
         if column == 3:
             return next_change_text(info, self.today)
-        return info.record.status if info else ""
+        if column == 4:
+            return info.record.status if info else ""
+        reasons = self.attention_of(index.row())
+        return ("; ".join(reasons)) if role == Qt.ItemDataRole.ToolTipRole or len(reasons) < 2 else f"{reasons[0]} (+{len(reasons) - 1})"

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QDialog,
     QHeaderView,
     QLabel,
@@ -32,6 +33,7 @@ from taperdesk.ui.history import HistoryTab
 from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
+from taperdesk.ui.flare_banner import FlareBanner
 from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
 
 STATUS_ACTIONS = {
@@ -119,15 +121,25 @@ class Workspace(QMainWindow):
         self.patients.modelReset.connect(self._reselect)
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        self.attention_only = QCheckBox("Only patients who need &attention today")
+        self.attention_only.setToolTip("A flare after a cut, a step change this week, a review overdue, or no symptoms recorded since the last cut")
+        self.attention_only.toggled.connect(self.patients.set_attention_only)
         left_layout.addWidget(self.search)
+        left_layout.addWidget(self.attention_only)
         left_layout.addWidget(self.table)
 
         self.header = QLabel("Choose a patient on the left, or add one (Ctrl+N).")
         self.header.setWordWrap(True)
         a = self.actions_by_name
         self.plan_tab = PlanTab([a[n] for n in ("new_plan", "hold", "revise", "pause", "resume", "complete", "stop")])
-        self.symptoms_tab = QLabel("Symptom records and the symptom–dose chart come here (symptom monitoring).")
-        self.symptoms_tab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        from taperdesk.ui.symptoms import SymptomsTab
+
+        self.symptoms_tab = SymptomsTab(author=self.clinician, today=self.today)
+        self.symptoms_tab.entriesChanged.connect(lambda: self._plan_changed("Symptom record saved."))
+        self.symptoms_tab.dayClicked.connect(self.show_day)
+        self.symptoms_tab.holdRequested.connect(lambda reason: self.apply_hold(self.today, 14, reason))
+        self.flare_banner = FlareBanner()
+        self.flare_banner.hold.clicked.connect(self.hold_for_flare)
         self.history_tab = HistoryTab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.plan_tab, "&Plan")
@@ -136,6 +148,7 @@ class Workspace(QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
+        right_layout.addWidget(self.flare_banner)
         right_layout.addWidget(self.tabs, 1)
 
         self.splitter = QSplitter()
@@ -222,6 +235,9 @@ class Workspace(QMainWindow):
             self.header.setText("Choose a patient on the left, or add one (Ctrl+N).")
             self.plan_tab.show_plan(None)
             self.history_tab.set_patient(None)
+            self.symptoms_tab.set_patient(None, None)
+            self.flare = None
+            self.flare_banner.show_flare(None)
         else:
             patient = storage.get_patient(patient_id=patient_id)
             self.current = self.patients.plan_of(patient_id)
@@ -233,6 +249,9 @@ class Workspace(QMainWindow):
             self.plan_tab.calendar.set_today(self.today)
             self.plan_tab.show_plan(self.current, days)
             self.history_tab.set_patient(patient_id)
+            self.symptoms_tab.set_patient(patient_id, self.current.plan if self.current else None)
+            self.flare = operations.patient_flare(info=self.current, today=self.today)
+            self.flare_banner.show_flare(self.flare)
         self._update_actions()
 
     def _plan_changed(self, message: str) -> None:
@@ -347,6 +366,17 @@ class Workspace(QMainWindow):
             self._plan_changed(f"The plan is now {status}.")
         return bool(done)
 
+    def show_day(self, day: date) -> None:
+        """A point on the symptom plot was clicked: show that day on the calendar."""
+        self.tabs.setCurrentWidget(self.plan_tab)
+        self.plan_tab.calendar.select_date(day)
+
+    def hold_for_flare(self) -> bool:
+        """The banner's one click: hold from today, with the flare as the recorded reason."""
+        if self.flare is None or self.current is None:
+            return False
+        return self.apply_hold(self.today, 14, f"Flare: {self.flare.text}")
+
     def _update_actions(self) -> None:
         a = self.actions_by_name
         status = self.current.record.status if self.current else None
@@ -362,6 +392,7 @@ class Workspace(QMainWindow):
         a["resume"].setEnabled(clinician and status == "paused")
         a["complete"].setEnabled(clinician and status in ("active", "paused"))
         a["stop"].setEnabled(clinician and status in operations.OPEN_STATUSES)
+        self.flare_banner.hold.setEnabled(clinician and status == "active")
 
     # -- clinic ---------------------------------------------------------------
     def clinic_settings(self) -> None:
@@ -382,6 +413,7 @@ class Workspace(QMainWindow):
         dialog = SignInDialog(self, locked=True)
         if self.run_dialog(dialog) and dialog.clinician:
             self.clinician = dialog.clinician
+            self.symptoms_tab.set_author(self.clinician)
             self.centralWidget().setVisible(True)
             self._update_actions()
             self.idle.restart()

@@ -220,3 +220,30 @@ def test_a_whole_day_through_the_dialogs(qtbot, doctor, monkeypatch):
     assert w.current.record.status == "paused"
     authors = {e.clinician_id for e in storage.audit_events(limit=50)}
     assert authors == {doctor.id}
+
+
+def test_a_flare_after_a_cut_shows_a_banner_and_one_click_holds(window):
+    start = TODAY - timedelta(days=20)
+    settings = PlanSettings(start=start)
+    plan = make_plan(Regimen("diazepam", (("night", 10.0),)), settings)
+    cut = plan.cut_dates()[0]
+    assert cut == start + timedelta(days=14)
+    assert window.save_new_plan(plan, settings)
+    for offset in range(1, 8):
+        storage.add_symptom_entry(patient_id=window.patient_id, date=cut - timedelta(days=offset), scale="daily",
+                                  items={"severity": 2, "sleep": 6}, author=window.clinician)
+    storage.add_symptom_entry(patient_id=window.patient_id, date=cut + timedelta(days=3), scale="daily",
+                              items={"severity": 7, "sleep": 3}, author=window.clinician)
+    window.patients.forget_patient(window.patient_id)
+    window.show_patient(window.patient_id)
+    assert window.flare is not None and not window.flare_banner.isHidden()
+    row = window.patients.row_of(window.patient_id)
+    assert "Flare" in window.patients.index(row, 5).data()
+    window.attention_only.setChecked(True)
+    assert [window.patients.patient(r).id for r in range(window.patients.rowCount())] == [window.patient_id]
+    window.attention_only.setChecked(False)
+    assert window.hold_for_flare()
+    held = window.current.plan.holds()
+    assert held and held[0].start == TODAY and held[0].reason.startswith("Flare:")
+    assert window.flare is None and window.flare_banner.isHidden()
+    assert "hold" in window.plan_tab.calendar.cell(TODAY).marks
