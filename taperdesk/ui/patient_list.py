@@ -14,7 +14,7 @@ from taperdesk import storage
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.operations import PatientPlan, attention_for, current_plan, current_plans
 
-BATCH = 60  # rows whose plans are fetched together: more than a screenful
+BATCH = 32  # rows whose plans and attention are fetched together: about a screenful
 
 COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status", "Needs attention")
 
