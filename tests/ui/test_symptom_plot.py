@@ -95,6 +95,14 @@ def test_bands_are_shaded_on_the_right_axis(plot, plan, series):
     labels = [item.textItem.toPlainText() for item in plot._drawn["ciwa-b"].bands if not hasattr(item, "getRegion")]
     assert labels == ["CIWA-B mild", "CIWA-B moderate", "CIWA-B severe", "CIWA-B very severe"]
     assert plot._drawn["daily"].bands == []
+    # the same bands again: the same items; a clinic's edited bands: drawn anew
+    before = list(plot._drawn["ciwa-b"].bands)
+    plot.set_data(plan, series)
+    assert plot._drawn["ciwa-b"].bands == before
+    edited = Series("ciwa-b", "CIWA-B", series[1].points, 0, 80, series[1].bands[:2])
+    plot.set_data(plan, [series[0], edited])
+    regions = [item for item in plot._drawn["ciwa-b"].bands if hasattr(item, "getRegion")]
+    assert [round(r.getRegion()[1], 4) for r in regions] == [0.625, 25.625]
 
 
 def test_toggling_hides_a_series_and_its_bands(qtbot, plot, plan, series):

@@ -107,6 +107,7 @@ class _Drawn:
     pct: np.ndarray
     bands: list  # LinearRegionItem and TextItem, shown with the series
     symbols: bool = False
+    bands_for: tuple | None = None  # what the band items were drawn for
 
     def percent(self, value: float) -> float:
         s = self.series
@@ -408,10 +409,14 @@ class SymptomPlot(QWidget):
         self._draw_bands(d)
 
     def _draw_bands(self, d: _Drawn) -> None:
+        s = d.series
+        drawn_for = (s.low, s.high, tuple((b.low, b.high, b.label) for b in s.bands))
+        if drawn_for == d.bands_for:  # the same bands: keep their items (a new set costs ~5 ms)
+            return
+        d.bands_for = drawn_for
         for item in d.bands:
             self.symptom_view.removeItem(item)
         d.bands = []
-        s = d.series
         colour = QColor(d.style[0])
         bands = sorted(s.bands, key=lambda b: b.low)
         for i, b in enumerate(bands):
