@@ -22,6 +22,8 @@ bench: deps
 	test -f bench/out/clinic.sqlite || $(BIN)/python bench/make_clinic.py --out bench/out/clinic.sqlite
 	$(BIN)/python bench/bench_storage.py --db bench/out/clinic.sqlite
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_gui.py --db bench/out/clinic.sqlite
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_calendar.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py
