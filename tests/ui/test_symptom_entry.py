@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDialog, QGroupBox, Q
 from taperdesk import storage
 from taperdesk.core.plan_diff import format_day
 from taperdesk.ui.symptoms import QuickDailyRow, ScaleEntryDialog
-from taperdesk.ui.symptoms.entries_table import scale_definitions
 
 TODAY = dt.date.today()  # storage refuses entries dated after the real today
 DIGITS = {n: getattr(Qt.Key, f"Key_{n}") for n in range(10)}
@@ -29,7 +28,7 @@ def patient(clinician):
 @pytest.fixture
 def open_dialog(qtbot, clinician, patient):
     def make(key: str, **kwargs) -> ScaleEntryDialog:
-        d = ScaleEntryDialog(definition=scale_definitions()[key], patient_id=patient.id, author=clinician,
+        d = ScaleEntryDialog(definition=storage.scale_definitions()[key], patient_id=patient.id, author=clinician,
                              today=TODAY, **kwargs)
         qtbot.addWidget(d)
         return d
@@ -205,7 +204,7 @@ def test_a_second_daily_rating_for_a_day_is_refused(open_dialog, clinician, pati
 
 
 def test_correction_prefilled_and_saved_as_a_new_version(open_dialog, clinician, patient):
-    items = {item.key: v for item, v in zip(scale_definitions()["ciwa-b"].items, CIWA_26)}
+    items = {item.key: v for item, v in zip(storage.scale_definitions()["ciwa-b"].items, CIWA_26)}
     old = storage.add_symptom_entry(patient_id=patient.id, date=TODAY - dt.timedelta(days=1), scale="ciwa-b",
                                     items=items, author=clinician, note="visit")
     d = open_dialog("ciwa-b", correcting=old)
@@ -293,10 +292,16 @@ def test_quick_row_keyboard(row):
 
 
 def test_correction_never_clamps_a_score_outside_the_range(open_dialog, clinician, patient):
-    items = {item.key: 1 for item in scale_definitions()["ciwa-b"].items} | {"tremor": 7}  # an older, wider form
+    shipped = storage.scale_definitions()["ciwa-b"]
+    wider = shipped.to_dict()
+    wider["items"] = [dict(i, high=6) if i["key"] == "tremor" else i for i in wider["items"]]
+    wider["bands"] = []
+    version = storage.save_scale_definition(definition=wider, author=clinician).version
+    items = {item.key: 1 for item in shipped.items} | {"tremor": 6}
     old = storage.add_symptom_entry(patient_id=patient.id, date=TODAY, scale="ciwa-b", items=items,
-                                    author=clinician)
-    d = open_dialog("ciwa-b", correcting=old)
-    assert "tremor" not in d.scores()
-    assert "Its tremor score 7 is outside today's range: score it again." in d.findChild(
+                                    author=clinician, scale_version=version)
+    d = ScaleEntryDialog(definition=shipped, patient_id=patient.id, author=clinician, today=TODAY, correcting=old)
+    assert "tremor" not in d.scores() and d.scores()["sweating"] == 1
+    assert "Its tremor score 6 is outside today's range: score it again." in d.findChild(
         QLabel, "correcting").text()
+    d.deleteLater()

@@ -15,15 +15,20 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayo
 
 from taperdesk import storage
 from taperdesk.core.plan_diff import format_day
-from taperdesk.core.scales import ScaleDefinition, load_scales
-from taperdesk.storage import SymptomEntry
+from taperdesk.core.scales import ScaleDefinition
+from taperdesk.storage import StorageError, SymptomEntry
 from taperdesk.ui.history import RecordTableModel, local_time
 
 
-def scale_definitions() -> dict[str, ScaleDefinition]:
-    """The clinic's scale definitions (its edits over the shipped ones) when storage has them."""
-    clinic = getattr(storage, "scale_definitions", None)
-    return dict(clinic()) if clinic is not None else load_scales()
+def entry_definitions(entries: Iterable[SymptomEntry]) -> dict[tuple[str, int], ScaleDefinition]:
+    """The definition each entry was made with, by (scale, version); one missing is left out."""
+    out = {}
+    for key in {(e.scale, e.scale_version) for e in entries}:
+        try:
+            out[key] = storage.scale_definition(key=key[0], version=key[1])
+        except StorageError:
+            pass
+    return out
 
 
 def entry_on(patient_id: int, scale: str, day: dt.date) -> SymptomEntry | None:
@@ -105,8 +110,9 @@ class EntryRow:
 
 
 def entry_rows(entries: Iterable[SymptomEntry], *, names: Mapping[int, str],
-               definitions: Mapping[str, ScaleDefinition]) -> list[EntryRow]:
-    """Every version with its status, current ones first, each group newest first. A
+               definitions: Mapping[tuple[str, int], ScaleDefinition]) -> list[EntryRow]:
+    """Every version with its status, current ones first, each group newest first, each
+    read by the definition it was made with (`definitions` by scale and version). A
     retraction is shown as the status of the version it withdrew, not as a row."""
     entries = list(entries)
     successor = {e.supersedes: e for e in entries if e.supersedes is not None}
@@ -127,7 +133,7 @@ def entry_rows(entries: Iterable[SymptomEntry], *, names: Mapping[int, str],
         else:
             status = "corrected"
             detail = f"Corrected by {who(newer.entered_by)} at {local_time(newer.entered_at)}: {newer.note}"
-        rows.append(EntryRow(e, status, detail, who(e.entered_by), definitions.get(e.scale)))
+        rows.append(EntryRow(e, status, detail, who(e.entered_by), definitions.get((e.scale, e.scale_version))))
     rows.sort(key=lambda r: (not r.current, -r.entry.date.toordinal(), -r.entry.id))
     return rows
 
@@ -150,7 +156,11 @@ class EntriesModel(RecordTableModel):
         super().__init__(COLUMNS, parent)
 
     def set_entries(self, entries: Iterable[SymptomEntry], *, names: Mapping[int, str],
-                    definitions: Mapping[str, ScaleDefinition]) -> None:
+                    definitions: Mapping[tuple[str, int], ScaleDefinition] | None = None) -> None:
+        """`definitions` by (scale, version); looked up in storage when not given."""
+        entries = list(entries)
+        if definitions is None:
+            definitions = entry_definitions(entries)
         self.set_rows(entry_rows(entries, names=names, definitions=definitions))
 
     def entry(self, row: int) -> SymptomEntry:

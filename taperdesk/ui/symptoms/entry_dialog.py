@@ -31,7 +31,7 @@ from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
 from taperdesk.ui.patient_dialog import ERROR_STYLE
 from taperdesk.ui.symptoms.entries_table import entry_on, total_text
-from taperdesk.ui.symptoms.quick_row import ScoreSpin, with_scale_version
+from taperdesk.ui.symptoms.quick_row import ScoreSpin
 
 WARNING_STYLE = "background: #fff4ce; color: #4a3700; border: 1px solid #d9a400; padding: 6px; font-weight: bold;"
 UNVERIFIED = "Item wording not verified: check it against your local form."
@@ -296,10 +296,9 @@ class ScaleEntryDialog(QDialog):
                     self._refuse(f"a daily rating for {format_day(day)} is already recorded: correct that one "
                                  "instead (Correct… beside the entries).")
                     return
-                kwargs = dict(patient_id=self._patient_id, date=day, scale=self.definition.key, items=items,
-                              author=self._author, note=self.note.text().strip())
                 self._saved = storage.add_symptom_entry(
-                    **with_scale_version(storage.add_symptom_entry, kwargs, self.definition.version))
+                    patient_id=self._patient_id, date=day, scale=self.definition.key, items=items,
+                    author=self._author, note=self.note.text().strip(), scale_version=self.definition.version)
         except (ScaleError, StorageError) as exc:
             self._refuse(str(exc))
             return

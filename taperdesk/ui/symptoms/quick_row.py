@@ -6,7 +6,6 @@ first. Also the score field that the scale dialogs share."""
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -17,7 +16,7 @@ from taperdesk.core.plan_diff import format_day
 from taperdesk.core.scales import ScaleError
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
 from taperdesk.ui.patient_dialog import ERROR_STYLE
-from taperdesk.ui.symptoms.entries_table import entry_on, scale_definitions, score_text, total_text
+from taperdesk.ui.symptoms.entries_table import entry_on, score_text, total_text
 
 DAILY = "daily"
 
@@ -85,13 +84,6 @@ class ScoreSpin(QSpinBox):
             event.ignore()
 
 
-def with_scale_version(function, kwargs: dict, version) -> dict:
-    """Pass the definition's version where storage records it."""
-    if "scale_version" in inspect.signature(function).parameters:
-        kwargs["scale_version"] = version
-    return kwargs
-
-
 class QuickDailyRow(QWidget):
     """`saved(entry)` after a save; `correctRequested(entry)` when the user takes the
     offer to correct today's existing rating (typed_scores() has what they typed)."""
@@ -104,7 +96,7 @@ class QuickDailyRow(QWidget):
         self._author, self._today = author, today
         self._patient_id: int | None = None
         self._existing: SymptomEntry | None = None
-        self.definition = scale_definitions()[DAILY]
+        self.definition = storage.scale_definitions()[DAILY]
         items = {item.key: item for item in self.definition.items}
         self.severity = ScoreSpin(items["severity"].low, items["severity"].high, objectName="quick_severity")
         self.sleep = ScoreSpin(items["sleep"].low, items["sleep"].high, objectName="quick_sleep")
@@ -154,6 +146,14 @@ class QuickDailyRow(QWidget):
     # -- public -------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
+        if patient_id is not None:  # the clinic may have edited the daily rating meanwhile
+            try:
+                self.definition = storage.scale_definitions()[DAILY]
+            except StorageError:
+                pass
+            for spin, key in ((self.severity, "severity"), (self.sleep, "sleep")):
+                item = self.definition.item(key)
+                spin.setRange(item.low - 1, item.high)
         self.clear()
         self._hide_message()
         for widget in (self.severity, self.sleep, self.note, self.save_button):
@@ -196,10 +196,9 @@ class QuickDailyRow(QWidget):
                           "Update that one instead?", error=True, offer_correct=True)
                 return None
             self.definition.score(items)
-            kwargs = dict(patient_id=self._patient_id, date=self._today, scale=DAILY, items=items,
-                          author=self._author, note=self.note.text().strip())
-            entry = storage.add_symptom_entry(**with_scale_version(storage.add_symptom_entry, kwargs,
-                                                                   self.definition.version))
+            entry = storage.add_symptom_entry(patient_id=self._patient_id, date=self._today, scale=DAILY,
+                                              items=items, author=self._author, note=self.note.text().strip(),
+                                              scale_version=self.definition.version)
         except (ScaleError, StorageError) as exc:
             self._say(f"Not saved: {exc}", error=True)
             return None

@@ -7,7 +7,6 @@ storage functions."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -27,22 +26,15 @@ from taperdesk import storage
 from taperdesk.core.plan import Plan
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
 from taperdesk.ui.patient_dialog import ERROR_STYLE
-from taperdesk.ui.symptoms.entries_table import COLUMNS, EntriesModel, RetractDialog, scale_definitions
+from taperdesk.ui.symptoms.entries_table import COLUMNS, EntriesModel, RetractDialog, entry_definitions
 from taperdesk.ui.symptoms.entry_dialog import ScaleEntryDialog
+from taperdesk.ui.symptoms.plot import Series, SymptomPlot
 from taperdesk.ui.symptoms.quick_row import QuickDailyRow
 
 NOTE_COLUMN = [title for title, _ in COLUMNS].index("Note")
 # mnemonics clear of the menus (F P V H), the tabs (Y I), the quick row (S L N T U),
 # the entries (E O A) and the plot's toggles (R and each series' first letter)
 SCALE_BUTTONS = {"ciwa-b": "CI&WA-B…", "bwsq": "BWS&Q…", "daily": "Daily ratin&g…"}
-
-
-def _plot_module():
-    """The plot's module, if it is there (it is built alongside this tab)."""
-    try:
-        return importlib.import_module("taperdesk.ui.symptoms.plot")
-    except ImportError:
-        return None
 
 
 class SymptomsTab(QWidget):
@@ -58,30 +50,19 @@ class SymptomsTab(QWidget):
         self._patient_id: int | None = None
         self._plan: Plan | None = None
         self._stale = False
-        self.definitions = scale_definitions()
+        self.definitions = storage.scale_definitions()
 
         self.quick = QuickDailyRow(self, author=author, today=today)
         self.quick.saved.connect(self._saved)
         self.quick.correctRequested.connect(self._correct_from_quick)
         self.scale_buttons: dict[str, QPushButton] = {}
-        buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Enter a scale:"))
-        for key in [*SCALE_BUTTONS, *(k for k in self.definitions if k not in SCALE_BUTTONS)]:
-            if key in self.definitions:
-                button = QPushButton(SCALE_BUTTONS.get(key, f"{self.definitions[key].title}…"),
-                                     objectName=f"enter_{key}")
-                button.clicked.connect(lambda _checked=False, key=key: self.enter_scale(key))
-                buttons.addWidget(button)
-                self.scale_buttons[key] = button
-        buttons.addStretch(1)
+        self._buttons = QHBoxLayout()
+        self._buttons.addWidget(QLabel("Enter a scale:"))
+        self._buttons.addStretch(1)
+        self._make_scale_buttons()
 
-        plot = _plot_module()
-        if plot is not None:
-            self.plot = plot.SymptomPlot(self)
-            self.plot.dateClicked.connect(self.dayClicked)
-        else:
-            self.plot = QLabel("The symptom–dose plot is not available in this build.", objectName="plot_placeholder")
-            self.plot.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot = SymptomPlot(self)
+        self.plot.dateClicked.connect(self.dayClicked)
 
         self.model = EntriesModel(self)
         self.table = QTableView(objectName="entries")
@@ -129,7 +110,7 @@ class SymptomsTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.quick)
-        layout.addLayout(buttons)
+        layout.addLayout(self._buttons)
         layout.addWidget(splitter, 1)
         chain = [self.quick.save_button, *self.scale_buttons.values(), self.table, self.correct_button,
                  self.retract_button]
@@ -162,14 +143,18 @@ class SymptomsTab(QWidget):
         self.message.setVisible(False)
         entries: list[SymptomEntry] = []
         names: dict[int, str] = {}
+        made_with: dict = {}
         if self._patient_id is not None:
             try:
-                self.definitions = scale_definitions()
+                self.definitions = storage.scale_definitions()
                 entries = storage.symptom_entries(patient_id=self._patient_id, include_history=True)
                 names = {c.id: c.name for c in storage.list_clinicians(include_inactive=True)}
+                made_with = entry_definitions(entries)
             except StorageError as exc:
+                entries, made_with = [], {}
                 self._say(f"The symptom entries cannot be shown: {exc}")
-        self.model.set_entries(entries, names=names, definitions=self.definitions)
+            self._make_scale_buttons()
+        self.model.set_entries(entries, names=names, definitions=made_with)
         self._update_plot([row.entry for row in self.model.records() if row.current])
         self._update_buttons()
 
@@ -251,11 +236,29 @@ class SymptomsTab(QWidget):
         if self.select_entry(entry.id) and self.correct_selected(self.quick.typed_scores()) is not None:
             self.quick.clear()
 
+    def _make_scale_buttons(self) -> None:
+        """A button per scale in use (a clinic's own scale gets one once it is saved)."""
+        keys = [*(k for k in SCALE_BUTTONS if k in self.definitions),
+                *(k for k in self.definitions if k not in SCALE_BUTTONS)]
+        if keys == list(self.scale_buttons):
+            return
+        for button in self.scale_buttons.values():
+            self._buttons.removeWidget(button)
+            button.deleteLater()
+        self.scale_buttons = {}
+        for n, key in enumerate(keys, start=1):
+            text = SCALE_BUTTONS.get(key) or self.definitions[key].title.replace("&", "&&") + "…"
+            button = QPushButton(text, self, objectName=f"enter_{key}")
+            button.clicked.connect(lambda _checked=False, key=key: self.enter_scale(key))
+            button.setEnabled(self._patient_id is not None)
+            self._buttons.insertWidget(n, button)
+            self.scale_buttons[key] = button
+        chain = [self.quick.save_button, *self.scale_buttons.values()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
+
     def _update_plot(self, current: list[SymptomEntry]) -> None:
         """Each scale with entries as a series of its value (the headline item's score, or the total)."""
-        if not hasattr(self.plot, "set_data"):
-            return
-        Series = _plot_module().Series  # noqa: N806
         series = []
         for key, definition in self.definitions.items():
             points = []
