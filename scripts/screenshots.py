@@ -27,6 +27,7 @@ def main() -> int:
     demo = storage.make_demo(Path(tempfile.mkdtemp()) / "demo.sqlite", today=date(2026, 11, 27))
     storage.open_database(demo.path, auto_backup=False)
     clinician = storage.verify_password(name=demo.clinician, password=demo.password)
+    from taperdesk.ui import operations
     from taperdesk.ui.workspace import Workspace
 
     window = Workspace(clinician=clinician, today=date(2026, 11, 27))
@@ -41,6 +42,14 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / "main-window.png"))
     window.plan_tab.calendar.grab().save(str(OUT / "calendar.png"))
+    window.tabs.setCurrentWidget(window.symptoms_tab)
+    settle(app)
+    window.symptoms_tab.plot.reset_view()
+    settle(app)
+    window.grab().save(str(OUT / "symptoms.png"))
+    flagged = [p for p in storage.search_patients(text="") if operations.patient_flare(
+        info=window.patients.plan_of(p.id), today=window.today)]
+    print("patients with a flare today:", ", ".join(p.name for p in flagged) or "none")
     window.tabs.setCurrentWidget(window.history_tab)
     settle(app)
     window.grab().save(str(OUT / "history.png"))

@@ -69,26 +69,28 @@ def _within(plan, day: dt.date) -> dt.date:
     return max(plan.start, min(day, plan.end - dt.timedelta(days=plan.steps[-1].days + 7)))
 
 
-def _daily(rng: random.Random, plan, day: dt.date, base: float) -> dict[str, int]:
-    """A rough, plausible rating: worse for a week after each cut, better in holds."""
+def _daily(rng: random.Random, plan, day: dt.date, base: float, bump: float) -> dict[str, int]:
+    """A rough, plausible rating: a little worse for a week after each cut (much
+    worse for the patients whose story is a flare), better in holds."""
     recent_cut = any(0 <= (day - c).days < 7 for c in plan.cut_dates())
     step = plan.step_on(day)
-    level = base + (2.0 if recent_cut else 0.0) - (1.0 if step and step.kind == "hold" else 0.0)
-    severity = max(0, min(10, round(rng.gauss(level, 1.2))))
+    level = base + (bump if recent_cut else 0.0) - (1.0 if step and step.kind == "hold" else 0.0)
+    severity = max(0, min(10, round(rng.gauss(level, 0.7))))
     sleep = max(0, min(10, round(rng.gauss(10 - level - 1, 1.5))))
     return {"severity": severity, "sleep": sleep}
 
 
-def _add_entries(rng, patient_id, plan, start, end, author) -> int:
-    count, base = 0, rng.uniform(2.5, 5.0)
+def _add_entries(rng, patient_id, plan, start, end, author, flares: bool = False) -> int:
+    count, base = 0, rng.uniform(2.5, 4.5)
+    bump = 4.0 if flares else 0.5
     day = start
     while day <= end:
         if rng.random() < 0.9:  # some days go unrecorded, as in life
             symptoms.add_symptom_entry(patient_id=patient_id, date=day, scale="daily", author=author,
-                                       items=_daily(rng, plan, day, base), entered_at=_at(day, 20))
+                                       items=_daily(rng, plan, day, base, bump), entered_at=_at(day, 20))
             count += 1
         if (day - start).days % 28 == 0:
-            ciwa = {k: rng.choice((0, 0, 1, 1, 2, 3)) for k in CIWA_B_ITEMS}
+            ciwa = {k: rng.choice((0, 1, 1, 2, 3) if flares else (0, 0, 0, 1, 1, 2)) for k in CIWA_B_ITEMS}
             symptoms.add_symptom_entry(patient_id=patient_id, date=day, scale="ciwa-b", items=ciwa,
                                        author=author, note="clinic visit", entered_at=_at(day, 11))
             count += 1
@@ -154,7 +156,7 @@ def make_demo(path: str | Path, *, today: dt.date | None = None, seed: int = 202
                     end = start + dt.timedelta(weeks=weeks // 2)
                     plans.set_plan_status(plan_id=record.id, status="stopped", author=doc,
                                           reason="patient chose to stay on the current dose", at=_at(end, 12))
-                n_entries += _add_entries(rng, p.id, plan, start, end, doc)
+                n_entries += _add_entries(rng, p.id, plan, start, end, doc, flares=story in ("hold", "paused"))
             daily = symptoms.symptom_entries(patient_id=1, scale="daily")
             fixed = daily[3]
             symptoms.correct_symptom_entry(entry_id=fixed.id, items={**fixed.items, "sleep": 2}, author=doc,
