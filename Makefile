@@ -24,6 +24,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_gui.py --db bench/out/clinic.sqlite
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_calendar.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_long_history.py
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py

@@ -79,6 +79,19 @@ def interactive(db: str) -> None:
         w.search.setText(text)
         app.processEvents()
         search.append((time.perf_counter() - t0) * 1000)
+    w.search.setText("")
+    w.tabs.setCurrentWidget(w.symptoms_host)
+    app.processEvents()
+    symptoms = []
+    for i in range(40):
+        t0 = time.perf_counter()
+        w.table.selectRow((i * 11) % rows)
+        app.processEvents()
+        symptoms.append((time.perf_counter() - t0) * 1000)
+    w.tabs.setCurrentIndex(0)
+    app.processEvents()
+    print(f"switch patient on the Symptoms tab (plot redrawn): median {statistics.median(symptoms):.1f} ms,"
+          f" max {max(symptoms):.1f} ms (40 switches)")
     print(f"switch patient: median {statistics.median(switch):.1f} ms, max {max(switch):.1f} ms (60 switches)")
     print(f"switch month: median {statistics.median(month):.1f} ms, max {max(month):.1f} ms (40 months)")
     print(f"search as you type: median {statistics.median(search):.1f} ms, max {max(search):.1f} ms")

@@ -42,7 +42,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / "main-window.png"))
     window.plan_tab.calendar.grab().save(str(OUT / "calendar.png"))
-    window.tabs.setCurrentWidget(window.symptoms_tab)
+    window.tabs.setCurrentWidget(window.symptoms_host)
     settle(app)
     window.symptoms_tab.plot.reset_view()
     settle(app)

@@ -59,6 +59,7 @@ from taperdesk.storage.symptoms import (
     last_reviews,
     recent_observations,
     retract_symptom_entry,
+    symptom_days,
     symptom_entries,
 )
 

@@ -163,20 +163,27 @@ def symptom_entries(*, patient_id: int, scale: str | None = None, include_histor
                     since: dt.date | None = None, until: dt.date | None = None) -> list[SymptomEntry]:
     """A patient's entries by date. By default only current versions (what a chart
     shows); include_history=True gives every version, retractions included."""
+    sql, params = ENTRY_SQL + " WHERE patient_id = ?", [patient_id]
+    if not include_history:
+        sql += " AND " + _CURRENT
+    for clause, value in (("scale = ?", scale), ("date >= ?", since), ("date <= ?", until)):
+        if value is not None:
+            sql += " AND " + clause
+            params.append(value.isoformat() if isinstance(value, dt.date) else value)
+    with reading():  # raw rows: no model objects, years of daily entries stay quick
+        rows = db.execute_sql(sql + " ORDER BY date, id", params).fetchall()
+    return [entry_from_tuple(r) for r in rows]
+
+
+def symptom_days(*, patient_id: int) -> set[dt.date]:
+    """The days with a current entry (the calendar's marks): dates only, no items to parse."""
     with reading():
         newer = SymptomEntryRow.alias()
-        query = SymptomEntryRow.select(SymptomEntryRow).where(SymptomEntryRow.patient == patient_id)
-        if not include_history:
-            query = (query.join(newer, JOIN.LEFT_OUTER, on=(newer.supersedes == SymptomEntryRow.id))
-                     .where(newer.id.is_null() & (SymptomEntryRow.retracted == False)))  # noqa: E712
-        if scale is not None:
-            query = query.where(SymptomEntryRow.scale == scale)
-        if since is not None:
-            query = query.where(SymptomEntryRow.date >= since)
-        if until is not None:
-            query = query.where(SymptomEntryRow.date <= until)
-        query = query.order_by(SymptomEntryRow.date, SymptomEntryRow.id)
-        return [to_entry(r) for r in query]
+        query = (SymptomEntryRow.select(SymptomEntryRow.date).distinct()
+                 .join(newer, JOIN.LEFT_OUTER, on=(newer.supersedes == SymptomEntryRow.id))
+                 .where((SymptomEntryRow.patient == patient_id) & newer.id.is_null()
+                        & (SymptomEntryRow.retracted == False)))  # noqa: E712
+        return {row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0]) for row in query.tuples()}
 
 
 # -- bulk reads for the attention list ---------------------------------------

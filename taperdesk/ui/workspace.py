@@ -132,18 +132,17 @@ class Workspace(QMainWindow):
         self.header.setWordWrap(True)
         a = self.actions_by_name
         self.plan_tab = PlanTab([a[n] for n in ("new_plan", "hold", "revise", "pause", "resume", "complete", "stop")])
-        from taperdesk.ui.symptoms import SymptomsTab
-
-        self.symptoms_tab = SymptomsTab(author=self.clinician, today=self.today)
-        self.symptoms_tab.entriesChanged.connect(lambda: self._plan_changed("Symptom record saved."))
-        self.symptoms_tab.dayClicked.connect(self.show_day)
-        self.symptoms_tab.holdRequested.connect(lambda reason: self.apply_hold(self.today, 14, reason))
+        # the Symptoms tab (and pyqtgraph with it) is built when first opened: start-up stays quick
+        self.symptoms_host = QWidget()
+        QVBoxLayout(self.symptoms_host).setContentsMargins(0, 0, 0, 0)
+        self._symptoms = None
         self.flare_banner = FlareBanner()
         self.flare_banner.hold.clicked.connect(self.hold_for_flare)
         self.history_tab = HistoryTab()
         self.tabs = QTabWidget()
         self.tabs.addTab(self.plan_tab, "&Plan")
-        self.tabs.addTab(self.symptoms_tab, "S&ymptoms")
+        self.tabs.addTab(self.symptoms_host, "S&ymptoms")
+        self.tabs.currentChanged.connect(lambda i: self.symptoms_tab if self.tabs.widget(i) is self.symptoms_host else None)
         self.tabs.addTab(self.history_tab, "H&istory")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -235,7 +234,8 @@ class Workspace(QMainWindow):
             self.header.setText("Choose a patient on the left, or add one (Ctrl+N).")
             self.plan_tab.show_plan(None)
             self.history_tab.set_patient(None)
-            self.symptoms_tab.set_patient(None, None)
+            if self._symptoms is not None:
+                self._symptoms.set_patient(None, None)
             self.flare = None
             self.flare_banner.show_flare(None)
         else:
@@ -245,11 +245,12 @@ class Workspace(QMainWindow):
                 f"<b style='font-size:14pt'>{patient.name}</b> &nbsp; {patient.identifier} &nbsp;·&nbsp; "
                 f"born {patient.born.isoformat()}" + (" &nbsp;·&nbsp; <b>archived</b>" if patient.archived else "")
             )
-            days = {e.date for e in storage.symptom_entries(patient_id=patient_id)} if self.current else set()
+            days = storage.symptom_days(patient_id=patient_id) if self.current else set()
             self.plan_tab.calendar.set_today(self.today)
             self.plan_tab.show_plan(self.current, days)
             self.history_tab.set_patient(patient_id)
-            self.symptoms_tab.set_patient(patient_id, self.current.plan if self.current else None)
+            if self._symptoms is not None:
+                self._symptoms.set_patient(patient_id, self.current.plan if self.current else None)
             self.flare = operations.patient_flare(info=self.current, today=self.today)
             self.flare_banner.show_flare(self.flare)
         self._update_actions()
@@ -366,6 +367,22 @@ class Workspace(QMainWindow):
             self._plan_changed(f"The plan is now {status}.")
         return bool(done)
 
+    @property
+    def symptoms_tab(self):
+        """The Symptoms tab, built on first use."""
+        if self._symptoms is None:
+            from taperdesk.ui.symptoms import SymptomsTab
+
+            tab = SymptomsTab(author=self.clinician, today=self.today)
+            tab.entriesChanged.connect(lambda: self._plan_changed("Symptom record saved."))
+            tab.dayClicked.connect(self.show_day)
+            tab.holdRequested.connect(lambda reason: self.apply_hold(self.today, 14, reason))
+            self.symptoms_host.layout().addWidget(tab)
+            self._symptoms = tab
+            if self.patient_id is not None:
+                tab.set_patient(self.patient_id, self.current.plan if self.current else None)
+        return self._symptoms
+
     def show_day(self, day: date) -> None:
         """A point on the symptom plot was clicked: show that day on the calendar."""
         self.tabs.setCurrentWidget(self.plan_tab)
@@ -413,7 +430,8 @@ class Workspace(QMainWindow):
         dialog = SignInDialog(self, locked=True)
         if self.run_dialog(dialog) and dialog.clinician:
             self.clinician = dialog.clinician
-            self.symptoms_tab.set_author(self.clinician)
+            if self._symptoms is not None:
+                self._symptoms.set_author(self.clinician)
             self.centralWidget().setVisible(True)
             self._update_actions()
             self.idle.restart()

@@ -247,3 +247,10 @@ def test_a_flare_after_a_cut_shows_a_banner_and_one_click_holds(window):
     assert held and held[0].start == TODAY and held[0].reason.startswith("Flare:")
     assert window.flare is None and window.flare_banner.isHidden()
     assert "hold" in window.plan_tab.calendar.cell(TODAY).marks
+
+
+def test_symptoms_tab_is_built_on_first_use_and_follows_the_patient(window):
+    assert window._symptoms is None
+    window.tabs.setCurrentWidget(window.symptoms_host)
+    tab = window._symptoms
+    assert tab is not None and tab.patient_id == window.patient_id

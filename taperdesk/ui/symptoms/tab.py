@@ -75,7 +75,11 @@ class SymptomsTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # fixed widths from the font: ResizeToContents would read every row of years of entries on each switch
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        width = self.table.fontMetrics().horizontalAdvance("0")
+        for column, chars in enumerate((11, 16, 14, 10, 12)):
+            header.resizeSection(column, width * chars + 16)
         header.setSectionResizeMode(NOTE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(lambda _index: self.correct_selected())
