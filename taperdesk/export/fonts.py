@@ -1,0 +1,70 @@
+"""The embedded Unicode font for every PDF TaperDesk prints.
+
+DejaVu Sans covers Latin (Zoë Łukasiewicz), Greek and Cyrillic (Анна Петрова), so
+any patient's name prints. It comes from the system's fonts-dejavu-core package;
+nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+
+# Folders searched in order for DejaVuSans.ttf and DejaVuSans-Bold.ttf.
+FONT_DIRS: list[Path] = [
+    Path("/usr/share/fonts/truetype/dejavu"),  # Debian/Ubuntu fonts-dejavu-core
+    Path("/usr/share/fonts/dejavu"),  # Fedora, Arch
+    Path("/usr/share/fonts/TTF"),  # Arch (ttf-dejavu)
+    Path("/usr/share/fonts/dejavu-sans-fonts"),  # Fedora dejavu-sans-fonts
+    Path("/usr/local/share/fonts"),
+    Path("/usr/local/share/fonts/dejavu"),
+    Path("/opt/homebrew/share/fonts"),
+    Path("/Library/Fonts"),
+    Path.home() / "Library" / "Fonts",
+    Path.home() / ".local" / "share" / "fonts",
+    Path.home() / ".fonts",
+    Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts",
+    Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft" / "Windows" / "Fonts",
+]
+
+MISSING = "DejaVu Sans is not installed: install the fonts-dejavu-core package"
+
+
+class ExportError(Exception):
+    """An export could not be made; the message is one line for the user."""
+
+
+def _find(filename: str) -> Path | None:
+    for folder in FONT_DIRS:
+        candidate = folder / filename
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def register_fonts() -> tuple[str, str]:
+    """Register DejaVu Sans and DejaVu Sans Bold with ReportLab (once).
+
+    Returns the two font names ("DejaVuSans", "DejaVuSans-Bold"). Raises
+    ExportError when the TTF files are not found.
+    """
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    if REGULAR in registered and BOLD in registered:
+        return REGULAR, BOLD
+    regular = _find("DejaVuSans.ttf")
+    bold = _find("DejaVuSans-Bold.ttf")
+    if regular is None or bold is None:
+        raise ExportError(MISSING)
+    try:
+        pdfmetrics.registerFont(TTFont(REGULAR, str(regular)))
+        pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+    except Exception as exc:  # a damaged or unreadable file
+        raise ExportError(f"{MISSING} ({exc})") from exc
+    pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
+    return REGULAR, BOLD
