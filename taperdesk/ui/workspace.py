@@ -89,6 +89,7 @@ class Workspace(QMainWindow):
         a("new_patient", "&New patient…", self.new_patient, "Ctrl+N")
         a("edit_patient", "&Edit patient…", self.edit_patient, "Ctrl+E")
         a("settings", "Clinic &settings…", self.clinic_settings, "Ctrl+,")
+        a("supervision", "Symptom scales and &flare rule…", self.supervision_settings)
         a("backup", "&Back up now", self.backup_now, "Ctrl+B")
         a("lock", "&Lock", self.lock, "Ctrl+L")
         a("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -162,7 +163,7 @@ class Workspace(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         menus = {
-            "&File": ["new_patient", "edit_patient", None, "settings", "backup", None, "lock", "quit"],
+            "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
             "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop"],
             "&View": ["find"],
             "&Help": ["about"],
@@ -402,6 +403,7 @@ class Workspace(QMainWindow):
         a["new_patient"].setEnabled(writable)
         a["edit_patient"].setEnabled(writable and self.patient_id is not None)
         a["settings"].setEnabled(clinician)
+        a["supervision"].setEnabled(clinician)
         a["new_plan"].setEnabled(clinician and self.patient_id is not None and status not in operations.OPEN_STATUSES)
         a["hold"].setEnabled(clinician and status in ("active", "paused"))
         a["revise"].setEnabled(clinician and status in operations.OPEN_STATUSES)
@@ -417,6 +419,14 @@ class Workspace(QMainWindow):
 
         if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
             self.show_status("Clinic settings saved.")
+
+    def supervision_settings(self) -> None:
+        from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
+
+        self.run_dialog(SupervisionSettingsDialog(self, author=self.clinician))
+        if self.patient_id is not None:  # thresholds or scales may have changed what is flagged
+            self.patients.refresh()
+            self.show_patient(self.patient_id)
 
     def backup_now(self) -> None:
         path = self._guarded("The backup failed", lambda: storage.backup_now())
