@@ -5,6 +5,7 @@ through taperdesk.ui.operations with the signed-in clinician as author."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -99,6 +100,11 @@ class Workspace(QMainWindow):
         a("revise", "&Revise…", self.revise_dialog, "Ctrl+R")
         for key, (_, label, _) in STATUS_ACTIONS.items():
             a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
+        a("handout", "Patient &handout…", lambda: self.make_handout("patient"), "Ctrl+P")
+        a("summary", "Clinician &summary…", lambda: self.make_handout("clinician"), "Ctrl+Shift+P")
+        a("reprint", "Re&print an earlier handout…", self.reprint_dialog)
+        a("export_ics", "Export the calendar (.&ics)…", lambda: self.export_file("ics"))
+        a("export_csv", "Export the doses (&CSV)…", lambda: self.export_file("csv"))
         a("about", "&About TaperDesk", self.about)
 
     def _build_widgets(self) -> None:
@@ -165,6 +171,7 @@ class Workspace(QMainWindow):
         menus = {
             "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
             "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop"],
+            "&Handouts": ["handout", "summary", "reprint", None, "export_ics", "export_csv"],
             "&View": ["find"],
             "&Help": ["about"],
         }
@@ -412,6 +419,9 @@ class Workspace(QMainWindow):
         a["complete"].setEnabled(clinician and status in ("active", "paused"))
         a["stop"].setEnabled(clinician and status in operations.OPEN_STATUSES)
         self.flare_banner.hold.setEnabled(clinician and status == "active")
+        has_plan = self.current is not None
+        for name in ("handout", "summary", "reprint", "export_ics", "export_csv"):
+            a[name].setEnabled(has_plan and (writable or name.startswith("export")))
 
     # -- clinic ---------------------------------------------------------------
     def clinic_settings(self) -> None:
@@ -419,6 +429,79 @@ class Workspace(QMainWindow):
 
         if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
             self.show_status("Clinic settings saved.")
+
+    # -- handouts and exports ------------------------------------------------------
+    def make_handout(self, kind: str) -> None:
+        """Build the PDF on a worker thread (a progress dialog shows), record it, preview it."""
+        from taperdesk.ui import operations_export
+        from taperdesk.ui.background import Background
+
+        if self.current is None:
+            return
+        patient_id, author, today = self.patient_id, self.clinician, self.today
+        self.background = Background(self)
+        self.background.finished.connect(lambda result: self._handout_ready(kind, result))
+        self.background.failed.connect(lambda exc: self.report(f"The handout was not made: {exc}"))
+        self.background.run(
+            "Making the handout…",
+            lambda: operations_export.make_handout(patient_id=patient_id, kind=kind, author=author, printed_on=today),
+        )
+
+    def _handout_ready(self, kind: str, result) -> None:
+        pdf, record = result
+        self.show_status(f"Made and recorded the {kind} handout ({len(pdf) // 1024} KB, SHA-256 {record.sha256[:12]}…).")
+        self.history_tab.refresh()
+        self.preview(pdf, kind)
+
+    def preview(self, pdf: bytes, kind: str) -> None:
+        from taperdesk.ui.handout_preview import HandoutPreview
+
+        patient = storage.get_patient(patient_id=self.patient_id)
+        name = f"{patient.identifier}-{kind}-{self.today.isoformat()}.pdf"
+        self.run_dialog(HandoutPreview(self, pdf=pdf, title=f"{kind.capitalize()} handout: {patient.name}", suggested_name=name))
+
+    def reprint_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from taperdesk.ui import operations_export
+
+        if self.current is None:
+            return
+        handouts = storage.handouts_for_revision(revision_id=self.current.revision.id)
+        if not handouts:
+            self.report("No handout has been printed for this revision yet.")
+            return
+        labels = [f"{h.kind} · {h.created_at:%Y-%m-%d %H:%M} · {h.sha256[:12]}" for h in handouts]
+        label, ok = QInputDialog.getItem(self, "Reprint", "Which printout?", labels, len(labels) - 1, False)
+        if ok:
+            chosen = handouts[labels.index(label)]
+            self.preview(operations_export.reprint(handout_id=chosen.id), chosen.kind)
+
+    def export_file(self, kind: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if self.current is None:
+            return
+        suffix = {"ics": "Calendar (*.ics)", "csv": "CSV (*.csv)"}[kind]
+        patient = storage.get_patient(patient_id=self.patient_id)
+        path, _ = QFileDialog.getSaveFileName(self, "Export", f"{patient.identifier}-doses.{kind}", suffix)
+        if path:
+            self.export_to(kind, Path(path))
+
+    def export_to(self, kind: str, path: Path) -> bool:
+        from taperdesk.core.schedule_text import plan_csv
+        from taperdesk.export.ics import plan_ics
+
+        plan = self.current.plan
+        patient = storage.get_patient(patient_id=self.patient_id)
+        try:
+            data = plan_ics(plan, patient_name=patient.name) if kind == "ics" else plan_csv(plan).encode("utf-8")
+            path.write_bytes(data)
+        except OSError as exc:
+            self.report(f"Not exported: {exc.strerror or exc} ({path}). Choose another folder or free some space.")
+            return False
+        self.show_status(f"Exported {path.name}.")
+        return True
 
     def supervision_settings(self) -> None:
         from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
