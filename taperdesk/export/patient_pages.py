@@ -1,0 +1,216 @@
+"""The patient handout's pages after the first: a calendar per month, the
+symptom diary and the advice and safety page. Every day's doses are read from
+the plan (`Plan.step_on`), never worked out here."""
+
+from __future__ import annotations
+
+import calendar
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib.resources import files
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+from taperdesk.core.plan import Plan, Step
+from taperdesk.core.words import units_in_words
+from taperdesk.export.handout_data import HandoutClinic
+from taperdesk.export.patient_calendar import MonthGrid
+from taperdesk.export.patient_text import (
+    TIME_LABELS,
+    date_range,
+    day_short,
+    dose_mg,
+    month_title,
+)
+
+BLACK = colors.black
+SHADE = colors.Color(0.86, 0.86, 0.86)  # hold days, table headers: still clear printed grey
+LIGHT = colors.Color(0.94, 0.94, 0.94)
+
+
+def esc(text: str) -> str:
+    """Text safe inside a ReportLab Paragraph's mini-markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@dataclass(frozen=True)
+class Styles:
+    regular: str
+    bold: str
+    body: ParagraphStyle
+    bold_body: ParagraphStyle
+    small: ParagraphStyle
+    title: ParagraphStyle
+    h2: ParagraphStyle
+    big: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    bullet: ParagraphStyle
+
+
+def make_styles(regular: str, bold: str) -> Styles:
+    body = ParagraphStyle("body", fontName=regular, fontSize=12, leading=15.5, textColor=BLACK, alignment=TA_LEFT)
+    return Styles(
+        regular=regular,
+        bold=bold,
+        body=body,
+        bold_body=ParagraphStyle("bold_body", parent=body, fontName=bold),
+        small=ParagraphStyle("small", parent=body, fontSize=8.5, leading=10.5),
+        title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=27, spaceAfter=6),
+        h2=ParagraphStyle("h2", parent=body, fontName=bold, fontSize=16, leading=20, spaceBefore=7, spaceAfter=3),
+        big=ParagraphStyle("big", parent=body, fontName=bold, fontSize=16, leading=21),
+        cell=ParagraphStyle("cell", parent=body, fontSize=12, leading=14.5),
+        cell_bold=ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=12, leading=14.5),
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=16, bulletIndent=2, bulletFontName=bold, spaceAfter=2
+        ),
+    )
+
+
+def months_of(plan: Plan) -> list[tuple[int, int]]:
+    out = []
+    y, m = plan.start.year, plan.start.month
+    while (y, m) <= (plan.end.year, plan.end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _steps_in_month(plan: Plan, year: int, month: int) -> list[Step]:
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return [s for s in plan.steps if s.start <= last and s.end >= first]
+
+
+def step_words(step: Step) -> str:
+    """'Morning 9 mg diazepam (one 5 mg tablet and two 2 mg tablets); Night ...' (markup)."""
+    return "; ".join(
+        f"{TIME_LABELS[d.time]} <b>{esc(dose_mg(d))}</b> {esc(d.drug)} ({esc(units_in_words(d.units))})"
+        for d in step.doses
+    )
+
+
+def calendar_page(plan: Plan, year: int, month: int, st: Styles) -> list[Flowable]:
+    story: list[Flowable] = [
+        Paragraph(esc(month_title(year, month)), st.title),
+        Paragraph(
+            "Tick a box each time you take a dose. A <b>thick border</b> and <b>NEW DOSE</b> mark a day"
+            " your dose changes. <b>HOLD</b> means your dose stays the same for now.",
+            st.body,
+        ),
+        Spacer(0, 4),
+    ]
+    first = date(year, month, 1)
+    for step in _steps_in_month(plan, year, month):
+        if not step.doses:
+            text = f"<b>From {esc(day_short(step.start))}:</b> no more doses."
+        else:
+            start = max(step.start, first)
+            end = min(step.end, date(year, month, calendar.monthrange(year, month)[1]))
+            hold = " <b>HOLD</b> (same dose)." if step.kind == "hold" else ""
+            text = f"<b>{esc(date_range(start, end))}:</b> {step_words(step)}.{hold}"
+        story.append(Paragraph(text, st.body))
+    story += [Spacer(0, 6), MonthGrid(plan, year, month, st.regular, st.bold)]
+    return story
+
+
+# -- symptom diary ------------------------------------------------------------
+
+def diary_days_per_page(plan: Plan) -> int:
+    """Two weeks a page; one week when a day has more than two doses to list."""
+    return 14 if max((len(s.doses) for s in plan.steps), default=0) <= 2 else 7
+
+
+def diary_start(plan: Plan, printed_on: date) -> date:
+    return max(printed_on, plan.start)
+
+
+def diary_pages(plan: Plan, printed_on: date, weeks: int, st: Styles, width: float, height: float) -> list[Flowable]:
+    """Rows share out the page's height, so a page holds its days on A4 and Letter alike."""
+    if weeks <= 0:
+        return []
+    start = diary_start(plan, printed_on)
+    days = [start + timedelta(days=i) for i in range(weeks * 7)]
+    per_page = diary_days_per_page(plan)
+    head = ParagraphStyle("diary_head", parent=st.cell_bold, fontSize=10.5, leading=12.5)
+    title = ParagraphStyle("diary_title", parent=st.title, fontSize=18, leading=22, spaceAfter=4)
+    header = [
+        Paragraph("Date", head),
+        Paragraph("Your dose that day", head),
+        Paragraph("How bad were your symptoms today? 0–10", head),
+        Paragraph("How well did you sleep? 0–10", head),
+        Paragraph("Notes (side effects, what helped)", head),
+    ]
+    widths = [width * f for f in (0.17, 0.26, 0.145, 0.145, 0.28)]
+    story: list[Flowable] = []
+    for page, first in enumerate(range(0, len(days), per_page)):
+        chunk = days[first:first + per_page]
+        if page:
+            story.append(PageBreak())
+        top = [
+            Paragraph(f"Symptom diary: {esc(date_range(chunk[0], chunk[-1]))}", title),
+            Paragraph(
+                "Fill in one row each evening. <b>Symptoms:</b> 0 = none, 10 = the worst you can imagine."
+                " <b>Sleep:</b> 0 = no sleep at all, 10 = slept very well.",
+                st.body,
+            ),
+            Spacer(0, 5),
+        ]
+        story += top
+        rows = [header]
+        for d in chunk:
+            step = plan.step_on(d)
+            if step is None:
+                dose = "Plan not started" if d < plan.start else "No dose"
+            elif not step.doses:
+                dose = "No dose"
+            else:
+                dose = "<br/>".join(f"{TIME_LABELS[x.time]} <b>{esc(dose_mg(x))}</b>" for x in step.doses)
+            rows.append([Paragraph(f"<b>{esc(day_short(d, year=False))}</b>", st.cell), Paragraph(dose, st.cell), "", "", ""])
+        used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in top)
+        used += max(p.wrap(w - 12, height)[1] for p, w in zip(header, widths)) + 10
+        row_h = min(64.0, (height - used - 6) / per_page)
+        table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=[None] + [row_h] * len(chunk))
+        style = [
+            ("GRID", (0, 0), (-1, -1), 0.8, BLACK),
+            ("BOX", (0, 0), (-1, -1), 1.5, BLACK),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 1), (-1, -1), 4),
+        ]
+        style += [("BACKGROUND", (0, i), (1, i), LIGHT) for i in range(2, len(rows), 2)]
+        table.setStyle(TableStyle(style))
+        story.append(table)
+    return story
+
+
+# -- advice and safety ---------------------------------------------------------
+
+def load_advice() -> dict:
+    return tomllib.loads(files("taperdesk.data").joinpath("advice.toml").read_text(encoding="utf-8"))
+
+
+def advice_page(clinic: HandoutClinic, st: Styles, width: float, advice: dict | None = None) -> list[Flowable]:
+    advice = advice or load_advice()
+    fill = {"clinic_phone": clinic.phone or "the number your clinic gave you", "clinic_name": clinic.name or "your clinic"}
+    story: list[Flowable] = [Paragraph(esc(advice["title"]), st.title)]
+    for section in advice["section"]:
+        points = [Paragraph(esc(p.format(**fill)), st.bullet, bulletText="•") for p in section["points"]]
+        if section.get("urgent"):
+            inner = [Paragraph(esc(section["heading"]), st.big), Spacer(0, 3), *points,
+                     Spacer(0, 3), Paragraph(f"<b>{esc(advice['emergency'])}</b>", st.body)]
+            box = Table([[inner]], colWidths=[width])
+            box.setStyle(TableStyle([
+                ("BOX", (0, 0), (-1, -1), 3, BLACK),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]))
+            story += [box, Spacer(0, 4)]
+        else:
+            story.append(KeepTogether([Paragraph(esc(section["heading"]), st.h2), *points]))
+    story += [Spacer(0, 4), Paragraph("Sources: " + esc("; ".join(advice["sources"])) + ".", st.small)]
+    return story
