@@ -17,6 +17,9 @@ COMMANDS: dict[str, str] = {
     "init-demo": "taperdesk.cli.init_demo",
     "export-patient": "taperdesk.cli.export_patient",
     "import-patient": "taperdesk.cli.import_patient",
+    "handout": "taperdesk.cli.handout",
+    "export-ics": "taperdesk.cli.exports",
+    "export-csv": "taperdesk.cli.exports",
 }
 
 
