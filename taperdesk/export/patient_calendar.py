@@ -1,6 +1,6 @@
 """The handout's month calendar: a grid of days (Monday first), each day's doses
 with a box to tick per dose. Days the dose changes have a heavy border and a
-NEW DOSE band; hold days are shaded with a HOLD band; days outside the plan
+NEW DOSE band across its top; hold days are shaded with a HOLD band; days outside the plan
 stay blank. Every day is read from `Plan.step_on` (one source of truth)."""
 
 from __future__ import annotations
@@ -57,12 +57,13 @@ def day_cell(plan: Plan, day: date) -> DayCell:
 
 
 class MonthGrid(Flowable):
-    """One month; it takes the rest of the page's height (rows up to MAX_ROW_H)."""
+    """One month; it takes the rest of the page's height (rows up to MAX_ROW_H).
+    Each day's text is the largest size (11 pt down to 6 pt) its doses fit at."""
 
     HEADER_H = 18.0
     MAX_ROW_H = 130.0
     PAD = 3.0
-    BAND_H = 13.0
+    BAND_H = 14.0
 
     def __init__(self, plan: Plan, year: int, month: int, regular: str, bold: str) -> None:
         super().__init__()
@@ -72,6 +73,7 @@ class MonthGrid(Flowable):
             for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
         ]
         self._lines_cache: dict[tuple, list | None] = {}
+        self._size_cache: dict[tuple, float] = {}
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
@@ -115,7 +117,7 @@ class MonthGrid(Flowable):
     def _layout(self, cell: DayCell, size: float, col_w: float) -> list[list[tuple[str, str]]] | None:
         pad = self.PAD + (2 if cell.thick else 0)
         text_w = col_w - 2 * pad - size - 3
-        avail = self.row_h - pad - 16 - (self.BAND_H if cell.label else 0) - 2
+        avail = self.row_h - pad - 18
         out, used = [], 0.0
         for dose in cell.doses:
             lines = self._dose_lines(dose, size, text_w)
@@ -125,18 +127,19 @@ class MonthGrid(Flowable):
             out.append(lines)
         return out if used - size * 0.35 <= avail else None
 
-    def _font_size(self, col_w: float) -> float:
-        cells = [c for week in self.weeks for c in week if c and c.doses]
-        for size in SIZES:
-            if all(self._layout(c, size, col_w) is not None for c in cells):
-                return size
-        return SIZES[-1]
+    def _font_size(self, cell: DayCell, col_w: float) -> float:
+        """The largest size this day's doses fit at (days with the same doses share it)."""
+        key = (cell.doses, cell.thick, bool(cell.label), col_w)
+        size = self._size_cache.get(key)
+        if size is None:
+            size = next((s for s in SIZES if self._layout(cell, s, col_w) is not None), SIZES[-1])
+            self._size_cache[key] = size
+        return size
 
     # -- drawing ------------------------------------------------------------
     def draw(self) -> None:
         c = self.canv
         col_w = self.width / 7
-        size = self._font_size(col_w)
         top = self.height
         c.setFillColor(SHADE)
         c.rect(0, top - self.HEADER_H, self.width, self.HEADER_H, stroke=0, fill=1)
@@ -148,7 +151,7 @@ class MonthGrid(Flowable):
             y_top = top - self.HEADER_H - r * self.row_h
             for i, cell in enumerate(week):
                 if cell is not None:
-                    self._draw_cell(cell, i * col_w, y_top, col_w, size)
+                    self._draw_cell(cell, i * col_w, y_top, col_w, self._font_size(cell, col_w))
         c.setStrokeColor(BLACK)
         c.setLineWidth(0.8)
         c.rect(0, 0, self.width, self.height, stroke=1, fill=0)
@@ -170,20 +173,25 @@ class MonthGrid(Flowable):
         if cell.hold:
             c.setFillColor(SHADE)
             c.rect(x, y_top - self.row_h, col_w, self.row_h, stroke=0, fill=1)
-        c.setFillColor(BLACK if cell.in_plan else OUTSIDE_TEXT)
-        c.setFont(self.bold, 12)
-        c.drawString(x + pad, y_top - pad - 11, str(cell.day))
-        if cell.label:  # a black band across the foot of the day, white capitals
+        if cell.label:  # a black band across the top: the day and the label in white capitals
             c.setFillColor(BLACK)
-            c.rect(x, y_top - self.row_h, col_w, self.BAND_H + 1.5, stroke=0, fill=1)
+            c.rect(x, y_top - self.BAND_H - 3, col_w, self.BAND_H + 3, stroke=0, fill=1)
             c.setFillColor(WHITE)
-            c.setFont(self.bold, 9)
-            c.drawCentredString(x + col_w / 2, y_top - self.row_h + 4, cell.label)
+            c.setFont(self.bold, 12)
+            c.drawString(x + pad, y_top - 13, str(cell.day))
+            room = col_w - 2 * pad - stringWidth(str(cell.day), self.bold, 12) - 4
+            label_size = next((z for z in (9.0, 8.5, 8.0, 7.5, 7.0, 6.5) if stringWidth(cell.label, self.bold, z) <= room), 6.0)
+            c.setFont(self.bold, label_size)
+            c.drawRightString(x + col_w - pad, y_top - 12.5, cell.label)
             c.setFillColor(BLACK)
+        else:
+            c.setFillColor(BLACK if cell.in_plan else OUTSIDE_TEXT)
+            c.setFont(self.bold, 12)
+            c.drawString(x + pad, y_top - pad - 11, str(cell.day))
         if not cell.in_plan:
             return
         lead = size * 1.18
-        y = y_top - pad - 16
+        y = y_top - pad - 17
         if cell.note:
             c.setFont(self.bold, 10)
             for word in cell.note.split(" ", 1):

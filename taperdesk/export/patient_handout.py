@@ -192,7 +192,7 @@ def _what_to_take(plan: Plan, st: Styles, width: float) -> Table:
         for t in times:
             d = by_time.get(t)
             if d is None:
-                cells.append(Paragraph("none", st.cell))
+                cells.append(Paragraph("<b>No dose</b>", st.cell))
             else:
                 cells.append(Paragraph(f"<b>{esc(dose_mg(d))}</b> {esc(d.drug)}<br/>{esc(units_in_words(d.units))}", st.cell))
         rows.append(cells)
