@@ -25,6 +25,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_calendar.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_long_history.py
+	$(BIN)/python bench/bench_handout.py
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py
