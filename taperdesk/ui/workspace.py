@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
+    QToolButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -146,6 +147,9 @@ class Workspace(QMainWindow):
         self.flare_banner = FlareBanner()
         self.flare_banner.hold.clicked.connect(self.hold_for_flare)
         self.history_tab = HistoryTab()
+        reprint = QToolButton()  # a printed handout is reprinted from the history, byte for byte
+        reprint.setDefaultAction(self.actions_by_name["reprint"])
+        self.history_tab.layout().addWidget(reprint)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.plan_tab, "&Plan")
         self.tabs.addTab(self.symptoms_host, "S&ymptoms")
@@ -472,9 +476,13 @@ class Workspace(QMainWindow):
             self.report("No handout has been printed for this revision yet.")
             return
         labels = [f"{h.kind} · {h.created_at:%Y-%m-%d %H:%M} · {h.sha256[:12]}" for h in handouts]
-        label, ok = QInputDialog.getItem(self, "Reprint", "Which printout?", labels, len(labels) - 1, False)
-        if ok:
-            chosen = handouts[labels.index(label)]
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Reprint")
+        dialog.setLabelText("Which printout? It is reprinted exactly as it was printed.")
+        dialog.setComboBoxItems(labels)
+        dialog.setTextValue(labels[-1])
+        if self.run_dialog(dialog):
+            chosen = handouts[labels.index(dialog.textValue())]
             self.preview(operations_export.reprint(handout_id=chosen.id), chosen.kind)
 
     def export_file(self, kind: str) -> None:

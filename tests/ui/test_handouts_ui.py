@@ -71,3 +71,13 @@ def test_exports_write_the_plans_days(window, tmp_path):
     assert calendar.walk("VEVENT")
     assert not window.export_to("csv", tmp_path / "nowhere" / "doses.csv")
     assert "Not exported" in window.last_message
+
+
+def test_reprint_from_the_history_is_byte_for_byte(qtbot, window):
+    window.make_handout("patient")
+    with qtbot.waitSignal(window.background.finished, timeout=20000):
+        pass
+    first = window.shown[-1].pdf
+    window.actions_by_name["reprint"].trigger()
+    assert isinstance(window.shown[-1], HandoutPreview) and window.shown[-1].pdf == first
+    assert len(storage.handouts_for_revision(revision_id=window.current.revision.id)) == 1  # a reprint records nothing new
