@@ -5,9 +5,8 @@ through taperdesk.ui.operations with the signed-in clinician as author."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,24 +28,18 @@ from PySide6.QtWidgets import (
 
 from taperdesk import storage
 from taperdesk.core.catalogue import load_catalogue
-from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
 from taperdesk.ui import operations
 from taperdesk.ui.history import HistoryTab
 from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
-from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
-
-STATUS_ACTIONS = {
-    "pause": ("paused", "Pause", "The plan stops moving on: no further cuts until it is resumed."),
-    "resume": ("active", "Resume", "The plan carries on from where it is."),
-    "complete": ("completed", "Complete", "The taper is finished (the patient stopped, or stays on the target dose)."),
-    "stop": ("stopped", "Stop", "The plan is abandoned. It stays in the history."),
-}
+from taperdesk.ui.workspace_handouts import HandoutActions
+from taperdesk.ui.workspace_plans import STATUS_ACTIONS, PlanActions
 
 
-class Workspace(QMainWindow):
+
+class Workspace(PlanActions, HandoutActions, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -293,92 +286,6 @@ class Workspace(QMainWindow):
             self.show_patient(self.patient_id)
             self.show_status("Patient details saved.")
 
-    # -- plans ----------------------------------------------------------------
-    def _clinic(self) -> storage.ClinicSettings:
-        return storage.get_clinic_settings()
-
-    def make_wizard(self, *, revise_from: date | None = None):
-        from taperdesk.ui.wizard import TaperWizard
-
-        clinic = self._clinic()
-        revising = revise_from is not None and self.current is not None
-        return TaperWizard(
-            catalogue=self.catalogue,
-            clinic_stock=stock_from_mapping(clinic.stock),
-            default_pace=pace_from_mapping(clinic.default_pace),
-            table=clinic.equivalence_table,
-            start=self.today,
-            revise_plan=self.current.plan if revising else None,
-            revise_from=revise_from if revising else None,
-            prefill_settings=self.current.settings() if revising else None,
-            parent=self,
-        )
-
-    def new_plan(self) -> None:
-        if self.patient_id is None:
-            return
-        wizard = self.make_wizard()
-        if self.run_dialog(wizard):
-            self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes())
-        wizard.deleteLater()  # a wizard holds a plot scene: free it now, not with the window
-
-    def save_new_plan(self, plan, settings, notes: str = "") -> bool:
-        done = self._guarded("The plan was not saved", lambda: operations.start_plan(
-            patient_id=self.patient_id, plan=plan, settings=settings, author=self.clinician, notes=notes))
-        if done:
-            self._plan_changed(f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
-        return bool(done)
-
-    def hold_dialog(self) -> None:
-        if self.current is None:
-            return
-        plan = self.current.plan
-        start = min(max(self.plan_tab.calendar.selected_date(), plan.start), plan.end)
-        dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end)
-        if self.run_dialog(dialog):
-            self.apply_hold(*dialog.values())
-
-    def apply_hold(self, from_date: date, days: int, reason: str) -> bool:
-        done = self._guarded("The hold was not saved", lambda: operations.hold_plan(
-            plan_id=self.current.record.id, from_date=from_date, days=days, reason=reason, author=self.clinician))
-        if done:
-            self._plan_changed(f"Held for {days} days from {from_date.isoformat()}; later steps moved back.")
-        return bool(done)
-
-    def revise_dialog(self) -> None:
-        if self.current is None:
-            return
-        on = self.plan_tab.calendar.selected_date()
-        on = on if self.current.plan.start <= on <= self.current.plan.end else self.today
-        wizard = self.make_wizard(revise_from=on)
-        accepted = self.run_dialog(wizard)
-        wizard.deleteLater()
-        if not accepted:
-            return
-        reason = RevisionReasonDialog(self)
-        if self.run_dialog(reason):
-            self.apply_revision(wizard.plan(), wizard.settings(), reason.value())
-
-    def apply_revision(self, plan, settings, reason: str) -> bool:
-        done = self._guarded("The revision was not saved", lambda: operations.revise_plan(
-            plan_id=self.current.record.id, plan=plan, settings=settings, author=self.clinician, reason=reason))
-        if done:
-            self._plan_changed(f"Saved revision {done.number}.")
-        return bool(done)
-
-    def status_dialog(self, key: str) -> None:
-        status, label, explanation = STATUS_ACTIONS[key]
-        dialog = StatusDialog(self, action=label, explanation=explanation)
-        if self.run_dialog(dialog):
-            self.apply_status(status, dialog.value())
-
-    def apply_status(self, status: str, reason: str) -> bool:
-        done = self._guarded("The status was not changed", lambda: operations.change_status(
-            plan_id=self.current.record.id, status=status, author=self.clinician, reason=reason))
-        if done:
-            self._plan_changed(f"The plan is now {status}.")
-        return bool(done)
-
     @property
     def symptoms_tab(self):
         """The Symptoms tab, built on first use."""
@@ -433,83 +340,6 @@ class Workspace(QMainWindow):
 
         if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
             self.show_status("Clinic settings saved.")
-
-    # -- handouts and exports ------------------------------------------------------
-    def make_handout(self, kind: str) -> None:
-        """Build the PDF on a worker thread (a progress dialog shows), record it, preview it."""
-        from taperdesk.ui import operations_export
-        from taperdesk.ui.background import Background
-
-        if self.current is None:
-            return
-        patient_id, author, today = self.patient_id, self.clinician, self.today
-        self.background = Background(self)
-        self.background.finished.connect(lambda result: self._handout_ready(kind, result))
-        self.background.failed.connect(lambda exc: self.report(f"The handout was not made: {exc}"))
-        self.background.run(
-            "Making the handout…",
-            lambda: operations_export.make_handout(patient_id=patient_id, kind=kind, author=author, printed_on=today),
-        )
-
-    def _handout_ready(self, kind: str, result) -> None:
-        pdf, record = result
-        self.show_status(f"Made and recorded the {kind} handout ({len(pdf) // 1024} KB, SHA-256 {record.sha256[:12]}…).")
-        self.history_tab.refresh()
-        self.preview(pdf, kind)
-
-    def preview(self, pdf: bytes, kind: str) -> None:
-        from taperdesk.ui.handout_preview import HandoutPreview
-
-        patient = storage.get_patient(patient_id=self.patient_id)
-        name = f"{patient.identifier}-{kind}-{self.today.isoformat()}.pdf"
-        self.run_dialog(HandoutPreview(self, pdf=pdf, title=f"{kind.capitalize()} handout: {patient.name}", suggested_name=name))
-
-    def reprint_dialog(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        from taperdesk.ui import operations_export
-
-        if self.current is None:
-            return
-        handouts = storage.handouts_for_revision(revision_id=self.current.revision.id)
-        if not handouts:
-            self.report("No handout has been printed for this revision yet.")
-            return
-        labels = [f"{h.kind} · {h.created_at:%Y-%m-%d %H:%M} · {h.sha256[:12]}" for h in handouts]
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Reprint")
-        dialog.setLabelText("Which printout? It is reprinted exactly as it was printed.")
-        dialog.setComboBoxItems(labels)
-        dialog.setTextValue(labels[-1])
-        if self.run_dialog(dialog):
-            chosen = handouts[labels.index(dialog.textValue())]
-            self.preview(operations_export.reprint(handout_id=chosen.id), chosen.kind)
-
-    def export_file(self, kind: str) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        if self.current is None:
-            return
-        suffix = {"ics": "Calendar (*.ics)", "csv": "CSV (*.csv)"}[kind]
-        patient = storage.get_patient(patient_id=self.patient_id)
-        path, _ = QFileDialog.getSaveFileName(self, "Export", f"{patient.identifier}-doses.{kind}", suffix)
-        if path:
-            self.export_to(kind, Path(path))
-
-    def export_to(self, kind: str, path: Path) -> bool:
-        from taperdesk.core.schedule_text import plan_csv
-        from taperdesk.export.ics import plan_ics
-
-        plan = self.current.plan
-        patient = storage.get_patient(patient_id=self.patient_id)
-        try:
-            data = plan_ics(plan, patient_name=patient.name) if kind == "ics" else plan_csv(plan).encode("utf-8")
-            path.write_bytes(data)
-        except OSError as exc:
-            self.report(f"Not exported: {exc.strerror or exc} ({path}). Choose another folder or free some space.")
-            return False
-        self.show_status(f"Exported {path.name}.")
-        return True
 
     def supervision_settings(self) -> None:
         from taperdesk.ui.supervision_settings import SupervisionSettingsDialog

@@ -1,0 +1,108 @@
+"""The workspace's plan actions: a new plan through the wizard, a hold, a
+revision, a status change. Each goes through a named operation with the
+signed-in clinician as author; a refusal is reported and nothing is written.
+A mixin of Workspace, which provides current, patient_id, clinician, today,
+catalogue, plan_tab, run_dialog, report, _guarded and _plan_changed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from taperdesk import storage
+from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
+from taperdesk.ui import operations
+from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
+
+STATUS_ACTIONS = {
+    "pause": ("paused", "Pause", "The plan stops moving on: no further cuts until it is resumed."),
+    "resume": ("active", "Resume", "The plan carries on from where it is."),
+    "complete": ("completed", "Complete", "The taper is finished (the patient stopped, or stays on the target dose)."),
+    "stop": ("stopped", "Stop", "The plan is abandoned. It stays in the history."),
+}
+
+
+class PlanActions:
+    def _clinic(self) -> storage.ClinicSettings:
+        return storage.get_clinic_settings()
+
+    def make_wizard(self, *, revise_from: date | None = None):
+        from taperdesk.ui.wizard import TaperWizard
+
+        clinic = self._clinic()
+        revising = revise_from is not None and self.current is not None
+        return TaperWizard(
+            catalogue=self.catalogue,
+            clinic_stock=stock_from_mapping(clinic.stock),
+            default_pace=pace_from_mapping(clinic.default_pace),
+            table=clinic.equivalence_table,
+            start=self.today,
+            revise_plan=self.current.plan if revising else None,
+            revise_from=revise_from if revising else None,
+            prefill_settings=self.current.settings() if revising else None,
+            parent=self,
+        )
+
+    def new_plan(self) -> None:
+        if self.patient_id is None:
+            return
+        wizard = self.make_wizard()
+        if self.run_dialog(wizard):
+            self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes())
+        wizard.deleteLater()  # a wizard holds a plot scene: free it now, not with the window
+
+    def save_new_plan(self, plan, settings, notes: str = "") -> bool:
+        done = self._guarded("The plan was not saved", lambda: operations.start_plan(
+            patient_id=self.patient_id, plan=plan, settings=settings, author=self.clinician, notes=notes))
+        if done:
+            self._plan_changed(f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
+        return bool(done)
+
+    def hold_dialog(self) -> None:
+        if self.current is None:
+            return
+        plan = self.current.plan
+        start = min(max(self.plan_tab.calendar.selected_date(), plan.start), plan.end)
+        dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end)
+        if self.run_dialog(dialog):
+            self.apply_hold(*dialog.values())
+
+    def apply_hold(self, from_date: date, days: int, reason: str) -> bool:
+        done = self._guarded("The hold was not saved", lambda: operations.hold_plan(
+            plan_id=self.current.record.id, from_date=from_date, days=days, reason=reason, author=self.clinician))
+        if done:
+            self._plan_changed(f"Held for {days} days from {from_date.isoformat()}; later steps moved back.")
+        return bool(done)
+
+    def revise_dialog(self) -> None:
+        if self.current is None:
+            return
+        on = self.plan_tab.calendar.selected_date()
+        on = on if self.current.plan.start <= on <= self.current.plan.end else self.today
+        wizard = self.make_wizard(revise_from=on)
+        accepted = self.run_dialog(wizard)
+        wizard.deleteLater()
+        if not accepted:
+            return
+        reason = RevisionReasonDialog(self)
+        if self.run_dialog(reason):
+            self.apply_revision(wizard.plan(), wizard.settings(), reason.value())
+
+    def apply_revision(self, plan, settings, reason: str) -> bool:
+        done = self._guarded("The revision was not saved", lambda: operations.revise_plan(
+            plan_id=self.current.record.id, plan=plan, settings=settings, author=self.clinician, reason=reason))
+        if done:
+            self._plan_changed(f"Saved revision {done.number}.")
+        return bool(done)
+
+    def status_dialog(self, key: str) -> None:
+        status, label, explanation = STATUS_ACTIONS[key]
+        dialog = StatusDialog(self, action=label, explanation=explanation)
+        if self.run_dialog(dialog):
+            self.apply_status(status, dialog.value())
+
+    def apply_status(self, status: str, reason: str) -> bool:
+        done = self._guarded("The status was not changed", lambda: operations.change_status(
+            plan_id=self.current.record.id, status=status, author=self.clinician, reason=reason))
+        if done:
+            self._plan_changed(f"The plan is now {status}.")
+        return bool(done)
