@@ -178,12 +178,10 @@ def symptom_entries(*, patient_id: int, scale: str | None = None, include_histor
 def symptom_days(*, patient_id: int) -> set[dt.date]:
     """The days with a current entry (the calendar's marks): dates only, no items to parse."""
     with reading():
-        newer = SymptomEntryRow.alias()
-        query = (SymptomEntryRow.select(SymptomEntryRow.date).distinct()
-                 .join(newer, JOIN.LEFT_OUTER, on=(newer.supersedes == SymptomEntryRow.id))
-                 .where((SymptomEntryRow.patient == patient_id) & newer.id.is_null()
-                        & (SymptomEntryRow.retracted == False)))  # noqa: E712
-        return {row[0] if isinstance(row[0], dt.date) else dt.date.fromisoformat(row[0]) for row in query.tuples()}
+        rows = db.execute_sql(
+            "SELECT DISTINCT date FROM symptom_entry WHERE patient_id = ? AND " + _CURRENT, (patient_id,)
+        ).fetchall()
+    return {dt.date.fromisoformat(r[0]) for r in rows}
 
 
 # -- bulk reads for the attention list ---------------------------------------
