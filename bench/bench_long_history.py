@@ -17,7 +17,7 @@ from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
 from taperdesk.core.dispensing import DrugStock
-from taperdesk.ui import operations
+from taperdesk.clinic import plans as operations
 from taperdesk.ui.workspace import Workspace
 app=QApplication([])
 clinicians.SCRYPT = {"n": 16, "r": 1, "p": 1}  # the password hash is not what is measured

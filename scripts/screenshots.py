@@ -27,7 +27,7 @@ def main() -> int:
     demo = storage.make_demo(Path(tempfile.mkdtemp()) / "demo.sqlite", today=date(2026, 11, 27))
     storage.open_database(demo.path, auto_backup=False)
     clinician = storage.verify_password(name=demo.clinician, password=demo.password)
-    from taperdesk.ui import operations
+    from taperdesk.clinic import plans as operations
     from taperdesk.ui.workspace import Workspace
 
     window = Workspace(clinician=clinician, today=date(2026, 11, 27))

@@ -135,8 +135,8 @@ def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
 
 
 def test_make_handout_and_reprint_byte_for_byte(demo_db):
-    from taperdesk.ui import operations_export
-    from taperdesk.ui.operations import OperationError
+    from taperdesk.clinic import handouts as operations_export
+    from taperdesk.clinic.plans import OperationError
 
     storage.open_database(demo_db, auto_backup=False)
     patient = storage.find_patient_by_identifier(identifier="DEMO-009")

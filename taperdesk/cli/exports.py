@@ -12,7 +12,8 @@ from datetime import time
 from taperdesk import storage
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
 from taperdesk.cli.errors import UsageError
-from taperdesk.cli.handout import NoPlanError, find_patient, handout_inputs, output_path, write_atomically
+from taperdesk.cli.handout import find_patient, output_path, write_atomically
+from taperdesk.clinic.paper import NoPlanError, handout_inputs
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.schedule_text import plan_csv
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from taperdesk import storage
 from taperdesk.core.quantity import fmt_mg
-from taperdesk.ui.operations import PatientPlan, attention_for, current_plan, current_plans
+from taperdesk.clinic.plans import PatientPlan, attention_for, current_plan, current_plans
 
 BATCH = 32  # rows whose plans and attention are fetched together: about a screenful
 

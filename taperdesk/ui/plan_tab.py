@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWi
 
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.calendar import PlanCalendar
-from taperdesk.ui.operations import PatientPlan
+from taperdesk.clinic.plans import PatientPlan
 
 
 def plan_summary_html(info: PatientPlan | None) -> str:

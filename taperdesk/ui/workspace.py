@@ -1,6 +1,6 @@
 """The main window: patients on the left, the patient page (Plan, Symptoms,
 History) on the right, every action in a menu with a shortcut. Changes go
-through taperdesk.ui.operations with the signed-in clinician as author."""
+through taperdesk.clinic.plans with the signed-in clinician as author."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from taperdesk import storage
 from taperdesk.core.catalogue import load_catalogue
-from taperdesk.ui import operations
+from taperdesk.clinic import plans as operations
 from taperdesk.ui.history import HistoryTab
 from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel

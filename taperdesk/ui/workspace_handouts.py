@@ -13,7 +13,7 @@ from taperdesk import storage
 class HandoutActions:
     def make_handout(self, kind: str) -> None:
         """Build the PDF on a worker thread (a progress dialog shows), record it, preview it."""
-        from taperdesk.ui import operations_export
+        from taperdesk.clinic import handouts as operations_export
         from taperdesk.ui.background import Background
 
         if self.current is None:
@@ -43,7 +43,7 @@ class HandoutActions:
     def reprint_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog
 
-        from taperdesk.ui import operations_export
+        from taperdesk.clinic import handouts as operations_export
 
         if self.current is None:
             return

@@ -10,7 +10,7 @@ from datetime import date
 
 from taperdesk import storage
 from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
-from taperdesk.ui import operations
+from taperdesk.clinic import plans as operations
 from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
 
 STATUS_ACTIONS = {

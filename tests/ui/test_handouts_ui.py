@@ -49,7 +49,7 @@ def test_a_handout_is_made_in_the_background_recorded_and_previewed(qtbot, windo
     assert isinstance(preview, HandoutPreview) and preview.page_count() >= 1
     records = storage.handouts_for_revision(revision_id=window.current.revision.id)
     assert [r.kind for r in records] == [kind]
-    from taperdesk.ui import operations_export
+    from taperdesk.clinic import handouts as operations_export
 
     assert operations_export.reprint(handout_id=records[0].id) == preview.pdf
     assert preview.save_to(tmp_path / "h.pdf") and (tmp_path / "h.pdf").read_bytes() == preview.pdf

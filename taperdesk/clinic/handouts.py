@@ -2,16 +2,16 @@
 handout (patient handout or clinician summary) for the patient's current plan
 and record it, and reprint a recorded one byte for byte.
 
-The mapping from stored records to what the exports print is shared with the
-`taperdesk handout` command (taperdesk.cli.handout), so the app and the command
-line print the same paper."""
+The mapping from stored records to what the exports print is
+taperdesk.clinic.paper, shared with the `taperdesk handout` command, so the app
+and the command line print the same paper."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from taperdesk import storage
-from taperdesk.cli.handout import (
+from taperdesk.clinic.paper import (
     KINDS,
     NoPlanError,
     build_handout,
@@ -20,11 +20,11 @@ from taperdesk.cli.handout import (
     handout_patient,
     revision_notes,
 )
-from taperdesk.cli.handout import handout_inputs as _handout_inputs
+from taperdesk.clinic.paper import handout_inputs as _handout_inputs
 from taperdesk.core.plan import Plan
 from taperdesk.export.fonts import ExportError
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
-from taperdesk.ui.operations import OperationError
+from taperdesk.clinic.plans import OperationError
 
 __all__ = ["KINDS", "entry_notes", "handout_clinic", "handout_inputs", "handout_patient", "make_handout",
            "reprint", "revision_notes"]

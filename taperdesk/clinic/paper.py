@@ -1,0 +1,127 @@
+"""From stored records to what the papers print (HandoutPatient, HandoutClinic,
+RevisionNote, EntryNote) and `build_handout`. It sits in the clinic layer so
+the app and `taperdesk handout` print the same paper from one mapping, and
+neither front end imports the other."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from taperdesk import storage
+from taperdesk.core.plan import Plan
+from taperdesk.core.plan_diff import diff_plans, first_plan_summary
+from taperdesk.core.scales import ScaleDefinition, ScaleError
+from taperdesk.export.fonts import ExportError
+from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
+
+if TYPE_CHECKING:  # ReportLab is loaded when a handout is made, not for every command
+    from taperdesk.export.clinician_summary import EntryNote, RevisionNote
+
+KINDS = ("patient", "clinician")
+ENTRIES_BEFORE_DAYS = 28  # the summary's entries start this long before the plan (the baseline)
+NO_CHANGE = "No change to the schedule, pace or approach."
+
+
+class NoPlanError(Exception):
+    """The patient has no plan to print."""
+
+
+# -- stored records -> what the exports print -----------------------------------
+def handout_patient(patient: storage.Patient) -> HandoutPatient:
+    return HandoutPatient(name=patient.name, born=patient.born, identifier=patient.identifier)
+
+
+def handout_clinic(settings: storage.ClinicSettings) -> HandoutClinic:
+    return HandoutClinic(name=settings.name, address=settings.address, phone=settings.phone,
+                         prescriber=settings.prescribers[0] if settings.prescribers else "",
+                         letterhead=settings.letterhead, paper_size=settings.paper_size)
+
+
+def handout_inputs(*, patient_id: int) -> tuple[Plan, storage.Revision, HandoutPatient, HandoutClinic]:
+    """The patient's current plan (in progress, else the latest) at its newest
+    revision, and the patient and clinic as printed. NoPlanError if there is none."""
+    patient = storage.get_patient(patient_id=patient_id)
+    found = storage.current_plans(patient_ids=[patient_id]).get(patient_id)
+    if found is None:
+        raise NoPlanError(f"Patient {patient.identifier} has no plan to print.")
+    _record, revision = found
+    return (revision.plan(), revision, handout_patient(patient),
+            handout_clinic(storage.get_clinic_settings()))
+
+
+def _names() -> dict[int, str]:
+    return {c.id: c.name for c in storage.list_clinicians(include_inactive=True)}
+
+
+def revision_notes(*, plan_id: int, names: dict[int, str] | None = None) -> list[RevisionNote]:
+    """Every revision of the plan with its author, reason and what it changed
+    (the History tab's sentences); times in the computer's time zone."""
+    from taperdesk.export.clinician_summary import RevisionNote
+
+    names = _names() if names is None else names
+    notes: list[RevisionNote] = []
+    previous: Plan | None = None
+    for rev in storage.revisions(plan_id=plan_id):
+        plan = rev.plan()
+        changes = first_plan_summary(plan) if previous is None else (diff_plans(previous, plan) or [NO_CHANGE])
+        notes.append(RevisionNote(rev.number, rev.created_at.astimezone(), names.get(rev.author_id, f"#{rev.author_id}"),
+                                  rev.reason, tuple(changes)))
+        previous = plan
+    return notes
+
+
+def entry_notes(*, patient_id: int, since: date | None = None,
+                names: dict[int, str] | None = None) -> list[EntryNote]:
+    """Current symptom entries from `since`, each read by the scale version it was made with."""
+    from taperdesk.export.clinician_summary import EntryNote
+
+    names = _names() if names is None else names
+    definitions: dict[tuple[str, int], ScaleDefinition | None] = {}
+    out = []
+    for e in storage.symptom_entries(patient_id=patient_id, since=since):
+        key = (e.scale, e.scale_version)
+        if key not in definitions:
+            try:
+                definitions[key] = storage.scale_definition(key=e.scale, version=e.scale_version)
+            except storage.StorageError:
+                definitions[key] = storage.scale_definitions().get(e.scale)
+        definition = definitions[key]
+        if definition is None:  # a scale this copy does not know: print the raw total
+            out.append(EntryNote(e.date, e.scale, e.total, 0, max(e.total, 1), "", names.get(e.entered_by, ""),
+                                 e.note))
+            continue
+        try:
+            value = definition.score(e.items)
+        except ScaleError:
+            value = e.total
+        low, high = definition.value_range
+        band = definition.band(value)
+        out.append(EntryNote(e.date, definition.title, value, low, high, band.label if band else "",
+                             names.get(e.entered_by, f"#{e.entered_by}"), e.note))
+    return out
+
+
+def build_handout(*, patient_id: int, kind: str, printed_on: date,
+                  invariant: bool = False) -> tuple[bytes, storage.Revision]:
+    """The PDF of `kind` ("patient" or "clinician") for the patient's current plan,
+    and the revision it prints (the one to record it against)."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    plan, revision, patient, clinic = handout_inputs(patient_id=patient_id)
+    if kind == "patient":
+        from taperdesk.export.patient_handout import patient_handout_pdf
+
+        pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
+                                  printed_on=printed_on, invariant=invariant)
+    else:
+        from taperdesk.export.clinician_summary import clinician_summary_pdf
+
+        names = _names()
+        pdf = clinician_summary_pdf(
+            plan=plan, patient=patient, clinic=clinic,
+            revisions=revision_notes(plan_id=revision.plan_id, names=names),
+            entries=entry_notes(patient_id=patient_id, since=plan.start - timedelta(days=ENTRIES_BEFORE_DAYS),
+                                names=names),
+            printed_on=printed_on, invariant=invariant)
+    return pdf, revision
