@@ -1,7 +1,11 @@
-"""The named operations the workspace changes data through (Anki's
+"""The named operations both front ends change plans through (Anki's
 `operations`): each takes keyword-only arguments, checks the plan against the
 safety rules before anything is written, and writes through storage, which
-adds the audit event in the same transaction. Widgets never build queries."""
+adds the audit event in the same transaction. Widgets never build queries.
+
+`PatientPlan.course` is the one answer to "what does this patient take on day
+D" (taperdesk.core.in_force): the plan's newest revision with its status
+history. Every screen and paper reads it."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from functools import lru_cache
 
 from taperdesk import storage
 from taperdesk.core.edits import hold
+from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
 from taperdesk.core.rules import check_plan
 from taperdesk.core.settings import PlanSettings
@@ -29,9 +34,20 @@ class PatientPlan:
     record: storage.PlanRecord
     revision: storage.Revision
     plan: Plan
+    statuses: tuple[StatusChange, ...] = ()
 
     def settings(self) -> PlanSettings:
         return self.revision.settings()
+
+    @property
+    def course(self) -> InForce:
+        """What the patient takes on any day, and why (status applied)."""
+        statuses = self.statuses or (StatusChange(self.record.status, self.record.created_at.astimezone().date()),)
+        return InForce(self.plan, statuses)
+
+
+def status_changes(events: list[storage.StatusEvent]) -> tuple[StatusChange, ...]:
+    return tuple(StatusChange.at(e.status, e.at, e.reason) for e in events)
 
 
 @lru_cache(maxsize=256)
@@ -48,13 +64,16 @@ def current_plan(*, patient_id: int) -> PatientPlan | None:
     open_plans = [p for p in plans if p.status in OPEN_STATUSES]
     record = (open_plans or plans)[-1]
     revision = storage.latest_revision(plan_id=record.id)
-    return PatientPlan(record, revision, _parse(revision.id, revision.plan_json))
+    events = storage.status_events(plan_ids=[record.id])[record.id]
+    return PatientPlan(record, revision, _parse(revision.id, revision.plan_json), status_changes(events))
 
 
 def current_plans(*, patient_ids: list[int]) -> dict[int, PatientPlan]:
     """current_plan for many patients at once (a screenful of the patient list)."""
     found = storage.current_plans(patient_ids=patient_ids)
-    return {pid: PatientPlan(rec, rev, _parse(rev.id, rev.plan_json)) for pid, (rec, rev) in found.items()}
+    events = storage.status_events(plan_ids=[rec.id for rec, _rev in found.values()])
+    return {pid: PatientPlan(rec, rev, _parse(rev.id, rev.plan_json), status_changes(events[rec.id]))
+            for pid, (rec, rev) in found.items()}
 
 
 def _checked(plan: Plan) -> Plan:
@@ -101,10 +120,38 @@ def revise_plan(*, plan_id: int, plan: Plan, settings: PlanSettings, author: sto
     return storage.save_revision(plan_id=plan_id, plan=_checked(plan), settings=settings, author=author, reason=reason)
 
 
-def change_status(*, plan_id: int, status: str, author: storage.Clinician, reason: str) -> storage.PlanRecord:
+def change_status(*, plan_id: int, status: str, author: storage.Clinician, reason: str,
+                  today: date | None = None) -> storage.PlanRecord:
+    """Move the plan to `status`. Resuming a paused plan first re-plans the rest
+    from the pause: the days paused become a hold and every later step moves
+    on by as many days, so no cut is skipped or bunched up on resuming."""
     if not reason.strip():
         raise OperationError("Give a reason: it is kept in the plan's history.")
+    record = storage.get_plan(plan_id=plan_id)
+    if record.status == "paused" and status == "active":
+        _replan_after_pause(plan_id=plan_id, author=author, today=today or date.today())
     return storage.set_plan_status(plan_id=plan_id, status=status, author=author, reason=reason.strip())
+
+
+def _replan_after_pause(*, plan_id: int, author: storage.Clinician, today: date) -> None:
+    events = storage.status_events(plan_ids=[plan_id])[plan_id]
+    paused = [e for e in events if e.status == "paused"]
+    if not paused:
+        return
+    revision = storage.latest_revision(plan_id=plan_id)
+    plan = _parse(revision.id, revision.plan_json)
+    paused_on = max(StatusChange.at("paused", paused[-1].at).on, plan.start)
+    days = (today - paused_on).days
+    step = plan.step_on(paused_on)
+    if days < 1 or step is None or step.kind == "stop":
+        return  # paused and resumed the same day, or nothing was left to hold
+    try:
+        held = hold(plan, paused_on, days, "paused")
+    except ValueError as exc:
+        raise OperationError(str(exc)) from None
+    storage.save_revision(plan_id=plan_id, plan=_checked(held), settings=revision.settings(), author=author,
+                          reason=f"Resumed after a pause of {days} days from {paused_on.isoformat()}:"
+                                 " later steps move on by as many days")
 
 
 # -- supervision: who needs the clinician, and when to suggest a hold ---------------

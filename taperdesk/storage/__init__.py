@@ -38,6 +38,7 @@ from taperdesk.storage.plans import (
     revisions,
     save_revision,
     set_plan_status,
+    status_events,
 )
 from taperdesk.storage.records import (
     AuditEvent,

@@ -159,6 +159,19 @@ def current_plans(*, patient_ids: list[int]) -> dict[int, tuple[PlanRecord, Revi
     return {pid: (to_plan(row), to_revision(latest[row.id])) for pid, row in chosen.items() if row.id in latest}
 
 
+def status_events(*, plan_ids: list[int]) -> dict[int, list[StatusEvent]]:
+    """Every status event of these plans, oldest first (one query for a screenful)."""
+    out: dict[int, list[StatusEvent]] = {pid: [] for pid in plan_ids}
+    if not plan_ids:
+        return out
+    with reading():
+        query = (PlanStatusEventRow.select().where(PlanStatusEventRow.plan.in_(plan_ids))
+                 .order_by(PlanStatusEventRow.id))
+        for row in query:
+            out[row.plan_id].append(to_status_event(row))
+    return out
+
+
 def revisions(*, plan_id: int) -> list[Revision]:
     with reading():
         query = PlanRevisionRow.select().where(PlanRevisionRow.plan == plan_id).order_by(PlanRevisionRow.number)
