@@ -16,6 +16,8 @@ from peewee import (
     TextField,
 )
 
+from taperdesk.storage.chain import stamp
+
 db = SqliteDatabase(None)
 
 
@@ -23,6 +25,19 @@ class BaseModel(Model):
     class Meta:
         database = db
         legacy_table_names = False
+
+
+class ChainedModel(BaseModel):
+    """A clinical, append-only table: each row is inserted with its id and chain
+    hash set in the same transaction (storage.chain; checked by storage.verify)."""
+
+    chain_hash = TextField(null=True)
+
+    def save(self, force_insert=False, only=None):
+        if force_insert or self._pk is None:
+            stamp(self)
+            force_insert = True
+        return super().save(force_insert=force_insert, only=only)
 
 
 class ClinicSettingsRow(BaseModel):
@@ -90,7 +105,7 @@ class PlanRow(BaseModel):
         table_name = "plan"
 
 
-class PlanStatusEventRow(BaseModel):
+class PlanStatusEventRow(ChainedModel):
     plan = ForeignKeyField(PlanRow, backref="status_events")
     status = TextField()
     at = TextField()
@@ -101,7 +116,7 @@ class PlanStatusEventRow(BaseModel):
         table_name = "plan_status_event"
 
 
-class PlanRevisionRow(BaseModel):
+class PlanRevisionRow(ChainedModel):
     plan = ForeignKeyField(PlanRow, backref="revisions")
     number = IntegerField()
     plan_json = TextField()
@@ -114,7 +129,7 @@ class PlanRevisionRow(BaseModel):
         table_name = "plan_revision"
 
 
-class SymptomEntryRow(BaseModel):
+class SymptomEntryRow(ChainedModel):
     patient = ForeignKeyField(PatientRow, backref="symptom_entries")
     date = DateField()
     scale = TextField()
@@ -132,7 +147,7 @@ class SymptomEntryRow(BaseModel):
         table_name = "symptom_entry"
 
 
-class ScaleDefinitionRow(BaseModel):
+class ScaleDefinitionRow(ChainedModel):
     key = TextField()
     version = IntegerField()
     definition = TextField()
@@ -143,7 +158,7 @@ class ScaleDefinitionRow(BaseModel):
         table_name = "scale_definition"
 
 
-class HandoutRow(BaseModel):
+class HandoutRow(ChainedModel):
     revision = ForeignKeyField(PlanRevisionRow, backref="handouts")
     kind = TextField()
     created_at = TextField()
@@ -155,7 +170,7 @@ class HandoutRow(BaseModel):
         table_name = "handout"
 
 
-class AuditEventRow(BaseModel):
+class AuditEventRow(ChainedModel):
     at = TextField()
     clinician = ForeignKeyField(ClinicianRow, null=True)
     action = TextField()

@@ -66,7 +66,7 @@ def test_schema_2_file_is_migrated_keeping_rows(db_path):
     _make_schema_2_file(db_path)
     before = table_dump(db_path)
     session = storage.open_database(db_path)
-    assert session.migrated == [3] and LATEST_VERSION == 3
+    assert session.migrated[0] == 3 and session.migrated == list(range(3, LATEST_VERSION + 1))
     assert table_dump(session.backup) == before
     [entry] = storage.symptom_entries(patient_id=1)
     assert entry.scale_version == 1 and entry.items == {"severity": 4, "sleep": 6} and entry.total == 10
@@ -80,7 +80,8 @@ def test_schema_2_file_is_migrated_keeping_rows(db_path):
         conn.execute("UPDATE symptom_entry SET scale_version = 2")
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         conn.execute("INSERT INTO symptom_entry (patient_id, date, scale, items, total, entered_by_id, entered_at,"
-                     " scale_version) VALUES (1, '2025-02-02', 'daily', '{}', 0, 1, 'x', 0)")
+                     " scale_version, chain_hash) VALUES (1, '2025-02-02', 'daily', '{}', 0, 1, 'x', 0, ?)",
+                     ("0" * 64,))
     conn.close()
 
 
@@ -148,9 +149,10 @@ def test_scale_definitions_are_append_only(db_path, doctor, table):
     for statement in (f"UPDATE {table} SET version = 7", f"DELETE FROM {table}"):
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             conn.execute(statement)
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
-        conn.execute(f"INSERT INTO {table} (key, version, definition, author_id, created_at)"
-                     " SELECT key, version, definition, author_id, created_at FROM scale_definition")
+    # the same key and version again: refused (by the no-REPLACE trigger, before the UNIQUE constraint)
+    with pytest.raises(sqlite3.IntegrityError, match="that row exists"):
+        conn.execute(f"INSERT INTO {table} (key, version, definition, author_id, created_at, chain_hash)"
+                     " SELECT key, version, definition, author_id, created_at, chain_hash FROM scale_definition")
     conn.close()
 
 

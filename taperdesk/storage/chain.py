@@ -1,0 +1,117 @@
+"""Hash chains over the clinical records, so that a changed, removed or replaced
+row shows.
+
+Each chained table (plan revisions, status changes, symptom entries, handout
+records, audit events, scale definitions) keeps its own chain in id order: a
+row's `chain_hash` is SHA-256 over a canonical JSON of its clinical fields and
+the hash of the row before it. The hash is computed in Python when the row is
+inserted, inside the write's transaction (ChainedModel.save calls `stamp`), so
+the row and its link commit together. `taperdesk verify` (storage.verify)
+recomputes the chains from the raw rows.
+
+Which fields count is fixed here, per table, and never changes for rows already
+written: a later migration that adds a column to one of these tables must not
+add it to FIELDS (old rows were hashed without it). A revision and a status
+change also hash their plan's patient and drug, so a plan moved to another
+patient by hand shows as well.
+
+This is evidence, not a lock: anyone who can run SQL and read this module could
+recompute the hashes. It catches a flipped byte, a hand edit with the sqlite3
+shell and a replaced row, which is what the clinic file needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+GENESIS = ""  # the "previous hash" of a chain's first row
+
+# table -> the columns hashed, in order (id first: a row cannot move)
+FIELDS: dict[str, tuple[str, ...]] = {
+    "plan_revision": ("id", "plan_id", "number", "plan_json", "settings_json", "author_id", "created_at",
+                      "reason"),
+    "plan_status_event": ("id", "plan_id", "status", "at", "clinician_id", "reason"),
+    "symptom_entry": ("id", "patient_id", "date", "scale", "items", "total", "entered_by_id", "entered_at",
+                      "note", "supersedes_id", "retracted", "retraction_reason", "scale_version"),
+    "handout": ("id", "revision_id", "kind", "created_at", "created_by_id", "sha256"),
+    "audit_event": ("id", "at", "clinician_id", "action", "entity", "entity_id", "summary"),
+    "scale_definition": ("id", "key", "version", "definition", "author_id", "created_at"),
+}
+# tables whose rows also hash their plan's patient and drug
+PLAN_CONTEXT = ("plan_revision", "plan_status_event")
+CHAINED = tuple(FIELDS)
+
+
+def _canon(value: Any) -> Any:
+    """A value as SQLite stores it (dates as ISO text, booleans as 0/1, blobs by digest)."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return {"sha256": hashlib.sha256(bytes(value)).hexdigest()}
+    return value
+
+
+def digest(table: str, values: tuple | list, previous: str, context: tuple | list = ()) -> str:
+    """The chain hash of one row: its fields in FIELDS order, its plan context, the previous hash."""
+    payload = json.dumps([table, [_canon(v) for v in values], [_canon(v) for v in context], previous],
+                         ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("ascii")).hexdigest()
+
+
+def select_sql(table: str) -> str:
+    """Raw rows in chain order: the hashed fields, the plan context, the stored hash."""
+    cols = ", ".join(f"t.{c}" for c in FIELDS[table])
+    if table in PLAN_CONTEXT:
+        return (f"SELECT {cols}, p.patient_id, p.drug, t.chain_hash FROM {table} t "
+                f"LEFT JOIN plan p ON p.id = t.plan_id")
+    return f"SELECT {cols}, t.chain_hash FROM {table} t"
+
+
+def split_row(table: str, row: tuple) -> tuple[tuple, tuple, str | None]:
+    """(fields, context, stored hash) of a row read with select_sql."""
+    n = len(FIELDS[table])
+    return tuple(row[:n]), tuple(row[n:-1]), row[-1]
+
+
+def _plan_context(database, plan_id: Any) -> tuple:
+    row = database.execute_sql("SELECT patient_id, drug FROM plan WHERE id = ?", (plan_id,)).fetchone()
+    return tuple(row) if row else (None, None)
+
+
+def last_hash(database, table: str) -> tuple[int, str]:
+    """(largest id, its hash) of a chain: where the next row links on."""
+    row = database.execute_sql(f"SELECT id, chain_hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+    return (0, GENESIS) if row is None else (int(row[0]), row[1] or GENESIS)
+
+
+def stamp(instance) -> None:
+    """Give a model instance about to be inserted its id and chain hash.
+
+    Runs inside the caller's write transaction (the single-writer lock and
+    SQLite's write lock keep the chain's end from moving under us)."""
+    meta = instance._meta
+    table = meta.table_name
+    database = meta.database
+    last_id, previous = last_hash(database, table)
+    instance.id = last_id + 1
+    values = []
+    for column in FIELDS[table]:
+        field = meta.columns[column]
+        values.append(field.db_value(instance.__data__.get(field.name)))
+    context = _plan_context(database, values[1]) if table in PLAN_CONTEXT else ()
+    instance.chain_hash = digest(table, values, previous, context)
+
+
+def backfill(database) -> None:
+    """Chain the rows already in a file (migration 4), oldest first."""
+    for table in CHAINED:
+        previous = GENESIS
+        for row in database.execute_sql(select_sql(table) + " ORDER BY t.id").fetchall():
+            fields, context, _stored = split_row(table, row)
+            previous = digest(table, fields, previous, context)
+            database.execute_sql(f"UPDATE {table} SET chain_hash = ? WHERE id = ?", (previous, fields[0]))

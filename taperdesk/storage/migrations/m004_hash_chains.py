@@ -1,0 +1,73 @@
+"""Schema 4: tamper evidence.
+
+- `chain_hash` on every clinical table (storage.chain): the rows already there
+  are chained here, oldest first. That back-fill is the only UPDATE these tables
+  ever see: the append-only UPDATE triggers are set aside for it and put back,
+  word for word, in the same transaction.
+- `<table>_no_replace`: a BEFORE INSERT trigger refusing a row whose id (or other
+  unique key) already exists. `INSERT OR REPLACE` deletes the old row without
+  firing the DELETE trigger (SQLite runs delete triggers on REPLACE only with
+  recursive_triggers on), so until now it could rewrite history unnoticed.
+- `<table>_needs_chain`: a row without a chain hash is refused, so a row written
+  by hand cannot slip in unlinked.
+
+`expected_triggers()` lists every append-only trigger a current file must have;
+`taperdesk verify` checks sqlite_master against it (a dropped trigger shows)."""
+
+from __future__ import annotations
+
+from taperdesk.storage.chain import CHAINED, backfill
+from taperdesk.storage.migrations import m001_first_schema, m003_scales
+
+# other unique keys a REPLACE could collide on (and so delete the old row)
+UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "plan_revision": (("plan_id", "number"),),
+    "symptom_entry": (("supersedes_id",),),
+    "scale_definition": (("key", "version"),),
+}
+
+
+def _exists(table: str, columns: tuple[str, ...]) -> str:
+    match = " AND ".join(f"{c} = NEW.{c}" for c in columns)
+    return f"EXISTS (SELECT 1 FROM {table} WHERE {match})"
+
+
+def insert_triggers() -> dict[str, str]:
+    out = {}
+    for table in CHAINED:
+        taken = " OR ".join(_exists(table, cols) for cols in (("id",), *UNIQUE_KEYS.get(table, ())))
+        out[f"{table}_no_replace"] = (
+            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: that row exists, REPLACE refused'); END")
+        out[f"{table}_needs_chain"] = (
+            f"CREATE TRIGGER {table}_needs_chain BEFORE INSERT ON {table} "
+            f"WHEN NEW.chain_hash IS NULL OR length(NEW.chain_hash) <> 64 "
+            f"BEGIN SELECT RAISE(ABORT, '{table} rows need their chain hash'); END")
+    return out
+
+
+def _named(statements: list[str]) -> dict[str, str]:
+    return {sql.split()[2]: sql for sql in statements}
+
+
+def expected_triggers() -> dict[str, str]:
+    """name -> CREATE TRIGGER text, for every trigger a schema-4 file must have."""
+    return {**_named(m001_first_schema._triggers()), **_named(m003_scales._triggers()), **insert_triggers()}
+
+
+def up(database) -> None:
+    for table in CHAINED:
+        database.execute_sql(f"ALTER TABLE {table} ADD COLUMN chain_hash TEXT")
+    kept = {}
+    for table in CHAINED:
+        name = f"{table}_no_update"
+        row = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                   (name,)).fetchone()
+        if row is not None:
+            kept[name] = row[0]
+            database.execute_sql(f"DROP TRIGGER {name}")
+    backfill(database)
+    for sql in kept.values():
+        database.execute_sql(sql)
+    for sql in insert_triggers().values():
+        database.execute_sql(sql)
