@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "handout": "taperdesk.cli.handout",
     "export-ics": "taperdesk.cli.exports",
     "export-csv": "taperdesk.cli.exports",
+    "verify": "taperdesk.cli.verify",
 }
 
 

@@ -55,5 +55,11 @@ def make_handout(*, patient_id: int, kind: str, author: storage.Clinician | int,
 
 
 def reprint(*, handout_id: int) -> bytes:
-    """The recorded PDF exactly as it was printed."""
-    return storage.handout_pdf(handout_id=handout_id)
+    """The recorded PDF exactly as it was printed; refused (OperationError) if
+    its stored bytes no longer match their SHA-256 or its revision fails its check."""
+    from taperdesk.clinic.verify import NotVerifiedError, verified_pdf
+
+    try:
+        return verified_pdf(handout_id=handout_id)
+    except NotVerifiedError as exc:
+        raise OperationError(str(exc)) from None

@@ -38,14 +38,21 @@ def handout_clinic(settings: storage.ClinicSettings) -> HandoutClinic:
                          letterhead=settings.letterhead, paper_size=settings.paper_size)
 
 
-def handout_inputs(*, patient_id: int) -> tuple[Plan, storage.Revision, HandoutPatient, HandoutClinic]:
+def handout_inputs(*, patient_id: int, entries: bool = False) -> tuple[Plan, storage.Revision, HandoutPatient,
+                                                                      HandoutClinic]:
     """The patient's current plan (in progress, else the latest) at its newest
-    revision, and the patient and clinic as printed. NoPlanError if there is none."""
+    revision, and the patient and clinic as printed. NoPlanError if there is none;
+    NotVerifiedError (a NoPlanError) if the revision fails its check (with
+    `entries`, the patient's symptom entries too): every paper and export reads
+    its plan here, so every one is verified first."""
+    from taperdesk.clinic.verify import require_verified_revision
+
     patient = storage.get_patient(patient_id=patient_id)
     found = storage.current_plans(patient_ids=[patient_id]).get(patient_id)
     if found is None:
         raise NoPlanError(f"Patient {patient.identifier} has no plan to print.")
     _record, revision = found
+    require_verified_revision(revision_id=revision.id, entries=entries)
     return (revision.plan(), revision, handout_patient(patient),
             handout_clinic(storage.get_clinic_settings()))
 
@@ -108,7 +115,7 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date,
     and the revision it prints (the one to record it against)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    plan, revision, patient, clinic = handout_inputs(patient_id=patient_id)
+    plan, revision, patient, clinic = handout_inputs(patient_id=patient_id, entries=kind == "clinician")
     if kind == "patient":
         from taperdesk.export.patient_handout import patient_handout_pdf
 

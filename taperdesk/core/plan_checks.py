@@ -150,7 +150,7 @@ def plan_problems(data: Any) -> list[str]:
         rules = check_plan(data)
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         return [f"the plan cannot be read as a plan ({type(exc).__name__}: {exc})"]
-    return [f"it breaks a planning rule: {p}" for p in rules] + _eq_problems(plan)
+    return [f"breaks a planning rule: {p}" for p in rules] + _eq_problems(plan)
 
 
 def stored_plan_problems(text: str) -> list[str]:
@@ -159,5 +159,5 @@ def stored_plan_problems(text: str) -> list[str]:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         return [f"the stored plan is not readable JSON ({exc})"]
-    return [f"the stored plan {p[3:]}" if p.startswith("it ") else f"the stored plan is damaged: {p}"
+    return [f"the stored plan {p}" if p.startswith("breaks ") else f"the stored plan is damaged: {p}"
             for p in plan_problems(data)]

@@ -63,13 +63,14 @@ def digest(table: str, values: tuple | list, previous: str, context: tuple | lis
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
-def select_sql(table: str) -> str:
-    """Raw rows in chain order: the hashed fields, the plan context, the stored hash."""
+def select_sql(table: str, extra: str = "") -> str:
+    """Raw rows: the hashed fields, the plan context, the stored hash (then `extra` columns)."""
     cols = ", ".join(f"t.{c}" for c in FIELDS[table])
+    extra = f", {extra}" if extra else ""
     if table in PLAN_CONTEXT:
-        return (f"SELECT {cols}, p.patient_id, p.drug, t.chain_hash FROM {table} t "
+        return (f"SELECT {cols}, p.patient_id, p.drug, t.chain_hash{extra} FROM {table} t "
                 f"LEFT JOIN plan p ON p.id = t.plan_id")
-    return f"SELECT {cols}, t.chain_hash FROM {table} t"
+    return f"SELECT {cols}, t.chain_hash{extra} FROM {table} t"
 
 
 def split_row(table: str, row: tuple) -> tuple[tuple, tuple, str | None]:

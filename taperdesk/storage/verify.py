@@ -30,6 +30,7 @@ from taperdesk.storage.migrations.m004_hash_chains import expected_triggers
 from taperdesk.storage.models import db
 
 VERIFY_HINT = "run `taperdesk verify`"
+MAX_PLAN_PROBLEMS = 4  # lines per stored plan
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ class _Places:
         if plan_id is not None:
             parts.append(f"plan {plan_id}" + (f" revision {revision}" if revision is not None else ""))
         if not parts:
-            parts.append(f"{table.replace('_', ' ')} {row_id}" if table else "the clinic file")
+            parts.append(f"{table.replace('_', ' ')} {row_id}" if table and row_id is not None else "the clinic file")
         return Finding(problem, ", ".join(parts), patient_id, plan_id, revision, table, row_id)
 
     def for_row(self, table: str, fields: tuple, problem: str) -> Finding:
@@ -148,8 +149,8 @@ def _walk_chain(table: str, places: _Places) -> tuple[int, list[Finding]]:
 
 def _check_rows(table: str, where: str, params: Iterable, places: _Places) -> list[Finding]:
     """Recompute the chain links of some rows (each against the row before it)."""
-    sql = (chain.select_sql(table) + ", (SELECT q.chain_hash FROM " + table +
-           " q WHERE q.id < t.id ORDER BY q.id DESC LIMIT 1) AS previous WHERE " + where + " ORDER BY t.id")
+    previous = f"(SELECT q.chain_hash FROM {table} q WHERE q.id < t.id ORDER BY q.id DESC LIMIT 1)"
+    sql = chain.select_sql(table, previous) + " WHERE " + where + " ORDER BY t.id"
     out = []
     for row in db.execute_sql(sql, tuple(params)):
         *body, previous = row
@@ -163,9 +164,13 @@ def _plan_findings(rev_id: int, plan_id: int, number: int, text: str, patient_id
                    places: _Places) -> list[Finding]:
     from taperdesk.core.plan_checks import stored_plan_problems  # the planner, loaded when first needed
 
+    problems = stored_plan_problems(text)
+    if len(problems) > MAX_PLAN_PROBLEMS:  # one damaged plan should not bury the rest of the report
+        more = len(problems) - MAX_PLAN_PROBLEMS + 1
+        problems = problems[:MAX_PLAN_PROBLEMS - 1] + [f"the stored plan has {more} more problems like these"]
     return [places.finding(problem, table="plan_revision", row_id=rev_id, patient_id=patient_id,
                            plan_id=plan_id, revision=number)
-            for problem in stored_plan_problems(text)]
+            for problem in problems]
 
 
 _REVISIONS = ("SELECT r.id, r.plan_id, r.number, r.plan_json, p.patient_id FROM plan_revision r "

@@ -59,7 +59,12 @@ class HandoutActions:
         dialog.setTextValue(labels[-1])
         if self.run_dialog(dialog):
             chosen = handouts[labels.index(dialog.textValue())]
-            self.preview(operations_export.reprint(handout_id=chosen.id), chosen.kind)
+            try:
+                pdf = operations_export.reprint(handout_id=chosen.id)
+            except operations_export.OperationError as exc:  # its bytes or revision failed their check
+                self.report(str(exc))
+                return
+            self.preview(pdf, chosen.kind)
 
     def export_file(self, kind: str) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -76,7 +81,13 @@ class HandoutActions:
         from taperdesk.core.schedule_text import plan_csv
         from taperdesk.export.ics import plan_ics
 
-        plan = self.current.plan
+        from taperdesk.clinic import handouts as operations_export
+
+        try:  # the stored revision, verified (chain, rules) just before it is written out
+            plan, _revision, _patient, _clinic = operations_export.handout_inputs(patient_id=self.patient_id)
+        except operations_export.OperationError as exc:
+            self.report(str(exc))
+            return False
         patient = storage.get_patient(patient_id=self.patient_id)
         try:
             data = plan_ics(plan, patient_name=patient.name) if kind == "ics" else plan_csv(plan).encode("utf-8")
