@@ -13,17 +13,25 @@ from __future__ import annotations
 
 from taperdesk import storage
 from taperdesk.clinic.paper import NoPlanError
-from taperdesk.storage.verify import VERIFY_HINT, Finding, verified_handout, verified_revision
+from taperdesk.storage.verify import (
+    VERIFY_HINT,
+    Finding,
+    handout_revision,
+    revision_place,
+    verified_handout,
+    verified_revision,
+)
 
 
 class NotVerifiedError(NoPlanError):
     """What would be printed failed its check; nothing was printed or written."""
 
 
-def _refusal(what: str, findings: list[Finding]) -> NotVerifiedError:
+def _refusal(what: str, revision_id: int, findings: list[Finding]) -> NotVerifiedError:
     first = findings[0]
     more = f" (and {len(findings) - 1} more problem{'s' if len(findings) > 2 else ''})" if len(findings) > 1 else ""
-    return NotVerifiedError(f"Not {what}: {first.where}: {first.problem}{more}; {VERIFY_HINT}.")
+    return NotVerifiedError(f"Not {what}: {revision_place(revision_id=revision_id)} failed its check: "
+                            f"{first.problem}{more}; {VERIFY_HINT}.")
 
 
 def require_verified_revision(*, revision_id: int, entries: bool = False, what: str = "printed") -> None:
@@ -31,7 +39,7 @@ def require_verified_revision(*, revision_id: int, entries: bool = False, what: 
     patient's symptom entries) passes its check."""
     findings = verified_revision(revision_id=revision_id, entries=entries)
     if findings:
-        raise _refusal(what, findings)
+        raise _refusal(what, revision_id, findings)
 
 
 def verified_pdf(*, handout_id: int) -> bytes:
@@ -39,5 +47,5 @@ def verified_pdf(*, handout_id: int) -> bytes:
     SHA-256 and the record's chain link match) and the revision is intact."""
     findings = verified_handout(handout_id=handout_id)
     if findings:
-        raise _refusal("reprinted", findings)
+        raise _refusal("reprinted", handout_revision(handout_id=handout_id), findings)
     return storage.handout_pdf(handout_id=handout_id)

@@ -65,7 +65,9 @@ def digest(table: str, values: tuple | list, previous: str, context: tuple | lis
 
 def select_sql(table: str, extra: str = "") -> str:
     """Raw rows: the hashed fields, the plan context, the stored hash (then `extra` columns)."""
-    cols = ", ".join(f"t.{c}" for c in FIELDS[table])
+    # text comes back as bytes (decoded in split_row), so a damaged row that is not UTF-8 still reads
+    cols = ", ".join(f"CASE WHEN typeof(t.{c}) = 'text' THEN CAST(t.{c} AS BLOB) ELSE t.{c} END"
+                     for c in FIELDS[table])
     extra = f", {extra}" if extra else ""
     if table in PLAN_CONTEXT:
         return (f"SELECT {cols}, p.patient_id, p.drug, t.chain_hash{extra} FROM {table} t "
@@ -76,7 +78,8 @@ def select_sql(table: str, extra: str = "") -> str:
 def split_row(table: str, row: tuple) -> tuple[tuple, tuple, str | None]:
     """(fields, context, stored hash) of a row read with select_sql."""
     n = len(FIELDS[table])
-    return tuple(row[:n]), tuple(row[n:-1]), row[-1]
+    fields = tuple(v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else v for v in row[:n])
+    return fields, tuple(row[n:-1]), row[-1]
 
 
 def _plan_context(database, plan_id: Any) -> tuple:

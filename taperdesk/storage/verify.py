@@ -114,7 +114,7 @@ class _Places:
             patient_id = got[0] if got else None
         what = {"plan_revision": "the stored plan", "plan_status_event": f"status change {row_id}",
                 "symptom_entry": f"symptom entry {row_id}", "handout": f"handout record {row_id}",
-                "audit_event": f"audit event {row_id}", "scale_definition": f"scale definition {row_id}"}[table]
+                "audit_event": "the record", "scale_definition": "the record"}[table]
         return self.finding(f"{what} {problem}", table=table, row_id=row_id, patient_id=patient_id,
                             plan_id=plan_id, revision=number)
 
@@ -164,7 +164,10 @@ def _plan_findings(rev_id: int, plan_id: int, number: int, text: str, patient_id
                    places: _Places) -> list[Finding]:
     from taperdesk.core.plan_checks import stored_plan_problems  # the planner, loaded when first needed
 
-    problems = stored_plan_problems(text)
+    try:
+        problems = stored_plan_problems(bytes(text).decode("utf-8"))
+    except UnicodeDecodeError:
+        problems = ["the stored plan is damaged: its text is not readable (not UTF-8)"]
     if len(problems) > MAX_PLAN_PROBLEMS:  # one damaged plan should not bury the rest of the report
         more = len(problems) - MAX_PLAN_PROBLEMS + 1
         problems = problems[:MAX_PLAN_PROBLEMS - 1] + [f"the stored plan has {more} more problems like these"]
@@ -173,7 +176,7 @@ def _plan_findings(rev_id: int, plan_id: int, number: int, text: str, patient_id
             for problem in problems]
 
 
-_REVISIONS = ("SELECT r.id, r.plan_id, r.number, r.plan_json, p.patient_id FROM plan_revision r "
+_REVISIONS = ("SELECT r.id, r.plan_id, r.number, CAST(r.plan_json AS BLOB), p.patient_id FROM plan_revision r "
               "JOIN plan p ON p.id = r.plan_id")
 
 
@@ -197,6 +200,24 @@ def _handout_findings(where: str, params: tuple, places: _Places) -> tuple[int, 
                                       f"differs from the one recorded)", table="handout", row_id=hid,
                                       patient_id=patient_id, plan_id=plan_id, revision=number))
     return count, out
+
+
+def revision_place(*, revision_id: int) -> str:
+    """'Ana López (TD-0001), plan 3 revision 2': how a refusal names what it refused."""
+    with reading():
+        got = db.execute_sql("SELECT r.plan_id, r.number, p.patient_id FROM plan_revision r "
+                             "LEFT JOIN plan p ON p.id = r.plan_id WHERE r.id = ?", (revision_id,)).fetchone()
+        if got is None:
+            raise NotFoundError(f"No plan revision with id {revision_id}.")
+        return _Places().finding("", patient_id=got[2], plan_id=got[0], revision=got[1]).where
+
+
+def handout_revision(*, handout_id: int) -> int:
+    with reading():
+        got = db.execute_sql("SELECT revision_id FROM handout WHERE id = ?", (handout_id,)).fetchone()
+    if got is None:
+        raise NotFoundError(f"No handout with id {handout_id}.")
+    return int(got[0])
 
 
 def verify_clinic() -> Report:
