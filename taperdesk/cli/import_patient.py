@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
 from taperdesk.cli.errors import UsageError
 from taperdesk.storage import close_database, open_database, verify_password
 from taperdesk.storage.portable import import_patient
+from taperdesk.storage.portable_checks import load_document
 
 PASSWORD_ENV = "TAPERDESK_PASSWORD"
 
@@ -27,12 +27,9 @@ def add_parser(sub, name: str) -> None:
 
 
 def _document(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path} does not exist.") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{path} is not JSON ({exc}).") from None
+    """The file read and parsed within the size and depth limits (storage.portable_checks)."""
+    with storage_errors():
+        return load_document(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,7 +11,15 @@ from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import PatientNameWordRow, PatientRow
 from taperdesk.storage.records import Clinician, Patient
-from taperdesk.storage.text import fold, from_utc_text, prefix_upper_bound, to_utc_text, utc_now, words
+from taperdesk.storage.text import (
+    fold,
+    from_utc_text,
+    identifier_key,
+    prefix_upper_bound,
+    to_utc_text,
+    utc_now,
+    words,
+)
 
 EDITABLE = ("name", "born", "identifier", "phone", "notes")
 
@@ -35,7 +43,7 @@ def _clean(name: str, born: dt.date, identifier: str) -> tuple[str, str]:
 
 
 def _check_identifier_free(identifier: str, patient_id: int | None) -> None:
-    other = PatientRow.get_or_none(PatientRow.identifier_key == fold(identifier))
+    other = PatientRow.get_or_none(PatientRow.identifier_key == identifier_key(identifier))
     if other is not None and other.id != patient_id:
         raise InvalidInputError(f"Identifier {identifier} already belongs to {other.name} (patient {other.id}).")
 
@@ -55,7 +63,7 @@ def add_patient(*, name: str, born: dt.date, identifier: str, phone: str = "", n
         _check_identifier_free(identifier, None)
         row = PatientRow.create(
             name=name, name_key=fold(name), born=born, identifier=identifier,
-            identifier_key=fold(identifier), phone=phone.strip(), notes=notes,
+            identifier_key=identifier_key(identifier), phone=phone.strip(), notes=notes,
             created_at=to_utc_text(created_at or utc_now()))
         _index_name(row.id, name)
         audit.record(author_row, "create", "patient", row.id, f"added patient {identifier}")
@@ -75,7 +83,7 @@ def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Pa
         _check_identifier_free(identifier, row.id)
         changed = [k for k in EDITABLE if k in changes and changes[k] != getattr(row, k)]
         row.name, row.name_key, row.born = name, fold(name), merged["born"]
-        row.identifier, row.identifier_key = identifier, fold(identifier)
+        row.identifier, row.identifier_key = identifier, identifier_key(identifier)
         row.phone, row.notes = merged["phone"].strip(), merged["notes"]
         row.save()
         if "name" in changed:
@@ -111,7 +119,7 @@ def get_patient(*, patient_id: int) -> Patient:
 
 def find_patient_by_identifier(*, identifier: str) -> Patient | None:
     with reading():
-        row = PatientRow.get_or_none(PatientRow.identifier_key == fold(identifier.strip()))
+        row = PatientRow.get_or_none(PatientRow.identifier_key == identifier_key(identifier.strip()))
         return to_patient(row) if row else None
 
 
@@ -119,7 +127,7 @@ def search_patients(*, text: str, limit: int = 200, include_archived: bool = Fal
     """Patients whose identifier starts with `text`, or whose name has, for every
     word typed, a word starting with it; sorted by name. Empty text lists all."""
     query_words = words(text)
-    key = fold(text.strip())
+    key = identifier_key(text.strip())
     with reading():
         base = PatientRow.select()
         if not include_archived:

@@ -16,6 +16,7 @@ from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError
 from taperdesk.storage.history import patient_history
 from taperdesk.storage.migrations import LATEST_VERSION
+from taperdesk.storage.portable_checks import check_document
 from taperdesk.storage.models import ClinicianRow, ClinicSettingsRow, HandoutRow, PlanRevisionRow
 from taperdesk.storage.records import Clinician, Patient
 from taperdesk.storage.text import from_utc_text, to_utc_text, utc_now
@@ -86,7 +87,10 @@ def import_patient(*, document: dict[str, Any], author: Clinician | int) -> Pati
     """Recreate the patient, plans, revisions, status history, handouts and symptom
     entries (corrections and retractions too) in one transaction: all or nothing."""
     _check_document(document)
-    clinic = document.get("source", {}).get("clinic", "")
+    check_document(document)  # structure, every revision through the plan checks: before anything is written
+    source = document.get("source")
+    clinic = source.get("clinic", "") if isinstance(source, dict) else ""
+    clinic = clinic if isinstance(clinic, str) else ""
     try:
         with writing():
             author_row = audit.resolve_author(author, clinician_only=True)

@@ -116,7 +116,7 @@ def test_export_import_round_trip(demo, tmp_path):
     ({"format": "other"}, "not a TaperDesk patient file"),
     ({"format": "taperdesk-patient", "format_version": 99}, "newer"),
     ({"format": "taperdesk-patient", "format_version": 1, "patient": {}, "plans": [], "symptom_entries": []},
-     "malformed"),
+     "the patient's name is missing"),
 ])
 def test_import_rejects_bad_documents(doctor, document, match):
     with pytest.raises(errors.InvalidInputError, match=match):
