@@ -220,8 +220,17 @@ def handout_revision(*, handout_id: int) -> int:
     return int(got[0])
 
 
-def verify_clinic() -> Report:
-    """Check the whole open clinic file (reads only; one snapshot)."""
+def verify_clinic(*, close_connection: bool = False) -> Report:
+    """Check the whole open clinic file (reads only; one snapshot). A worker
+    thread passes close_connection to close its own SQLite connection after."""
+    try:
+        return _verify_clinic()
+    finally:
+        if close_connection:
+            db.close()
+
+
+def _verify_clinic() -> Report:
     places = _Places()
     findings: list[Finding] = []
     rows = plans = 0

@@ -89,6 +89,8 @@ def run_gui(argv: list[str]) -> int:
 
     window = Workspace(clinician=clinician, read_only=opened.read_only)
     window.show()
+    if opened.backup is not None:  # the first open of the day: check every record, in the background
+        window.start_record_check()
     code = app.exec()
     storage.close_database()
     return code

@@ -47,6 +47,7 @@ class PatientListModel(QAbstractTableModel):
         self._search = ""
         self.attention_only = False
         self.today = today or date.today()
+        self.flagged: dict[int, list[str]] = {}  # patient id -> what their record check found
 
     # -- loading ------------------------------------------------------------
     def set_search(self, text: str) -> None:
@@ -68,6 +69,12 @@ class PatientListModel(QAbstractTableModel):
             self._load(list(range(len(self._patients))))
             self._patients = [p for p in self._patients if self._attention.get(p.id)]
         self.endResetModel()
+
+    def set_flagged(self, flagged: dict[int, list[str]]) -> None:
+        """Mark the patients whose records failed the record check."""
+        self.flagged = dict(flagged)
+        if self._patients:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._patients) - 1, 0))
 
     def forget_patient(self, patient_id: int) -> None:
         """One patient's plan or symptoms changed: recompute just that row."""
@@ -125,6 +132,9 @@ class PatientListModel(QAbstractTableModel):
         patient = self._patients[index.row()]
         column = index.column()
         if column == 0:
+            if patient.id in self.flagged:  # the record check found a problem: marked, the lines in the tooltip
+                return "\n".join(self.flagged[patient.id]) if role == Qt.ItemDataRole.ToolTipRole else \
+                    f"⚠ {patient.name} (record check failed)"
             return patient.name + (" (archived)" if patient.archived else "")
         if column == 1:
             return patient.identifier

@@ -34,6 +34,7 @@ from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
+from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_plans import STATUS_ACTIONS, PlanActions
 
@@ -152,6 +153,8 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
         right_layout.addWidget(self.flare_banner)
+        self.record_banner = RecordBanner()
+        right_layout.addWidget(self.record_banner)
         right_layout.addWidget(self.tabs, 1)
 
         self.splitter = QSplitter()
@@ -258,7 +261,31 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
                 self._symptoms.set_patient(patient_id, self.current.plan if self.current else None)
             self.flare = operations.patient_flare(info=self.current, today=self.today)
             self.flare_banner.show_flare(self.flare)
+        self.record_banner.show_problems(self.patients.flagged.get(patient_id, []) if patient_id else [])
         self._update_actions()
+
+    def start_record_check(self) -> None:
+        """The daily check of every record, in the background (ui.record_check)."""
+        self.record_check = RecordCheck(self)
+        self.record_check.checked.connect(self.apply_record_check)
+        self.record_check.failed.connect(lambda exc: self.show_status(f"The record check could not run: {exc}"))
+        self.record_check.start()
+
+    def apply_record_check(self, report) -> None:
+        """Mark the patients the check found problems with; say so if it found any."""
+        self.patients.set_flagged(problems_by_patient(report))
+        self.show_patient(self.patient_id)
+        if report.ok:
+            self.show_status(f"Record check passed: {report.summary()}.")
+        else:
+            clinic_wide = [f.line for f in report.findings if f.patient_id is None]
+            n = len(report.patient_ids)
+            self.report(f"The record check found {len(report.findings)} problem(s)"
+                        + (f" in {n} patient record(s), marked ⚠ in the list" if n else "")
+                        + (": " + "; ".join(clinic_wide[:3]) if clinic_wide else "")
+                        + ". Nothing for a marked patient is printed until it is put right: run "
+                          "`taperdesk verify` and restore the newest backup that passes it.",
+                        title="TaperDesk record check")
 
     def _plan_changed(self, message: str) -> None:
         self.patients.forget_patient(self.patient_id)
