@@ -23,6 +23,7 @@ from taperdesk.storage.patients import (
     add_patient,
     find_patient_by_identifier,
     get_patient,
+    same_name_and_birth,
     search_patients,
     set_patient_archived,
     update_patient,

@@ -117,15 +117,25 @@ def get_patient(*, patient_id: int) -> Patient:
         return to_patient(_get_row(patient_id))
 
 
+def same_name_and_birth(*, name: str, born: dt.date, except_id: int | None = None) -> list[Patient]:
+    """Other patients (archived too) with this name, folded, and this birth date: a likely duplicate."""
+    with reading():
+        rows = PatientRow.select().where((PatientRow.name_key == fold(" ".join(name.split())))
+                                         & (PatientRow.born == born)).order_by(PatientRow.id)
+        return [to_patient(r) for r in rows if r.id != except_id]
+
+
 def find_patient_by_identifier(*, identifier: str) -> Patient | None:
     with reading():
         row = PatientRow.get_or_none(PatientRow.identifier_key == identifier_key(identifier.strip()))
         return to_patient(row) if row else None
 
 
-def search_patients(*, text: str, limit: int = 200, include_archived: bool = False) -> list[Patient]:
+def search_patients(*, text: str, limit: int = 200, include_archived: bool = False,
+                    born: dt.date | None = None) -> list[Patient]:
     """Patients whose identifier starts with `text`, or whose name has, for every
-    word typed, a word starting with it; sorted by name. Empty text lists all."""
+    word typed, a word starting with it, or (when the text was a date the caller
+    read as `born`) who were born that day; sorted by name. Empty text lists all."""
     query_words = words(text)
     key = identifier_key(text.strip())
     with reading():
@@ -142,6 +152,9 @@ def search_patients(*, text: str, limit: int = 200, include_archived: bool = Fal
             match = PatientNameWordRow.select(PatientNameWordRow.patient).where(
                 (PatientNameWordRow.word >= w) & (PatientNameWordRow.word < prefix_upper_bound(w)))
             by_name = by_name.where(PatientRow.id.in_(match))
-        rows = (base.where(PatientRow.id.in_(by_id | by_name))
+        matches = by_id | by_name
+        if born is not None:
+            matches = matches | PatientRow.select(PatientRow.id).where(PatientRow.born == born)
+        rows = (base.where(PatientRow.id.in_(matches))
                 .order_by(PatientRow.name_key, PatientRow.id).limit(limit))
         return [to_patient(r) for r in rows]

@@ -81,6 +81,23 @@ def _beside(field: QWidget, *notes: QLabel) -> QWidget:
     return box
 
 
+def plan_in_force(patient_id: int) -> str:
+    """A warning naming the patient's plan when one is in force (draft, active,
+    paused, or a taper ended with its dose continuing), else ''."""
+    from taperdesk.clinic.plans import current_plan
+    from taperdesk.core.in_force import STATUS_LABELS
+
+    info = current_plan(patient_id=patient_id)
+    if info is None or info.record.status == "completed":
+        return ""
+    plan = info.plan
+    drugs = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
+    label = STATUS_LABELS.get(info.record.status, info.record.status)
+    return (f"Warning: this patient has a plan in force: the {drugs} plan started "
+            f"{format_day(plan.start)} ({label}, revision {info.revision.number}). "
+            "Archiving does not stop or pause it; the patient still takes its doses.")
+
+
 class PatientDialog(QDialog):
     """`saved_patient()` is the stored Patient after Save (or after archiving)."""
 
@@ -209,6 +226,8 @@ class PatientDialog(QDialog):
         details = {"name": self.name.text(), "born": check_born(self.born.text(), on=today())[0],
                    "identifier": self.identifier.text(), "phone": self.phone.text(),
                    "notes": self.notes.toPlainText()}
+        if not self._no_duplicate_or_confirmed(details["name"], details["born"]):
+            return
         try:
             if self._patient is None:
                 self._saved = storage.add_patient(**details, author=self._author)
@@ -219,6 +238,26 @@ class PatientDialog(QDialog):
             self.save_error.setVisible(True)
             return
         super().accept()
+
+    def _no_duplicate_or_confirmed(self, name: str, born) -> bool:
+        """Same name and birth date as another patient: probably the same person
+        added twice. Say who, and save only if the user says they differ."""
+        try:
+            others = storage.same_name_and_birth(name=name, born=born,
+                                                 except_id=self._patient.id if self._patient else None)
+        except StorageError:
+            return True  # the save itself reports a storage problem
+        if not others:
+            return True
+        who = "; ".join(f"{o.name}, born {format_day(o.born)}, identifier {o.identifier}"
+                        + (" (archived)" if o.archived else "") for o in others)
+        if self.confirm("Possible duplicate patient",
+                        f"Another patient has the same name and birth date: {who}. "
+                        "Is this a different person? Save anyway?"):
+            return True
+        self.save_error.setText(f"Not saved: same name and birth date as {who}.")
+        self.save_error.setVisible(True)
+        return False
 
     def saved_patient(self) -> Patient | None:
         return self._saved
@@ -255,6 +294,8 @@ class PatientDialog(QDialog):
         verb = "Archive" if archive else "Unarchive"
         question = (f"Archive {self._patient.name}? They are hidden from the patient list; nothing is deleted "
                     "and they can be unarchived." if archive else f"Unarchive {self._patient.name}?")
+        if archive and (in_force := plan_in_force(self._patient.id)):
+            question = f"{in_force}\n\n{question}"
         if not self.confirm(f"{verb} patient", question):
             return False
         try:

@@ -1,5 +1,12 @@
-"""The patient list: search as you type by name or identifier, with the
-columns a clinic works from (dose today, next step change, status).
+"""The patient list: search as you type by name, identifier or birth date,
+with the columns a clinic works from (born, dose today, next step change,
+status, needs attention).
+
+Every plan column reads the patient's course (`PatientPlan.course`, the one
+answer to "what does this patient take on day D"), so the list cannot
+disagree with "What to take": a paused plan shows no next change, a taper
+the clinician ended shows the dose that continues, a draft is marked draft,
+a completed plan shows no dose.
 
 The plan columns are computed lazily for the rows actually shown and cached
 until the next refresh, so typing stays instant on a clinic of thousands."""
@@ -11,31 +18,62 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from taperdesk import storage
-from taperdesk.core.quantity import fmt_mg
+from taperdesk.core.in_force import STATUS_LABELS
+from taperdesk.core.typed_dates import format_date, parse_typed_date
 from taperdesk.clinic.plans import PatientPlan, attention_for, current_plan, current_plans
 
 BATCH = 32  # rows whose plans and attention are fetched together: about a screenful
 
-COLUMNS = ("Name", "Identifier", "Dose today", "Next step change", "Status", "Needs attention")
+# who needs the clinician comes right after the name: at 1366 pixels wide it is
+# always in view; born and identifier (for telling people apart) come last
+COLUMNS = ("Name", "Needs attention", "Dose today", "Next step change", "Status", "Born", "Identifier")
+
+
+def column_of(title: str) -> int:
+    return COLUMNS.index(title)
 
 
 def dose_text(plan_info: PatientPlan | None, today: date) -> str:
+    """Today's daily dose as the course has it, with why when it is not plain taper."""
     if plan_info is None:
         return "No plan"
-    plan = plan_info.plan
-    if today < plan.start:
-        return f"Starts {plan.start.isoformat()}"
-    step = plan.step_on(today)
-    if step is None or step.kind == "stop":
-        return "Stopped" if plan.stops else "Plan ended"
-    return " + ".join(f"{drug} {fmt_mg(mg)} mg" for drug, mg in step.daily_mg.items())
+    answer = plan_info.course.on(today)
+    if answer.state == "before_start":
+        start = plan_info.plan.start.isoformat()
+        return f"Draft: would start {start}" if answer.status == "draft" else f"Starts {start}"
+    text = answer.summary()
+    if answer.state == "paused":
+        return f"{text} (paused)"
+    if answer.state == "taper_ended":
+        return f"{text} (continues)"
+    return text
 
 
 def next_change_text(plan_info: PatientPlan | None, today: date) -> str:
-    if plan_info is None or plan_info.record.status not in ("active", "draft"):
+    """The next day the doses change (a cut, a crossover switch, the stop), or why there is none."""
+    if plan_info is None:
         return ""
-    upcoming = [d for d in plan_info.plan.cut_dates() if d > today]
-    return upcoming[0].isoformat() if upcoming else ""
+    course = plan_info.course
+    status = course.status_on(today)
+    if status == "paused":
+        return "None while paused"
+    if status == "stopped":
+        return "None (taper ended)"
+    if status == "completed":
+        return ""
+    found = course.next_change(today)
+    if found is None:
+        return ""
+    words = {"cut": "lower dose", "switch": "switch", "stop": "stop", "start": "start"}.get(found.change, found.change)
+    text = f"{found.day.isoformat()} ({words})"
+    return f"Draft: {text}" if status == "draft" else text
+
+
+def status_text(plan_info: PatientPlan | None, today: date) -> str:
+    if plan_info is None:
+        return ""
+    status = plan_info.course.status_on(today)
+    return STATUS_LABELS.get(status, status)
 
 
 class PatientListModel(QAbstractTableModel):
@@ -46,6 +84,8 @@ class PatientListModel(QAbstractTableModel):
         self._attention: dict[int, list[str]] = {}
         self._search = ""
         self.attention_only = False
+        self.show_archived = False
+        self.day_first = True  # the clinic's way of writing dates (taperdesk.core.typed_dates)
         self.today = today or date.today()
         self.flagged: dict[int, list[str]] = {}  # patient id -> what their record check found
 
@@ -60,9 +100,20 @@ class PatientListModel(QAbstractTableModel):
         self.attention_only = on
         self.refresh()
 
+    def set_show_archived(self, on: bool) -> None:
+        """Archived patients listed too (marked "archived"), so they can be found and unarchived."""
+        self.show_archived = on
+        self.refresh()
+
+    def set_day_first(self, day_first: bool) -> None:
+        self.day_first = day_first
+        self.refresh()
+
     def refresh(self) -> None:
         self.beginResetModel()
-        self._patients = storage.search_patients(text=self._search, limit=200)
+        born = parse_typed_date(self._search, day_first=self.day_first)
+        self._patients = storage.search_patients(text=self._search, limit=200, born=born,
+                                                 include_archived=self.show_archived)
         self._plans.clear()
         self._attention.clear()
         if self.attention_only:
@@ -130,20 +181,22 @@ class PatientListModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         patient = self._patients[index.row()]
-        column = index.column()
-        if column == 0:
+        title = COLUMNS[index.column()]
+        if title == "Name":
             if patient.id in self.flagged:  # the record check found a problem: marked, the lines in the tooltip
                 return "\n".join(self.flagged[patient.id]) if role == Qt.ItemDataRole.ToolTipRole else \
                     f"⚠ {patient.name} (record check failed)"
             return patient.name + (" (archived)" if patient.archived else "")
-        if column == 1:
+        if title == "Born":
+            return format_date(patient.born, day_first=self.day_first)
+        if title == "Identifier":
             return patient.identifier
         info = self._plan_for_row(index.row())
-        if column == 2:
+        if title == "Dose today":
             return dose_text(info, self.today)
-        if column == 3:
+        if title == "Next step change":
             return next_change_text(info, self.today)
-        if column == 4:
-            return info.record.status if info else ""
+        if title == "Status":
+            return status_text(info, self.today)
         reasons = self.attention_of(index.row())
         return ("; ".join(reasons)) if role == Qt.ItemDataRole.ToolTipRole or len(reasons) < 2 else f"{reasons[0]} (+{len(reasons) - 1})"

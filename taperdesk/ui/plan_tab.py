@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
+from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.calendar import PlanCalendar
 from taperdesk.clinic.plans import PatientPlan
@@ -20,7 +21,8 @@ def plan_summary_html(info: PatientPlan | None) -> str:
     pace = plan.pace
     drug = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
     lines = [
-        f"<b>{html.escape(drug)}</b> &nbsp;·&nbsp; <b>{record.status}</b> &nbsp;·&nbsp; revision {info.revision.number}",
+        f"<b>{html.escape(drug)}</b> &nbsp;·&nbsp; <b>{STATUS_LABELS.get(record.status, record.status)}</b>"
+        f" &nbsp;·&nbsp; revision {info.revision.number}",
         f"{plan.method} taper, at most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; "
         f"end phase from {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent in steps of "
         f"{fmt_mg(pace.end_step_eq_mg)} mg; {plan.start.isoformat()} to {plan.end.isoformat()}"
@@ -52,7 +54,10 @@ class PlanTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.calendar, 1)
 
-    def show_plan(self, info: PatientPlan | None, symptom_days: set[date] = frozenset()) -> None:
+    def show_plan(self, info: PatientPlan | None, symptom_days: set[date] = frozenset(), *,
+                  go_today: bool = False) -> None:
+        """Show the patient's course (plan and status history); go_today for a
+        different patient, so "What to take" always opens on today."""
         self.summary.setText(plan_summary_html(info))
-        self.calendar.set_plan(info.plan if info else None)
+        self.calendar.set_plan(info.course if info else None, go_today=go_today)
         self.calendar.set_symptom_days(set(symptom_days))

@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QTableView,
     QToolButton,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from taperdesk import storage
 from taperdesk.core.catalogue import load_catalogue
+from taperdesk.core.typed_dates import day_first_for
 from taperdesk.clinic import plans as operations
 from taperdesk.ui.history import HistoryTab
 from taperdesk.ui.idle import IdleWatcher
@@ -104,21 +107,24 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
 
     def _build_widgets(self) -> None:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search by name or identifier (Ctrl+F)")
+        self.search.setPlaceholderText("Search by name, identifier or birth date (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.patients = PatientListModel(self, today=self.today)
+        self.patients.day_first = day_first_for(storage.get_clinic_settings().paper_size)
+        self.search.setToolTip("A name, an identifier, or a birth date as "
+                               + ("12/03/1956 or 1956-03-12" if self.patients.day_first else "03/12/1956 or 1956-03-12"))
         self.search.textChanged.connect(self.patients.set_search)
         self.table = QTableView()
         self.table.setModel(self.patients)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
-        # fixed widths: ResizeToContents would read every row's plan on each keystroke
+        # columns fit what is on screen: precision 0 reads only the visible rows (their
+        # plans are fetched for painting anyway), never every row on each keystroke
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 90, 150, 110)):
-            header.resizeSection(column, width)
-        header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(0)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(False)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_selected(cur.row()))
         self.patients.modelReset.connect(self._reselect)
         left = QWidget()
@@ -126,8 +132,20 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.attention_only = QCheckBox("Only patients who need &attention today")
         self.attention_only.setToolTip("A flare after a cut, a step change this week, a review overdue, or no symptoms recorded since the last cut")
         self.attention_only.toggled.connect(self.patients.set_attention_only)
+        self.show_archived = QCheckBox("Show archi&ved patients")
+        self.show_archived.setToolTip("List archived patients too, so they can be found and unarchived")
+        self.show_archived.toggled.connect(self.patients.set_show_archived)
+        self.unarchive_button = QPushButton("&Unarchive")
+        self.unarchive_button.setToolTip("Bring the selected archived patient back to the list")
+        self.unarchive_button.clicked.connect(self.unarchive_selected)
+        self.unarchive_button.setVisible(False)
+        filters = QHBoxLayout()
+        filters.addWidget(self.show_archived)
+        filters.addWidget(self.unarchive_button)
+        filters.addStretch(1)
         left_layout.addWidget(self.search)
         left_layout.addWidget(self.attention_only)
+        left_layout.addLayout(filters)
         left_layout.addWidget(self.table)
 
         self.header = QLabel("Choose a patient on the left, or add one (Ctrl+N).")
@@ -236,9 +254,11 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             self.show_patient(patient_id)
 
     def show_patient(self, patient_id: int | None) -> None:
+        other_patient = patient_id != self.patient_id
         self.patient_id = patient_id
         if patient_id is None:
             self.current = None
+            self.unarchive_button.setVisible(False)
             self.header.setText("Choose a patient on the left, or add one (Ctrl+N).")
             self.plan_tab.show_plan(None)
             self.history_tab.set_patient(None)
@@ -249,16 +269,18 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         else:
             patient = storage.get_patient(patient_id=patient_id)
             self.current = self.patients.plan_of(patient_id)
+            self.unarchive_button.setVisible(patient.archived)
+            self.unarchive_button.setEnabled(patient.archived and not self.read_only)
             self.header.setText(
                 f"<b style='font-size:14pt'>{patient.name}</b> &nbsp; {patient.identifier} &nbsp;·&nbsp; "
                 f"born {patient.born.isoformat()}" + (" &nbsp;·&nbsp; <b>archived</b>" if patient.archived else "")
             )
             days = storage.symptom_days(patient_id=patient_id) if self.current else set()
             self.plan_tab.calendar.set_today(self.today)
-            self.plan_tab.show_plan(self.current, days)
+            self.plan_tab.show_plan(self.current, days, go_today=other_patient)
             self.history_tab.set_patient(patient_id)
             if self._symptoms is not None:
-                self._symptoms.set_patient(patient_id, self.current.plan if self.current else None)
+                self._symptoms.set_patient(patient_id, self.current.course if self.current else None)
             self.flare = operations.patient_flare(info=self.current, today=self.today)
             self.flare_banner.show_flare(self.flare)
         self.record_banner.show_problems(self.patients.flagged.get(patient_id, []) if patient_id else [])
@@ -301,6 +323,21 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             self.select_patient(patient.id)
             self.show_status(f"Added {patient.name}.")
 
+    def unarchive_selected(self) -> bool:
+        """The list's Unarchive: the selected archived patient comes back to the list."""
+        if self.patient_id is None:
+            return False
+        patient = storage.get_patient(patient_id=self.patient_id)
+        if not patient.archived:
+            return False
+        done = self._guarded("The patient was not unarchived", lambda: storage.set_patient_archived(
+            patient_id=patient.id, archived=False, author=self.clinician))
+        if done:
+            self.patients.refresh()
+            self.show_patient(patient.id)
+            self.show_status(f"Unarchived {patient.name}.")
+        return bool(done)
+
     def edit_patient(self) -> None:
         from taperdesk.ui.patient_dialog import PatientDialog
 
@@ -326,7 +363,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             self.symptoms_host.layout().addWidget(tab)
             self._symptoms = tab
             if self.patient_id is not None:
-                tab.set_patient(self.patient_id, self.current.plan if self.current else None)
+                tab.set_patient(self.patient_id, self.current.course if self.current else None)
         return self._symptoms
 
     def show_day(self, day: date) -> None:

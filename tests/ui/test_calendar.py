@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from taperdesk.core.dispensing import DrugStock
 from taperdesk.core.edits import hold
+from taperdesk.core.in_force import StatusChange, in_force
 from taperdesk.core.planner import make_plan
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import Regimen
@@ -52,6 +53,12 @@ def expected_text(step) -> str:
     if step.kind == "crossover":
         return f"{fmt_mg(step.diazepam_eq_mg)} mg eq"
     return f"{fmt_mg(sum(step.daily_mg.values()))} mg"
+
+
+def dose_change_days(plan):
+    """Every day the doses change (cuts, crossover switches, the stop), as the core's course says."""
+    course = in_force(plan, [StatusChange("active", date.min)])
+    return [a.day for a in course.days(plan.start, plan.end) if a.change in ("cut", "switch", "stop")]
 
 
 def sample_days(plan):
@@ -134,10 +141,11 @@ def test_a_hold_marks_its_days_and_shifts_later_step_changes(cal, crossover_plan
     assert "hold" not in cal.cell(hold_from - timedelta(days=1)).marks
     assert "hold" not in cal.cell(hold_from + timedelta(days=hold_days)).marks
     shown_cuts = [d for d, _ in held.days() if "step_change" in cal.cell(d).marks]
-    assert shown_cuts == held.cut_dates()
-    # cuts before the hold stay; every later one moves by the hold's length
-    assert shown_cuts[:2] == cuts[:2]
-    assert shown_cuts[2:] == [d + timedelta(days=hold_days) for d in cuts[2:]]
+    assert shown_cuts == dose_change_days(held)
+    # changes (cuts and switches) before the hold stay; every later one moves by the hold's length
+    changes = dose_change_days(plan)
+    assert shown_cuts == ([d for d in changes if d < hold_from]
+                          + [d + timedelta(days=hold_days) for d in changes if d >= hold_from])
     for old in cuts[2:]:
         assert "step_change" not in cal.cell(old).marks
     assert "stop" in cal.cell(plan.end + timedelta(days=hold_days)).marks
@@ -179,7 +187,7 @@ def test_month_navigation(cal, diazepam_plan, qtbot):
 
 def test_next_step_change(cal, crossover_plan):
     cal.set_plan(crossover_plan)
-    cuts = crossover_plan.cut_dates()
+    cuts = [d for d in dose_change_days(crossover_plan) if d > START]  # switches are changes too
     cal.select_date(START)
     assert cal.go_next_step_change()
     assert cal.selected_date() == cuts[0] and cal.shown_month() == (cuts[0].year, cuts[0].month)
@@ -286,9 +294,9 @@ def test_detail_for_a_half_tablet_day(cal, crossover_plan):
     last_dose = crossover_plan.steps[-2]
     cal.select_date(last_dose.start)
     text = cal.day_detail_text()
-    assert text.splitlines()[0] == f"{last_dose.start:%A} {last_dose.start.day} {last_dose.start:%B %Y}"
+    assert text.splitlines()[0] == f"{last_dose.start:%A} {last_dose.start.day} {last_dose.start:%B %Y} (not today)"
     assert "Night: 1 mg diazepam — half of a 2 mg tablet" in text
-    assert "The dose goes down today." in text
+    assert "No more morning dose from today (it was diazepam 1 mg)." in text
     assert "lower dose" in text
 
 
@@ -311,7 +319,7 @@ def test_detail_on_the_stop_day_and_outside_the_plan(cal, diazepam_plan):
     cal.select_date(diazepam_plan.end - timedelta(days=1))
     assert "Tomorrow the taper stops" in cal.day_detail_text()
     cal.select_date(diazepam_plan.end + timedelta(days=1))
-    assert "Not in the plan" in cal.day_detail_text()
+    assert "No doses: the taper has finished." in cal.day_detail_text()
     cal.select_date(START - timedelta(days=1))
     assert "Not in the plan" in cal.day_detail_text()
 
@@ -321,7 +329,7 @@ def test_detail_mentions_today_and_symptoms(cal, diazepam_plan):
     cal.set_symptom_days({TODAY})
     cal.go_today()
     text = cal.day_detail_text()
-    assert text.splitlines()[0].endswith("(today)")
+    assert text.splitlines()[0] == "Today, Wednesday 9 December 2026"
     assert "Symptoms were written down on this day." in text
 
 
@@ -366,7 +374,7 @@ def test_set_plan_selects_today_or_the_start_and_keeps_a_day_in_the_plan(cal, di
     cal.set_today(date(2020, 1, 1))
     cal.select_date(date(2020, 1, 1))
     cal.set_plan(diazepam_plan)
-    assert cal.selected_date() == START
+    assert cal.selected_date() == date(2020, 1, 1)  # "What to take" opens on today, in the plan or not
 
 
 # -- painting --------------------------------------------------------------
@@ -396,7 +404,7 @@ def test_tooltips_describe_the_shown_months_cells(cal, diazepam_plan):
         for r in range(model.rowCount())
         for c in range(model.columnCount())
     ]
-    assert any(t and "Dose goes down" in t for t in tips)
+    assert any(t and "Dose changes (lower, or a switch)" in t for t in tips)
     assert any(t and t.startswith("10 mg") for t in tips)
 
 

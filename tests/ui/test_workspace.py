@@ -13,7 +13,7 @@ from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
 from taperdesk.ui.idle import IdleWatcher
-from taperdesk.ui.patient_list import PatientListModel
+from taperdesk.ui.patient_list import PatientListModel, column_of
 from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
 
 TODAY = date(2026, 12, 1)
@@ -103,8 +103,8 @@ def test_save_plan_then_calendar_and_list_show_the_engines_doses(window):
         number = step.diazepam_eq_mg if len(step.daily_mg) > 1 else next(iter(step.daily_mg.values()), 0)
         assert f"{number:g}" in cell.total_text
     row = window.patients.row_of(window.patient_id)
-    assert window.patients.index(row, 4).data() == "active"
-    assert "lorazepam" in window.patients.index(row, 2).data()
+    assert window.patients.index(row, column_of("Status")).data() == "Active"
+    assert "lorazepam" in window.patients.index(row, column_of("Dose today")).data()
     events = storage.audit_events(limit=20)
     assert any(e.clinician_id == window.clinician.id and e.entity == "plan" for e in events)
 
@@ -121,7 +121,9 @@ def test_a_hold_shifts_later_steps_on_screen_and_appears_in_history(window):
     calendar = window.plan_tab.calendar
     assert "hold" in calendar.cell(TODAY + timedelta(days=5)).marks
     assert "step_change" in calendar.cell(first_cut + timedelta(days=7)).marks
-    assert "step_change" not in calendar.cell(first_cut).marks
+    # the old first cut day now has the crossover switch the hold moved onto it, not a cut
+    assert calendar.course().on(first_cut).change == "switch"
+    assert calendar.cell(first_cut).total_text == "20 mg eq"
     window.history_tab.refresh()
     revisions = storage.revisions(plan_id=window.current.record.id)
     assert [r.number for r in revisions] == [1, 2] and "settling in" in revisions[-1].reason
@@ -138,7 +140,7 @@ def test_a_revision_and_status_changes_are_recorded_with_the_author(window):
     assert window.actions_by_name["resume"].isEnabled() and not window.actions_by_name["pause"].isEnabled()
     assert window.apply_status("active", "back from holiday")
     row = window.patients.row_of(window.patient_id)
-    assert window.patients.index(row, 4).data() == "active"
+    assert window.patients.index(row, column_of("Status")).data() == "Active"
 
 
 def test_bad_operations_say_what_to_fix_and_write_nothing(window):
@@ -238,7 +240,7 @@ def test_a_flare_after_a_cut_shows_a_banner_and_one_click_holds(window):
     window.show_patient(window.patient_id)
     assert window.flare is not None and not window.flare_banner.isHidden()
     row = window.patients.row_of(window.patient_id)
-    assert "Flare" in window.patients.index(row, 5).data()
+    assert "Flare" in window.patients.index(row, column_of("Needs attention")).data()
     window.attention_only.setChecked(True)
     assert [window.patients.patient(r).id for r in range(window.patients.rowCount())] == [window.patient_id]
     window.attention_only.setChecked(False)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from taperdesk.ui.calendar.style import LABEL, SYMBOL, paint_cell
 
-LEGEND_MARKS = ("start", "step_change", "hold", "stop", "symptoms", "today")
+LEGEND_MARKS = ("start", "step_change", "hold", "continues", "stop", "draft", "symptoms", "today")
 
 
 class Swatch(QWidget):
@@ -42,7 +42,7 @@ class Legend(QWidget):
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(4)
         self.items: dict[str, str] = {}
-        columns = 3
+        columns = 4
         for i, mark in enumerate(LEGEND_MARKS):
             row, col = divmod(i, columns)
             text = (f"{SYMBOL[mark]}  " if mark in SYMBOL else "") + LABEL[mark]

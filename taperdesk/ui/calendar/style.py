@@ -2,8 +2,10 @@
 the legend always shows exactly what the grid draws.
 
 Every mark has a symbol as well as a colour (never colour alone): ▶ start,
-▼ the dose goes down, ‖ hold, ■ stop, • symptoms written down; today has a
-thick dark border."""
+▼ the doses change (a cut or a crossover switch), ‖ hold, = the dose
+continues (paused, or the taper ended), ■ stop, ✎ draft (not started: grey,
+never looks like a dose in force), • symptoms written down; today has a thick
+dark border."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 from taperdesk.ui.calendar.days import MARKS
 
-SYMBOL = {"start": "▶", "step_change": "▼", "hold": "‖", "stop": "■", "symptoms": "•"}
+SYMBOL = {"start": "▶", "step_change": "▼", "hold": "‖", "continues": "=", "stop": "■", "draft": "✎",
+          "symptoms": "•"}
 LABEL = {
     "start": "Start of the plan",
-    "step_change": "Dose goes down",
+    "step_change": "Dose changes (lower, or a switch)",
     "hold": "Hold: same dose kept",
+    "continues": "Dose continues (paused or taper ended)",
+    "draft": "Draft: not started",
     "stop": "Stop: no more doses",
     "symptoms": "Symptoms written down",
     "today": "Today (thick border)",
@@ -25,13 +30,16 @@ SYMBOL_COLOR = {
     "start": QColor("#1b7a3a"),
     "step_change": QColor("#a34a00"),
     "hold": QColor("#1f56b0"),
+    "continues": QColor("#4a4a4a"),
+    "draft": QColor("#6b6b6b"),
     "stop": QColor("#b3261e"),
     "symptoms": QColor("#7b2fa0"),
 }
 SYMBOL_SCALE = {"•": 2.0, "‖": 1.6}
 # the cell's background follows its most important mark
-BACKGROUND_ORDER = ("stop", "hold", "step_change", "start")
+BACKGROUND_ORDER = ("draft", "stop", "hold", "step_change", "start")
 BACKGROUND = {
+    "draft": QColor("#e4e4e4"),
     "stop": QColor("#f8d4d1"),
     "hold": QColor("#d5e4fa"),
     "step_change": QColor("#fde0b8"),

@@ -5,8 +5,9 @@
     cal.set_symptom_days({...})
     cal.select_date(day)          # emits dateSelected(date) when the selection changes
 
-The plan is expanded once per `set_plan` (days.expand, from Plan.days());
-painting, selecting and switching month only look days up.
+The course (a plan with its status history, taperdesk.core.in_force) is
+expanded once per `set_plan` (days.expand); painting, selecting and switching
+month only look days up. A bare Plan is read as active from its start.
 
 Keyboard (while the focus is anywhere in the calendar): arrows move by day,
 PgUp / PgDn by month, T or Ctrl+T today, N the next step change, Home the
@@ -32,9 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from taperdesk.core.in_force import STATUS_LABELS, InForce
 from taperdesk.core.plan import Plan
 from taperdesk.core.regimen import TIMES
-from taperdesk.ui.calendar.days import CellInfo, PlanDay, detail_lines, expand, long_date
+from taperdesk.ui.calendar.days import CellInfo, CourseDays, as_course, detail_lines, expand, long_date
 from taperdesk.ui.calendar.legend import Legend
 from taperdesk.ui.calendar.month import MonthGrid, to_qdate
 from taperdesk.ui.calendar.style import LABEL, SYMBOL, visible_marks
@@ -66,8 +68,8 @@ class PlanCalendar(QWidget):
         super().__init__(parent)
         self.setObjectName("PlanCalendar")
         self._plan: Plan | None = None
-        self._days: dict[date, PlanDay] = {}
-        self._cuts: list[date] = []
+        self._course: InForce | None = None
+        self._days: CourseDays = expand(None)
         self._today = date.today()
         self._symptoms: frozenset[date] = frozenset()
         self._detail = ""
@@ -97,7 +99,7 @@ class PlanCalendar(QWidget):
             ("next", "▶", "Next month (PgDn)", ["PgDown"], self.go_next_month),
             ("stretch", None, None, None, None),
             ("today", "Today", "Go to today (T or Ctrl+T)", ["T", "Ctrl+T"], self.go_today),
-            ("next_change", "Next step change ▼", "Go to the next day the dose goes down (N)", ["N"], self.go_next_step_change),
+            ("next_change", "Next step change ▼", "Go to the next day the doses change (N)", ["N"], self.go_next_step_change),
             ("start", "Start", "Go to the start of the plan (Home)", ["Home"], self.go_start),
         ]
         for name, text, tip, keys, slot in specs:
@@ -167,18 +169,18 @@ class PlanCalendar(QWidget):
         self._refresh_all()
 
     # -- feeding it ---------------------------------------------------------
-    def set_plan(self, plan: Plan | None) -> None:
-        """Show `plan` (None: an empty calendar). The selection stays where it
-        is if that day is in the new plan, else goes to today if today is in
-        it, else to the plan's start."""
-        self._plan = plan
-        self._days = expand(plan)
-        self._cuts = plan.cut_dates() if plan is not None else []
+    def set_plan(self, plan: Plan | InForce | None, *, go_today: bool = False) -> None:
+        """Show `plan` (None: an empty calendar), with its status history when
+        given as a course. With go_today (a different patient), today is
+        selected; else the selection stays where it is if that day is shown,
+        else goes to today."""
+        course = as_course(plan)
+        self._course = course
+        self._plan = course.plan if course is not None else None
+        self._days = expand(course)
         self._grid.days = self._days
-        if plan is not None:
-            selected = self.selected_date()
-            if selected not in self._days:
-                self.select_date(self._today if self._today in self._days else plan.start)
+        if go_today or (course is not None and self.selected_date() not in self._days):
+            self.select_date(self._today)
         self._refresh_all()
 
     def set_symptom_days(self, days: set[date]) -> None:
@@ -194,6 +196,13 @@ class PlanCalendar(QWidget):
     # -- reading it ---------------------------------------------------------
     def plan(self) -> Plan | None:
         return self._plan
+
+    def course(self) -> InForce | None:
+        return self._course
+
+    def detail_heading(self) -> str:
+        """The first line of "What to take": which day, and whether it is today."""
+        return self._detail.splitlines()[0] if self._detail else ""
 
     def selected_date(self) -> date:
         return self._grid.selectedDate().toPython()
@@ -231,9 +240,12 @@ class PlanCalendar(QWidget):
             self.select_date(self._plan.start)
 
     def next_step_change(self) -> date | None:
-        """The first day after the selected one on which the dose goes down."""
-        i = bisect.bisect_right(self._cuts, self.selected_date())
-        return self._cuts[i] if i < len(self._cuts) else None
+        """The first day after the selected one on which the doses change (a cut,
+        a crossover switch, the stop), as the course has it: none while paused."""
+        if self._course is None:
+            return None
+        found = self._course.next_change(self.selected_date())
+        return found.day if found is not None else None
 
     def go_next_step_change(self) -> bool:
         target = self.next_step_change()
@@ -252,16 +264,8 @@ class PlanCalendar(QWidget):
         self._refresh_tooltips()
 
     def _refresh_all(self) -> None:
+        self._summary.setText(self.summary_text())
         plan = self._plan
-        if plan is None:
-            self._summary.setText("No active plan")
-        else:
-            drugs = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
-            end = "stop" if plan.stops else "stay on the last dose"
-            self._summary.setText(
-                f"{drugs}: {long_date(plan.start)} to {long_date(plan.end)}, "
-                f"{len(self._cuts) - (1 if plan.stops else 0)} steps down, then {end}"
-            )
         self._buttons["start"].setEnabled(plan is not None)
         year, month = self.shown_month()
         self._month_label.setText(f"{_cal.month_name[month]} {year}")
@@ -269,9 +273,31 @@ class PlanCalendar(QWidget):
         self._refresh_selection()
         self._grid.updateCells()
 
+    def summary_text(self) -> str:
+        """The line over the grid: the drugs, the dates, and the status when it is not plain active."""
+        course = self._course
+        if course is None:
+            return "No active plan"
+        plan = course.plan
+        drugs = plan.drug + (f" → {plan.crossover_to}" if plan.crossover_to else "")
+        changes = [d for d in self._days if "step_change" in self._days[d].marks]
+        status = course.status
+        if status == "draft":
+            return (f"DRAFT, not started: {drugs} from {long_date(plan.start)}. "
+                    "Nothing here is to be taken until the plan is started.")
+        if status in ("paused", "stopped", "completed"):
+            since = long_date(course.statuses[-1].on)
+            what = {"paused": "Paused: the dose of that day continues, no dose changes are shown",
+                    "stopped": f"{STATUS_LABELS['stopped']}: no more cuts",
+                    "completed": "Completed: no more doses"}[status]
+            return f"{drugs}: {what} (since {since})."
+        end = "stop" if plan.stops else "stay on the last dose"
+        return (f"{drugs}: {long_date(plan.start)} to {long_date(plan.end)}, "
+                f"{len(changes) - (1 if plan.stops else 0)} dose changes, then {end}")
+
     def _refresh_selection(self) -> None:
         day = self.selected_date()
-        lines = detail_lines(self._plan, self._days, day, today=self._today, symptoms=day in self._symptoms)
+        lines = detail_lines(self._course, self._days, day, today=self._today, symptoms=day in self._symptoms)
         self._detail = "\n".join(lines)
         head, *rest = lines
         self._detail_label.setText(f"<p><b>{html.escape(head)}</b></p>" + "".join(_detail_html(line) for line in rest))
