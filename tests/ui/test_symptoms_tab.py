@@ -83,11 +83,11 @@ def test_each_scale_through_its_button(qtbot, tab, monkeypatch, patient):
         ["Daily self-rating", "6 of 10; sleep 3", "", "Dr Ada Test", "current"],
     ]
     assert tab.selected_row().entry.scale == "daily"  # the new entry is selected
-    # on the plot: each scale's value as a % of its range, at the day's noon
+    # on the plot: each scale's value in its own row and units, at the day's noon
     noon = day_x(TODAY) + 43200
-    assert tab.plot.series_data("ciwa-b") == ([noon], [pytest.approx(32.5)])
-    assert tab.plot.series_data("daily") == ([noon], [pytest.approx(60.0)])
-    assert tab.plot.series_data("bwsq") == ([noon], [pytest.approx(50.0)])
+    assert tab.plot.series_data("ciwa-b") == ([noon], [26.0])
+    assert tab.plot.series_data("daily") == ([noon], [6.0])
+    assert tab.plot.series_data("bwsq") == ([noon], [20.0])
 
 
 def test_correction_adds_a_version_and_the_table_shows_both(qtbot, tab, monkeypatch, clinician, patient):
@@ -125,7 +125,7 @@ def test_retraction_keeps_the_entry_with_its_status(qtbot, tab, monkeypatch, cli
     entry = storage.add_symptom_entry(patient_id=patient.id, date=YESTERDAY, scale="daily",
                                       items={"severity": 4}, author=clinician)
     tab.refresh()
-    assert tab.plot.series_data("daily")[1] == [pytest.approx(40.0)]
+    assert tab.plot.series_data("daily")[1] == [4.0]
     tab.select_entry(entry.id)
 
     def answer(d: RetractDialog) -> None:

@@ -119,12 +119,13 @@ class CourseDays(Mapping):
             marks = _marks(answer, plan.start)
             self._days[answer.day] = PlanDay(answer, text, interned.setdefault(marks, marks),
                                              (answer.day - plan.start).days + 1)
-        if not course.bounded:  # the dose continues: every later day is alike
-            after = self.last_planned + timedelta(days=2)
-            steady = course.on(after)
-            if steady.state in SHOWN:
-                self._steady_from = after
-                self._steady = PlanDay(steady, total_text(steady), _marks(steady, plan.start), 0)
+        # a dose that continues (paused, taper ended, a plan to a target above zero,
+        # or such a draft): every later day is alike
+        after = self.last_planned + timedelta(days=2)
+        steady = course.on(after)
+        if steady.state in SHOWN:
+            self._steady_from = after
+            self._steady = PlanDay(steady, total_text(steady), _marks(steady, plan.start), 0)
 
     # -- Mapping ----------------------------------------------------------------
     def __getitem__(self, day: date) -> PlanDay:

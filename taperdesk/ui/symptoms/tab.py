@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.core.in_force import InForce
 from taperdesk.core.plan import Plan
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
 from taperdesk.ui.patient_dialog import ERROR_STYLE
@@ -48,7 +49,7 @@ class SymptomsTab(QWidget):
         super().__init__(parent)
         self._author, self._today = author, today
         self._patient_id: int | None = None
-        self._plan: Plan | None = None
+        self._plan: Plan | InForce | None = None  # the course (plan and status history), or a bare plan
         self._stale = False
         self.definitions = storage.scale_definitions()
 
@@ -61,7 +62,7 @@ class SymptomsTab(QWidget):
         self._buttons.addStretch(1)
         self._make_scale_buttons()
 
-        self.plot = SymptomPlot(self)
+        self.plot = SymptomPlot(self, today=today)
         self.plot.dateClicked.connect(self.dayClicked)
 
         self.model = EntriesModel(self)
@@ -127,7 +128,7 @@ class SymptomsTab(QWidget):
     def patient_id(self) -> int | None:
         return self._patient_id
 
-    def set_patient(self, patient_id: int | None, plan: Plan | None) -> None:
+    def set_patient(self, patient_id: int | None, plan: Plan | InForce | None) -> None:
         self._patient_id, self._plan = patient_id, plan
         self.quick.set_patient(patient_id)
         for button in self.scale_buttons.values():
