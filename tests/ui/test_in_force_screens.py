@@ -27,6 +27,7 @@ from taperdesk.ui.calendar import PlanCalendar
 from taperdesk.ui.calendar.days import SHOWN
 from taperdesk.ui.patient_list import PatientListModel, column_of
 from taperdesk.ui.plan_tab import plan_summary_html
+from taperdesk.ui.symptoms.plot import SymptomPlot
 from tests.core.test_in_force import histories
 
 START = date(2026, 12, 1)
@@ -134,6 +135,23 @@ def test_every_screen_says_what_the_course_says(qtbot, monkeypatch, data):
 
     # the plan tab's summary
     assert STATUS_LABELS[info.record.status] in plan_summary_html(info)
+
+    # the symptom plot's dose curve
+    plot = SymptomPlot(today=today)
+    qtbot.addWidget(plot)
+    plot.set_data(course, [])
+    for offset in range(-3, 60, 3):
+        day = today + timedelta(days=offset)
+        a = course.on(day)
+        drawn = plot.dose_on(day)
+        if a.in_force or a.state == "stop_day":
+            assert drawn == a.eq_mg, (day, a.state)
+        elif a.state in ("draft", "before_start"):
+            assert drawn is None, (day, a.state)
+        else:  # finished or completed: nothing, or the drop to nothing on its first day
+            assert drawn in (None, 0.0), (day, a.state)
+    changes = plot.marker_dates()["step_change"]
+    assert all(course.on(d).change in ("cut", "switch", "stop") for d in changes)
 
 
 # -- the cases seen -----------------------------------------------------------

@@ -23,7 +23,7 @@ plain line, which paints fast."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -199,7 +199,8 @@ class SymptomPlot(QWidget):
             self._fill_series(self._drawn[s.key], s)
         score_days = sorted(x_day(float(d.x[i])) for d in self._drawn.values() for i in (0, -1) if len(d.x))
         first, last = home_days(self._course, score_days, self.today)
-        self._draw_dose(until=max(last, score_days[-1] if score_days else last))
+        # a dose that continues is drawn a year past the view, so panning on shows it going on
+        self._draw_dose(until=max(last, score_days[-1] if score_days else last) + timedelta(days=365))
         top = max([1.0, *self._curve.y])
         home = ((day_x(first) - DAY_SECONDS, day_x(last) + 2 * DAY_SECONDS), top)
         if home != self._home:

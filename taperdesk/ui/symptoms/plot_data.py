@@ -66,35 +66,47 @@ def dose_curve(course: InForce | None, *, until: date) -> DoseCurve:
     if course is None:
         return DoseCurve((), (), (), ())
     plan = course.plan
-    last = max(until, course.horizon() + timedelta(days=1))
+    # the answer only changes on a step's first day, a status change or the day
+    # after the end: ask the course on those days only (a 15-year plan has ~150)
+    settled = course.horizon() + timedelta(days=2)
+    days = sorted({plan.start, plan.end + timedelta(days=1), settled}
+                  | {s.start for s in plan.steps} | {s.on for s in course.statuses if s.on > plan.start})
+    days = [d for d in days if plan.start <= d <= settled]
     xs: list[float] = []
     ys: list[float] = []
     changes: list[tuple[date, float]] = []
     holds: list[tuple[date, date, str]] = []
     previous = None
     end = None
-    for answer in course.days(plan.start, last):
+    continuing = False
+    for i, day in enumerate(days):
+        answer = course.on(day)
+        last_day = days[i + 1] - timedelta(days=1) if i + 1 < len(days) else day
+        continuing = False
         if answer.state not in DRAWN:
             previous = None
             continue
         eq = answer.eq_mg if answer.eq_mg is not None else 0.0
         if answer.state == "finished" and previous == 0.0:
             break  # the stop day already drew the drop to nothing
-        if previous is None or eq != previous or answer.change:
-            if previous is not None and answer.change in ("cut", "switch", "stop"):
-                changes.append((answer.day, previous))
-            if previous is None or eq != previous:
-                xs.append(day_x(answer.day))
-                ys.append(eq)
+        if previous is not None and answer.change in ("cut", "switch", "stop"):
+            changes.append((answer.day, previous))
+        if previous is None or eq != previous:
+            xs.append(day_x(answer.day))
+            ys.append(eq)
         if answer.state == "hold" and answer.step is not None:
             if not holds or holds[-1][1] != answer.day - timedelta(days=1):
-                holds.append((answer.day, answer.day, answer.step.reason))
+                holds.append((answer.day, last_day, answer.step.reason))
             else:
-                holds[-1] = (holds[-1][0], answer.day, holds[-1][2])
+                holds[-1] = (holds[-1][0], last_day, holds[-1][2])
         previous = eq
-        end = answer.day
+        end = last_day
         if answer.state in ("finished", "completed"):
+            end = answer.day
             break  # nothing more to draw: the curve ends on the day the doses ended
+        continuing = answer.in_force
+    if continuing and end is not None and until > end:
+        end = until
     if xs:
         xs.append(day_x(end) + DAY_SECONDS)
         ys.append(ys[-1])
