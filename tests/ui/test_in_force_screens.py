@@ -94,16 +94,26 @@ def test_every_screen_says_what_the_course_says(qtbot, monkeypatch, data):
     else:
         assert not re.search(r"\d mg", dose) or answer.state == "draft", dose
     if answer.state == "paused":
-        assert dose.endswith("(paused)") and nxt == "None while paused"
+        assert dose.endswith("(paused)")
     elif answer.state == "taper_ended":
-        assert dose.endswith("(continues)") and nxt == "None (taper ended)"
-    elif answer.state in ("completed",):
-        assert dose == "No dose (plan completed)" and nxt == ""
+        assert dose.endswith("(continues)")
+    elif answer.state == "completed":
+        assert dose == "No dose (plan completed)"
+    now = course.status_on(today)
+    if now == "paused":
+        assert nxt == "None while paused"
+    elif now == "stopped":
+        assert nxt == "None (taper ended)"
+    elif now == "completed":
+        assert nxt == ""
     else:
         found = course.next_change(today)
         assert (found.day.isoformat() in nxt) if found else nxt == ""
-        if course.status_on(today) == "draft" and found:
+        if now == "draft" and found:
             assert nxt.startswith("Draft")
+    # no later change is ever offered once the course says none will come
+    if course.next_change(today) is None:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", nxt)
 
     # the calendar and What to take
     cal = PlanCalendar()
