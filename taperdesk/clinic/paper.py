@@ -5,10 +5,12 @@ neither front end imports the other."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from taperdesk import storage
+from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
 from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.core.scales import ScaleDefinition, ScaleError
@@ -38,23 +40,47 @@ def handout_clinic(settings: storage.ClinicSettings) -> HandoutClinic:
                          letterhead=settings.letterhead, paper_size=settings.paper_size)
 
 
-def handout_inputs(*, patient_id: int, entries: bool = False) -> tuple[Plan, storage.Revision, HandoutPatient,
-                                                                      HandoutClinic]:
+@dataclass(frozen=True)
+class PaperInputs:
+    """Everything a paper prints from: the plan at its newest revision with its
+    status history (`course` answers what is taken on any day), the patient and
+    the clinic as printed."""
+
+    plan: Plan
+    revision: storage.Revision
+    patient: HandoutPatient
+    clinic: HandoutClinic
+    statuses: tuple[StatusChange, ...]
+    record: storage.PlanRecord
+
+    @property
+    def course(self) -> InForce:
+        return InForce(self.plan, self.statuses)
+
+
+def paper_inputs(*, patient_id: int, entries: bool = False) -> PaperInputs:
     """The patient's current plan (in progress, else the latest) at its newest
-    revision, and the patient and clinic as printed. NoPlanError if there is none;
-    NotVerifiedError (a NoPlanError) if the revision fails its check (with
-    `entries`, the patient's symptom entries too): every paper and export reads
-    its plan here, so every one is verified first."""
+    revision with its status history, and the patient and clinic as printed.
+    NoPlanError if there is none; NotVerifiedError (a NoPlanError) if the
+    revision fails its check (with `entries`, the patient's symptom entries too):
+    every paper and export reads its plan here, so every one is verified first."""
+    from taperdesk.clinic.plans import current_plan
     from taperdesk.clinic.verify import require_verified_revision
 
     patient = storage.get_patient(patient_id=patient_id)
-    found = storage.current_plans(patient_ids=[patient_id]).get(patient_id)
+    found = current_plan(patient_id=patient_id)
     if found is None:
         raise NoPlanError(f"Patient {patient.identifier} has no plan to print.")
-    _record, revision = found
-    require_verified_revision(revision_id=revision.id, entries=entries)
-    return (revision.plan(), revision, handout_patient(patient),
-            handout_clinic(storage.get_clinic_settings()))
+    require_verified_revision(revision_id=found.revision.id, entries=entries)
+    return PaperInputs(found.plan, found.revision, handout_patient(patient),
+                       handout_clinic(storage.get_clinic_settings()), found.course.statuses, found.record)
+
+
+def handout_inputs(*, patient_id: int, entries: bool = False) -> tuple[Plan, storage.Revision, HandoutPatient,
+                                                                      HandoutClinic]:
+    """paper_inputs as the older 4-tuple (the plan, its revision, the patient, the clinic)."""
+    found = paper_inputs(patient_id=patient_id, entries=entries)
+    return found.plan, found.revision, found.patient, found.clinic
 
 
 def _names() -> dict[int, str]:
@@ -109,18 +135,21 @@ def entry_notes(*, patient_id: int, since: date | None = None,
     return out
 
 
-def build_handout(*, patient_id: int, kind: str, printed_on: date,
+def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: bool = False,
                   invariant: bool = False) -> tuple[bytes, storage.Revision]:
     """The PDF of `kind` ("patient" or "clinician") for the patient's current plan,
-    and the revision it prints (the one to record it against)."""
+    and the revision it prints (the one to record it against). A draft plan's
+    patient handout is refused unless `allow_draft` (then it says DRAFT on every page)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    plan, revision, patient, clinic = handout_inputs(patient_id=patient_id, entries=kind == "clinician")
+    inputs = paper_inputs(patient_id=patient_id, entries=kind == "clinician")
+    plan, revision, patient, clinic = inputs.plan, inputs.revision, inputs.patient, inputs.clinic
     if kind == "patient":
         from taperdesk.export.patient_handout import patient_handout_pdf
 
         pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
-                                  printed_on=printed_on, invariant=invariant)
+                                  printed_on=printed_on, statuses=inputs.statuses, allow_draft=allow_draft,
+                                  invariant=invariant)
     else:
         from taperdesk.export.clinician_summary import clinician_summary_pdf
 

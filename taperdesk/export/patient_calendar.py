@@ -1,217 +1,488 @@
-"""The handout's month calendar: a grid of days (Monday first), each day's doses
-with a box to tick per dose. Days the dose changes have a heavy border and a
-NEW DOSE band across its top; hold days are shaded with a HOLD band; days outside the plan
-stay blank. Every day is read from `Plan.step_on` (one source of truth)."""
+"""The handout's calendar: every day with its doses, a box to tick per dose, at
+10 pt or larger. Never smaller, never blank.
+
+The first handouts shrank a day's text until it fitted a month grid, and when
+it did not fit even at 6 pt printed only the day number: a blank day on a
+patient's paper. Here the text size is fixed and the *layout* gives way
+instead: rows grow as tall as their days need, a month runs over as many
+pages as its weeks need (half a month, a week per page), and when a word does
+not fit a grid column at all (a long drug name, a liquid's words) the month is
+set as a list, one day a row across the page.
+
+Every day is read from the one answer to "what does the patient take on day D"
+(`taperdesk.core.in_force.InForce`), so a paused plan shows the kept dose, a
+completed one no doses, and a crossover's switch days are marked like cuts.
+Doses are said in the same words as the front page's table ("half of a 5 mg
+tablet"), with a non-breaking space between a number and its unit.
+"""
 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from taperdesk.core.plan import Plan
-from taperdesk.export.patient_text import DAYS, TIME_LABELS, dose_mg, same_doses, unit_short
+from taperdesk.core.in_force import DayDoses, InForce
+from taperdesk.core.words import units_in_words
+from taperdesk.export.patient_text import DAYS, TIME_LABELS, dose_mg
 
 BLACK = colors.black
 WHITE = colors.white
 SHADE = colors.Color(0.86, 0.86, 0.86)
 OUTSIDE_TEXT = colors.Color(0.55, 0.55, 0.55)
-SIZES = (11.0, 10.5, 10.0, 9.5, 9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
+
+SIZE = 10.0  # dose text: the one size, never shrunk (the floor the handout promises is 9 pt)
+LEAD = 12.4
+DAY_SIZE = 12.0
+LABEL_SIZE = 9.5
+BOX = "\u2610"  # a ballot box to tick, drawn as a glyph of the embedded font
+BOX_SIZE = 15.0
+BOX_W = 12.5  # room the box takes left of the text
+PAD = 4.0
+THICK_PAD = 6.5  # text stays clear of a day's heavy border
+GAP = 4.0  # between two doses of a day
+MIN_ROW = 56.0
+MAX_ROW = 130.0
+HEADER_H = 18.0
+LIST_LEFT = 78.0  # the list layout's day column
+
+LABELS = {"start": "START", "cut": "NEW DOSE", "switch": "NEW DOSE", "hold": "HOLD", "stop": "STOP",
+          "paused": "PAUSED", "taper_ended": "SAME DOSE"}
+TIME_ORDER = ("morning", "midday", "evening", "night")
+
+_UNIT = re.compile(r"(\d[\d.,/½¼¾]*) (mg|mL|ml|tablets?|capsules?|days?)\b")
+
+
+def nb(text: str) -> str:
+    """A number glued to its unit by a non-breaking space, so a line never breaks between them."""
+    return _UNIT.sub(lambda m: f"{m.group(1)}\u00a0{m.group(2)}", text)
+
+
+@dataclass(frozen=True)
+class CellDose:
+    """One dose as a day cell says it: 'Morning' '9 mg' (bold) [drug] and the words."""
+
+    time: str
+    mg: str
+    drug: str
+    words: str
 
 
 @dataclass(frozen=True)
 class DayCell:
-    day: int
+    day: date
     in_plan: bool
-    label: str  # "", "START", "NEW DOSE", "HOLD", "STOP"
-    thick: bool  # the dose changes on this day
+    label: str  # "", "START", "NEW DOSE", "HOLD", "STOP", "PAUSED", "SAME DOSE"
+    thick: bool  # the doses change on this day
     hold: bool
-    doses: tuple[tuple[str, str, tuple[str, ...], str], ...]  # (time, mg, units short, drug or "")
+    doses: tuple[CellDose, ...]
     note: str  # the stop day's words
 
 
-def day_cell(plan: Plan, day: date) -> DayCell:
-    step = plan.step_on(day)
-    if step is None:
-        return DayCell(day.day, False, "", False, False, (), "")
-    if not step.doses:
-        return DayCell(day.day, True, "STOP", True, False, (), "No more doses")
-    previous = plan.step_on(day - timedelta(days=1))
-    hold = step.kind == "hold"
-    if previous is None:
-        label, thick = "START", True
-    elif step.start == day and not same_doses(previous, step):
-        label, thick = "NEW DOSE", True
+def day_cell(answer: DayDoses, *, multi: bool) -> DayCell:
+    """What one day's cell prints, from the in-force answer for that day."""
+    if answer.state == "stop_day":
+        return DayCell(answer.day, True, "STOP", True, False, (), "No more doses")
+    if not (answer.in_force or answer.draft) or not answer.doses:
+        return DayCell(answer.day, False, "", False, False, (), "")
+    label = LABELS.get(answer.change, "")
+    if not label and answer.state == "hold":
+        label = "HOLD"
+    ordered = sorted(answer.doses, key=lambda d: TIME_ORDER.index(d.time) if d.time in TIME_ORDER else 9)
+    doses = tuple(CellDose(TIME_LABELS.get(d.time, d.time.title()), nb(dose_mg(d)), d.drug if multi else "",
+                           nb(units_in_words(d.units))) for d in ordered)
+    return DayCell(answer.day, True, label, answer.dose_change, answer.state == "hold", doses, "")
+
+
+# -- text layout at the one size --------------------------------------------------
+Line = tuple[tuple[str, bool], ...]  # (text, bold) pieces
+
+
+def _w(text: str, bold: bool, fonts: tuple[str, str]) -> float:
+    return stringWidth(text, fonts[1] if bold else fonts[0], SIZE)
+
+
+def wrap_words(text: str, width: float, fonts: tuple[str, str], bold: bool = False) -> list[str] | None:
+    """Greedy wrap at ordinary spaces only (non-breaking ones hold); None if one word is too wide."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if not word:
+            continue
+        if _w(word, bold, fonts) > width:
+            return None
+        candidate = f"{line} {word}" if line else word
+        if _w(candidate, bold, fonts) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def dose_lines(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[Line] | None:
+    """The lines of one dose in a column `width` wide; None if a word cannot fit."""
+    head = f"{dose.time} "
+    if _w(head, False, fonts) + _w(dose.mg, True, fonts) <= width:
+        lines: list[Line] = [((dose.time, False), (dose.mg, True))]
+    elif max(_w(dose.time, False, fonts), _w(dose.mg, True, fonts)) <= width:
+        lines = [((dose.time, False),), ((dose.mg, True),)]
     else:
-        label, thick = ("HOLD" if hold else ""), False
-    multi = len({d.drug for d in step.doses}) > 1 or step.kind == "crossover"
-    doses = tuple(
-        (TIME_LABELS[d.time], dose_mg(d), tuple(unit_short(u) for u in d.units), d.drug if multi else "")
-        for d in step.doses
-    )
-    return DayCell(day.day, True, label, thick, hold, doses, "")
+        return None
+    for text, bold in ((dose.drug, True), (dose.words, False)):
+        if not text:
+            continue
+        wrapped = wrap_words(text, width, fonts, bold)
+        if wrapped is None:
+            return None
+        lines += [((x, bold),) for x in wrapped]
+    return lines
 
 
-class MonthGrid(Flowable):
-    """One month; it takes the rest of the page's height (rows up to MAX_ROW_H).
-    Each day's text is the largest size (11 pt down to 6 pt) its doses fit at."""
+def label_lines(cell: DayCell, width: float, fonts: tuple[str, str]) -> list[str] | None:
+    """The label beside the day number when it fits there, else on lines of its own
+    under it ([] when the label sits beside the number); None if a word is too wide."""
+    if not cell.label:
+        return []
+    room = width - stringWidth(str(cell.day.day), fonts[1], DAY_SIZE) - 6
+    if stringWidth(cell.label, fonts[1], LABEL_SIZE) <= room:
+        return []
+    lines: list[str] = []
+    for word in cell.label.split(" "):
+        if stringWidth(word, fonts[1], LABEL_SIZE) > width:
+            return None
+        if lines and stringWidth(f"{lines[-1]} {word}", fonts[1], LABEL_SIZE) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
-    HEADER_H = 18.0
-    MAX_ROW_H = 130.0
-    PAD = 3.0
-    BAND_H = 14.0
 
-    def __init__(self, plan: Plan, year: int, month: int, regular: str, bold: str) -> None:
+def band_height(cell: DayCell, width: float, fonts: tuple[str, str]) -> float:
+    """The day number (and label) band: one line, or more when the label needs its own."""
+    return 18.0 + 11.5 * len(label_lines(cell, width, fonts) or [])
+
+
+def cell_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]] | None:
+    """(height needed, lines per dose) for a cell `width` wide; None if it cannot fit that wide."""
+    pad = THICK_PAD if cell.thick else PAD
+    text_w = width - 2 * pad - BOX_W
+    if label_lines(cell, width - 2 * pad, fonts) is None:
+        return None
+    out = []
+    need = band_height(cell, width - 2 * pad, fonts) + pad
+    if cell.note:
+        lines = wrap_words(cell.note, width - 2 * pad, fonts, True)
+        if lines is None:
+            return None
+        return need + LEAD * len(lines) + pad, [[((x, True),) for x in lines]]
+    for dose in cell.doses:
+        lines = dose_lines(dose, text_w, fonts)
+        if lines is None:
+            return None
+        out.append(lines)
+        need += LEAD * len(lines) + GAP
+    return need + pad, out
+
+
+# -- flowables ------------------------------------------------------------------
+class _Cells(Flowable):
+    """Shared drawing of a day's band, tick boxes and dose lines."""
+
+    fonts: tuple[str, str]
+
+    def _band(self, cell: DayCell, x: float, y_top: float, w: float) -> float:
+        """Draw the day number and label; return the y below them."""
+        c = self.canv
+        pad = THICK_PAD if cell.thick else PAD
+        band = band_height(cell, w - 2 * pad, self.fonts)
+        regular, bold = self.fonts
+        if cell.label:
+            c.setFillColor(BLACK)
+            c.rect(x, y_top - band - (pad - PAD), w, band + (pad - PAD), stroke=0, fill=1)
+            c.setFillColor(WHITE)
+            c.setFont(bold, DAY_SIZE)
+            c.drawString(x + pad, y_top - pad - 10, str(cell.day.day))
+            c.setFont(bold, LABEL_SIZE)
+            below = label_lines(cell, w - 2 * pad, self.fonts)
+            if below:
+                for n, text in enumerate(below):
+                    c.drawString(x + pad, y_top - pad - 22 - 11.5 * n, text)
+            else:
+                c.drawRightString(x + w - pad, y_top - pad - 9.5, cell.label)
+            c.setFillColor(BLACK)
+        else:
+            c.setFillColor(BLACK if cell.in_plan else OUTSIDE_TEXT)
+            c.setFont(bold, DAY_SIZE)
+            c.drawString(x + pad, y_top - pad - 10, str(cell.day.day))
+            c.setFillColor(BLACK)
+        return y_top - band - pad
+
+    def _doses(self, cell: DayCell, layout: list[list[Line]], x: float, y: float) -> None:
+        c = self.canv
+        regular, bold = self.fonts
+        if cell.note:
+            c.setFont(bold, SIZE)
+            for line in layout[0]:
+                y -= LEAD
+                c.drawString(x, y + 2, line[0][0])
+            return
+        for lines in layout:
+            y -= LEAD
+            c.setFont(regular, BOX_SIZE)
+            c.drawString(x - 1, y - 0.5, BOX)
+            for n, line in enumerate(lines):
+                if n:
+                    y -= LEAD
+                tx = x + BOX_W
+                for text, strong in line:
+                    c.setFont(bold if strong else regular, SIZE)
+                    c.drawString(tx, y + 1, text)
+                    tx += stringWidth(text + " ", bold if strong else regular, SIZE)
+            y -= GAP
+
+
+class WeekGrid(_Cells):
+    """Some weeks of a month as a grid (Monday first), each row as tall as its days need."""
+
+    def __init__(self, weeks: list[list[DayCell | None]], heights: list[float], fonts: tuple[str, str]) -> None:
         super().__init__()
-        self.regular, self.bold = regular, bold
-        self.weeks = [
-            [None if d == 0 else day_cell(plan, date(year, month, d)) for d in week]
-            for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
-        ]
-        self._lines_cache: dict[tuple, list | None] = {}
-        self._size_cache: dict[tuple, float] = {}
+        self.weeks, self.heights, self.fonts = weeks, heights, fonts
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        rows = len(self.weeks)
-        self.row_h = max(48.0, min(self.MAX_ROW_H, (availHeight - self.HEADER_H) / rows))
-        self.height = self.HEADER_H + rows * self.row_h
+        self.height = HEADER_H + sum(self.heights)
         return self.width, self.height
 
-    # -- text fitting: one size for the whole month, the largest every day fits at
-    def _dose_lines(self, dose: tuple, size: float, text_w: float) -> list[tuple[str, str]] | None:
-        """[(regular text, bold text)] lines of one dose, wrapped between units; None if too wide."""
-        key = (dose, size, text_w)
-        if key in self._lines_cache:
-            return self._lines_cache[key]
-        time, mg, units, drug = dose
-        width = lambda text, font=self.regular: stringWidth(text, font, size)  # noqa: E731
-        lines: list[tuple[str, str]] | None
-        if width(f"{time} ") + width(mg, self.bold) <= text_w:
-            lines = [(time, mg)]
-        else:
-            lines = [(time, ""), ("", mg)]
-        line = ""
-        for i, unit in enumerate(units):
-            piece = unit + (" +" if i < len(units) - 1 else "")
-            candidate = f"{line} {piece}".strip()
-            if width(candidate) <= text_w:
-                line = candidate
-            else:
-                if line:
-                    lines.append((line, ""))
-                line = piece
-        if line:
-            lines.append((line, ""))
-        if drug:
-            lines.append((drug, ""))
-        if any(width(a) + width(b, self.bold) > text_w for a, b in lines):
-            lines = None
-        self._lines_cache[key] = lines
-        return lines
-
-    def _layout(self, cell: DayCell, size: float, col_w: float) -> list[list[tuple[str, str]]] | None:
-        pad = self.PAD + (2 if cell.thick else 0)
-        text_w = col_w - 2 * pad - size - 3
-        avail = self.row_h - pad - 18
-        out, used = [], 0.0
-        for dose in cell.doses:
-            lines = self._dose_lines(dose, size, text_w)
-            if lines is None:
-                return None
-            used += size * 1.18 * len(lines) + size * 0.35
-            out.append(lines)
-        return out if used - size * 0.35 <= avail else None
-
-    def _font_size(self, cell: DayCell, col_w: float) -> float:
-        """The largest size this day's doses fit at (days with the same doses share it)."""
-        key = (cell.doses, cell.thick, bool(cell.label), col_w)
-        size = self._size_cache.get(key)
-        if size is None:
-            size = next((s for s in SIZES if self._layout(cell, s, col_w) is not None), SIZES[-1])
-            self._size_cache[key] = size
-        return size
-
-    # -- drawing ------------------------------------------------------------
     def draw(self) -> None:
         c = self.canv
         col_w = self.width / 7
         top = self.height
         c.setFillColor(SHADE)
-        c.rect(0, top - self.HEADER_H, self.width, self.HEADER_H, stroke=0, fill=1)
+        c.rect(0, top - HEADER_H, self.width, HEADER_H, stroke=0, fill=1)
         c.setFillColor(BLACK)
-        c.setFont(self.bold, 11)
+        c.setFont(self.fonts[1], 11)
         for i, name in enumerate(DAYS):
-            c.drawCentredString(col_w * (i + 0.5), top - self.HEADER_H + 5, name)
-        for r, week in enumerate(self.weeks):
-            y_top = top - self.HEADER_H - r * self.row_h
+            c.drawCentredString(col_w * (i + 0.5), top - HEADER_H + 5, name)
+        y_top = top - HEADER_H
+        tops = []
+        for week, row_h in zip(self.weeks, self.heights):
+            tops.append(y_top)
             for i, cell in enumerate(week):
-                if cell is not None:
-                    self._draw_cell(cell, i * col_w, y_top, col_w, self._font_size(cell, col_w))
+                if cell is None:
+                    continue
+                x = i * col_w
+                if cell.hold:
+                    c.setFillColor(SHADE)
+                    c.rect(x, y_top - row_h, col_w, row_h, stroke=0, fill=1)
+                    c.setFillColor(BLACK)
+                y = self._band(cell, x, y_top, col_w)
+                if cell.in_plan:
+                    pad = THICK_PAD if cell.thick else PAD
+                    found = cell_layout(cell, col_w, self.fonts)
+                    self._doses(cell, found[1] if found else [], x + pad, y)
+            y_top -= row_h
         c.setStrokeColor(BLACK)
         c.setLineWidth(0.8)
         c.rect(0, 0, self.width, self.height, stroke=1, fill=0)
         for i in range(1, 7):
             c.line(i * col_w, 0, i * col_w, top)
-        for r in range(len(self.weeks) + 1):
-            y = top - self.HEADER_H - r * self.row_h
+        for y in tops:
             c.line(0, y, self.width, y)
-        c.setLineWidth(3)  # heavy borders last, so no thin line cuts them
-        for r, week in enumerate(self.weeks):
-            y_top = top - self.HEADER_H - r * self.row_h
+        c.setLineWidth(3)
+        for week, row_h, y in zip(self.weeks, self.heights, tops):
             for i, cell in enumerate(week):
                 if cell is not None and cell.thick:
-                    c.rect(i * col_w + 1.5, y_top - self.row_h + 1.5, col_w - 3, self.row_h - 3, stroke=1, fill=0)
+                    c.rect(i * col_w + 1.5, y - row_h + 1.5, col_w - 3, row_h - 3, stroke=1, fill=0)
 
-    def _draw_cell(self, cell: DayCell, x: float, y_top: float, col_w: float, size: float) -> None:
+
+class DayList(_Cells):
+    """Some days as rows across the page: the day on the left, its doses beside it.
+    For months whose words do not fit a grid column."""
+
+    def __init__(self, cells: list[DayCell], heights: list[float], fonts: tuple[str, str]) -> None:
+        super().__init__()
+        self.cells, self.heights, self.fonts = cells, heights, fonts
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        self.width = availWidth
+        self.height = sum(self.heights)
+        return self.width, self.height
+
+    def draw(self) -> None:
         c = self.canv
-        pad = self.PAD + (2 if cell.thick else 0)
-        if cell.hold:
-            c.setFillColor(SHADE)
-            c.rect(x, y_top - self.row_h, col_w, self.row_h, stroke=0, fill=1)
-        if cell.label:  # a black band across the top: the day and the label in white capitals
-            c.setFillColor(BLACK)
-            c.rect(x, y_top - self.BAND_H - 3, col_w, self.BAND_H + 3, stroke=0, fill=1)
-            c.setFillColor(WHITE)
-            c.setFont(self.bold, 12)
-            c.drawString(x + pad, y_top - 13, str(cell.day))
-            room = col_w - 2 * pad - stringWidth(str(cell.day), self.bold, 12) - 4
-            label_size = next((z for z in (9.0, 8.5, 8.0, 7.5, 7.0, 6.5) if stringWidth(cell.label, self.bold, z) <= room), 6.0)
-            c.setFont(self.bold, label_size)
-            c.drawRightString(x + col_w - pad, y_top - 12.5, cell.label)
-            c.setFillColor(BLACK)
-        else:
+        y_top = self.height
+        for cell, row_h in zip(self.cells, self.heights):
+            if cell.hold:
+                c.setFillColor(SHADE)
+                c.rect(0, y_top - row_h, self.width, row_h, stroke=0, fill=1)
+                c.setFillColor(BLACK)
+            y = self._band(cell, 0, y_top, LIST_LEFT)
+            c.setFont(self.fonts[0], SIZE)
             c.setFillColor(BLACK if cell.in_plan else OUTSIDE_TEXT)
-            c.setFont(self.bold, 12)
-            c.drawString(x + pad, y_top - pad - 11, str(cell.day))
-        if not cell.in_plan:
-            return
-        lead = size * 1.18
-        y = y_top - pad - 17
-        if cell.note:
-            c.setFont(self.bold, 10)
-            for word in cell.note.split(" ", 1):
-                y -= 12
-                c.drawString(x + pad, y + 2, word)
-            return
-        box = size
-        tx = x + pad + box + 3
-        c.setLineWidth(0.9)
-        for lines in self._layout(cell, size, col_w) or []:
-            y -= lead
-            c.setFillColor(WHITE)
-            c.rect(x + pad, y + 0.5, box, box, stroke=1, fill=1)
+            c.drawString(PAD + (THICK_PAD - PAD if cell.thick else 0), y - LEAD + 2, DAYS[cell.day.weekday()])
             c.setFillColor(BLACK)
-            for n, (plain, strong) in enumerate(lines):
-                if n:
-                    y -= lead
-                c.setFont(self.regular, size)
-                c.drawString(tx, y + 1, plain)
-                if strong:
-                    c.setFont(self.bold, size)
-                    c.drawString(tx + (stringWidth(plain + " ", self.regular, size) if plain else 0), y + 1, strong)
-            y -= size * 0.35
+            if cell.in_plan:
+                found = list_layout(cell, self.width, self.fonts)
+                pad = THICK_PAD if cell.thick else PAD
+                if cell.note:
+                    self._doses(cell, found[1], LIST_LEFT + pad, y_top - pad)
+                else:
+                    col = list_column(cell, self.width)
+                    for n, lines in enumerate(found[1]):
+                        self._doses(cell, [lines], LIST_LEFT + pad + n * col, y_top - pad)
+            c.setStrokeColor(BLACK)
+            c.setLineWidth(0.8)
+            c.rect(0, y_top - row_h, self.width, row_h, stroke=1, fill=0)
+            c.line(LIST_LEFT, y_top, LIST_LEFT, y_top - row_h)
+            if cell.thick:
+                c.setLineWidth(3)
+                c.rect(1.5, y_top - row_h + 1.5, self.width - 3, row_h - 3, stroke=1, fill=0)
+            y_top -= row_h
+
+
+def list_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]]:
+    """A list row: the doses side by side right of the day column (always fits: a
+    word wider than its column is broken by characters as a last resort)."""
+    pad = THICK_PAD if cell.thick else PAD
+    left = band_height(cell, LIST_LEFT - 2 * pad, fonts) + pad + LEAD + pad
+    if cell.note:
+        return max(left, 2 * pad + LEAD), [[((cell.note, True),)]]
+    col = list_column(cell, width)
+    out = [dose_lines(d, col - BOX_W - 6, fonts) or _hard_wrapped(d, col - BOX_W - 6, fonts) for d in cell.doses]
+    need = 2 * pad + max((LEAD * len(x) for x in out), default=0.0)
+    return max(left, need, 40.0), out
+
+
+def list_column(cell: DayCell, width: float) -> float:
+    pad = THICK_PAD if cell.thick else PAD
+    return (width - LIST_LEFT - 2 * pad) / max(1, len(cell.doses))
+
+
+def _hard_wrapped(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[Line]:
+    """Last resort for a word wider than the whole row: break it by characters."""
+    lines: list[Line] = [((dose.time, False), (dose.mg, True))]
+    for text, bold in ((dose.drug, True), (dose.words, False)):
+        line = ""
+        for ch in text:
+            if _w(line + ch, bold, fonts) > width:
+                lines.append(((line, bold),))
+                line = ""
+            line += ch
+        if line:
+            lines.append(((line, bold),))
+    return lines
+
+
+# -- pages -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class CalendarChunk:
+    """One page's worth of a month: its flowable and whether it continues the month."""
+
+    year: int
+    month: int
+    flowable: Flowable
+    continued: bool
+
+
+def month_cells(course: InForce, year: int, month: int, *, multi: bool) -> list[list[DayCell | None]]:
+    first = date(year, month, 1)
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    cells = {a.day: day_cell(a, multi=multi) for a in course.days(first, last)}
+    return [[None if d == 0 else cells[date(year, month, d)] for d in week]
+            for week in calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)]
+
+
+def month_chunks(course: InForce, year: int, month: int, *, multi: bool, width: float, avail: float,
+                 fonts: tuple[str, str]) -> list[CalendarChunk]:
+    """The month on as few pages as its days need at the one text size.
+
+    A grid when every day fits its column: rows as tall as their days need,
+    stretched to fill a single page, else as many weeks a page as fit. A list of
+    days otherwise (and when even one week is taller than the page)."""
+    weeks = month_cells(course, year, month, multi=multi)
+    col_w = width / 7
+    needs: list[float] = []
+    grid_ok = True
+    for week in weeks:
+        row = MIN_ROW
+        for cell in week:
+            if cell is None or not cell.in_plan:
+                continue
+            found = cell_layout(cell, col_w, fonts)
+            if found is None:
+                grid_ok = False
+                break
+            row = max(row, found[0])
+        if not grid_ok:
+            break
+        needs.append(row)
+    room = avail - HEADER_H
+    if grid_ok and max(needs) <= room:
+        if sum(needs) <= room:
+            stretch = min(MAX_ROW, room / len(weeks))
+            heights = [max(n, stretch) for n in needs]
+            if sum(heights) > room:
+                heights = needs
+            return [CalendarChunk(year, month, WeekGrid(weeks, heights, fonts), False)]
+        out: list[CalendarChunk] = []
+        page: list[int] = []
+        for i, need in enumerate(needs):
+            if page and sum(needs[j] for j in page) + need > room:
+                out.append(CalendarChunk(year, month, WeekGrid([weeks[j] for j in page], [needs[j] for j in page],
+                                                               fonts), bool(out)))
+                page = []
+            page.append(i)
+        out.append(CalendarChunk(year, month, WeekGrid([weeks[j] for j in page], [needs[j] for j in page], fonts),
+                                 bool(out)))
+        return out
+    days = [cell for week in weeks for cell in week if cell is not None]
+    heights = [list_layout(cell, width, fonts)[0] for cell in days]
+    out = []
+    page_cells: list[DayCell] = []
+    page_heights: list[float] = []
+    for cell, h in zip(days, heights):
+        h = min(h, avail)
+        if page_cells and sum(page_heights) + h > avail:
+            out.append(CalendarChunk(year, month, DayList(page_cells, page_heights, fonts), bool(out)))
+            page_cells, page_heights = [], []
+        page_cells.append(cell)
+        page_heights.append(h)
+    out.append(CalendarChunk(year, month, DayList(page_cells, page_heights, fonts), bool(out)))
+    return out
+
+
+def months_between(first: date, last: date) -> list[tuple[int, int]]:
+    out = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def calendar_range(course: InForce, printed_on: date) -> tuple[date, date] | None:
+    """The days the patient's calendar covers: from the printing month (months
+    already past are left out) to the last day anything changes or is taken;
+    a dose that continues without end (paused, taper ended, a plan to a dose
+    above zero) is shown to the end of the month after printing, or the plan's
+    end if later. None when there is nothing to take (a completed plan)."""
+    plan = course.plan
+    if course.status == "completed":
+        return None
+    first = max(plan.start, date(printed_on.year, printed_on.month, 1))
+    last = course.last_day()
+    if last is None:
+        after = date(printed_on.year + (printed_on.month == 12), printed_on.month % 12 + 1, 1)
+        last = max(date(after.year, after.month, calendar.monthrange(after.year, after.month)[1]),
+                   plan.end if course.status in ("active", "draft") else first)
+    if last < first:
+        return None
+    return first, last

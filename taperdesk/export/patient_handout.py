@@ -12,14 +12,17 @@ footer carries the plan revision, the printed date and "page x of y".
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from taperdesk.core.plan import Plan, Step
+from taperdesk.core.in_force import DayDoses, InForce, StatusChange
+from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
+from taperdesk.export.patient_calendar import calendar_range, nb
 from taperdesk.export.fonts import ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_pages import (
@@ -28,11 +31,10 @@ from taperdesk.export.patient_pages import (
     SHADE,
     Styles,
     advice_page,
-    calendar_page,
+    calendar_pages,
     diary_pages,
     esc,
     make_styles,
-    months_of,
 )
 from taperdesk.export.patient_text import (
     TIME_LABELS,
@@ -42,8 +44,6 @@ from taperdesk.export.patient_text import (
     day_short,
     dose_mg,
     drugs_in,
-    last_dose_day,
-    same_doses,
     times_used,
 )
 
@@ -51,9 +51,22 @@ __all__ = ["ExportError", "patient_handout_pdf"]
 
 MARGIN = 15 * mm
 BOTTOM = 20 * mm  # room for the two-line footer
+DRAFT_MARK = "DRAFT: not agreed, do not follow"
 
 
-def _footer_canvas(regular: str, bold: str, line: str, who: str) -> type[Canvas]:
+def fit_who(name: str, rest: str, font: str, size: float, width: float) -> str:
+    """The footer's 'name · born … · number' in `width`: the name is shortened with
+    an ellipsis so the birth date and the patient number always print."""
+    full = f"{name}{rest}"
+    if stringWidth(full, font, size) <= width:
+        return full
+    cut = name
+    while cut and stringWidth(f"{cut}…{rest}", font, size) > width:
+        cut = cut[:-1]
+    return f"{cut.rstrip()}…{rest}"
+
+
+def _footer_canvas(regular: str, bold: str, line: str, name: str, rest: str, draft: bool) -> type[Canvas]:
     """A canvas that holds pages back until the end, so each footer can say "page x of y"."""
 
     class FooterCanvas(Canvas):
@@ -74,7 +87,7 @@ def _footer_canvas(regular: str, bold: str, line: str, who: str) -> type[Canvas]
             Canvas.save(self)
 
         def _footer(self, number: int, total: int) -> None:
-            width, _ = self._pagesize
+            width, height = self._pagesize
             self.saveState()
             self.setStrokeColor(BLACK)
             self.setLineWidth(0.8)
@@ -83,7 +96,10 @@ def _footer_canvas(regular: str, bold: str, line: str, who: str) -> type[Canvas]
             self.setFont(bold, 10)
             self.drawString(MARGIN, BOTTOM - 19, f"{line} · page {number} of {total}")
             self.setFont(regular, 10)
-            self.drawString(MARGIN, BOTTOM - 32, who)
+            self.drawString(MARGIN, BOTTOM - 32, fit_who(name, rest, regular, 10, width - 2 * MARGIN))
+            if draft:
+                self.setFont(bold, 11)
+                self.drawCentredString(width / 2, height - MARGIN + 14, DRAFT_MARK)
             self.restoreState()
 
     return FooterCanvas
@@ -130,18 +146,44 @@ def _details(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Sty
     return table
 
 
-def _stop_box(plan: Plan, st: Styles, width: float) -> Table:
-    last = last_dose_day(plan)
-    if last is not None:
-        after = plan.steps[-1].start
-        text = (f"Your last dose is on {esc(day_long(last))}; "
-                f"from {esc(day_long(after))} you take no more.")
-    else:
-        final = plan.steps[-1]
-        amounts = ", ".join(f"{TIME_LABELS[d.time].lower()} {dose_mg(d)} {d.drug}" for d in final.doses)
-        text = (f"Your plan ends on {esc(day_long(plan.end))} at {esc(amounts)}. "
-                "Keep taking that dose until your prescriber tells you otherwise.")
-    box = Table([[Paragraph(text, st.big)]], colWidths=[width])
+def doses_sentence(doses: tuple[Dose, ...]) -> str:
+    """'morning 5 mg diazepam (one 5 mg tablet) and night 2 mg diazepam (one 2 mg tablet)'."""
+    parts = [f"{TIME_LABELS[d.time].lower()} <b>{esc(nb(dose_mg(d)))}</b> {esc(d.drug)} "
+             f"({esc(nb(units_in_words(d.units)))})" for d in doses]
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1] if parts else "no medicine"
+
+
+def status_words(course: InForce, printed_on: date) -> str:
+    """The box at the top of page 1: what the paper means, by the plan's status."""
+    status = course.status
+    plan = course.plan
+    if status == "draft":
+        return ("DRAFT: this plan has not been agreed yet. Do not follow it. Your clinic will give you"
+                " the final copy when your plan starts.")
+    if status == "completed":
+        return "Your plan is complete. You take no more of this medicine."
+    if status in ("paused", "stopped"):
+        answer = course.on(max(printed_on, course.statuses[-1].on, plan.start))
+        if not answer.doses:
+            return "You take no more of this medicine."
+        if status == "paused":
+            return (f"Your plan is paused. Keep taking {doses_sentence(answer.doses)} every day until your"
+                    " clinic tells you otherwise.")
+        return (f"Your clinic has ended the taper. Keep taking {doses_sentence(answer.doses)} every day."
+                " Do not stop this medicine suddenly: talk to your clinic before any change.")
+    last = course.last_day()
+    if plan.stops and last is not None:
+        final = next((a for a in course.days(plan.steps[-1].start, last) if a.state == "stop_day"), None)
+        last_dose = (final.day if final else last) - timedelta(days=1)
+        return (f"Your last dose is on {esc(day_long(last_dose))}; "
+                f"from {esc(day_long(last_dose + timedelta(days=1)))} you take no more.")
+    final = plan.steps[-1]
+    return (f"Your plan ends on {esc(day_long(plan.end))} at {doses_sentence(final.doses)}. "
+            "Keep taking that dose until your prescriber tells you otherwise.")
+
+
+def _stop_box(course: InForce, printed_on: date, st: Styles, width: float) -> Table:
+    box = Table([[Paragraph(status_words(course, printed_on), st.big)]], colWidths=[width])
     box.setStyle(TableStyle([
         ("BOX", (0, 0), (-1, -1), 3, BLACK),
         ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
@@ -151,21 +193,55 @@ def _stop_box(plan: Plan, st: Styles, width: float) -> Table:
     return box
 
 
-def _step_label(plan: Plan, step: Step, previous: Step | None) -> str:
-    days = f"{step.days} day{'s' if step.days != 1 else ''}"
-    if step.kind == "hold":
-        reason = f"<br/>Why: {esc(step.reason)}" if step.reason else ""
-        return f"<b>Hold: same dose</b> ({days}){reason}"
-    if previous is None:
-        return f"<b>Starting dose</b> ({days})"
-    if same_doses(previous, step):
-        return f"Same dose, continued ({days})"
-    if step.kind == "crossover":
-        return f"<b>NEW DOSE</b>: switching to {esc(plan.crossover_to or '')} ({days})"
-    return f"<b>NEW DOSE</b> ({days})"
+HOLD_WORDS = "Your dose stays the same for a while before the next change."
 
 
-def _what_to_take(plan: Plan, st: Styles, width: float) -> Table:
+def _key(answer: DayDoses) -> tuple:
+    kept = answer.state if answer.state in ("hold", "paused", "taper_ended", "maintenance", "stop_day",
+                                            "finished") else "dose"
+    step = answer.step.index if answer.step is not None and answer.state == "hold" else None
+    return kept, step, tuple(sorted((d.time, d.drug, d.mg, d.units) for d in answer.doses))
+
+
+def stages(course: InForce, first: date, last: date) -> list[tuple[DayDoses, date, bool]]:
+    """Runs of days with the same doses and reason: (first day's answer, last day, open-ended)."""
+    out: list[tuple[DayDoses, date, bool]] = []
+    for answer in course.days(first, last):
+        if answer.state in ("before_start", "completed"):
+            continue
+        if out and _key(out[-1][0]) == _key(answer) and not answer.dose_change:
+            out[-1] = (out[-1][0], answer.day, False)
+        elif answer.state == "finished" and out and out[-1][0].state in ("stop_day", "finished"):
+            continue
+        else:
+            out.append((answer, answer.day, False))
+    if out and course.last_day() is None:
+        out[-1] = (out[-1][0], out[-1][1], True)
+    return out
+
+
+def _stage_label(plan: Plan, answer: DayDoses, end: date, open_ended: bool, first_row: bool) -> str:
+    days = (end - answer.day).days + 1
+    length = "" if open_ended else f" ({days}\u00a0day{'s' if days != 1 else ''})"
+    if answer.state == "paused":
+        return "<b>Paused: same dose</b> until your clinic tells you otherwise"
+    if answer.state == "taper_ended":
+        return "<b>Taper ended: keep taking this dose</b>"
+    if answer.state == "maintenance":
+        return "<b>Keep taking this dose</b> until your prescriber tells you otherwise"
+    if answer.state == "hold":
+        return f"<b>Hold: same dose</b>{length}<br/>{HOLD_WORDS}"
+    if answer.change == "switch":
+        return f"<b>NEW DOSE</b>: switching to {esc(plan.crossover_to or '')}{length}"
+    if answer.change == "cut":
+        return f"<b>NEW DOSE</b>{length}"
+    if first_row:
+        return (f"<b>Starting dose</b>{length}" if answer.day == plan.start else f"<b>Your dose now</b>{length}")
+    return f"Same dose, continued{length}"
+
+
+def _what_to_take(course: InForce, first: date, last: date, st: Styles, width: float) -> Table:
+    plan = course.plan
     times = times_used(plan)
     date_w = width * (0.36 if len(times) <= 2 else 0.27)
     dose_w = (width - date_w) / max(1, len(times))
@@ -179,40 +255,46 @@ def _what_to_take(plan: Plan, st: Styles, width: float) -> Table:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
     ]
-    previous: Step | None = None
-    for step in plan.steps:
+    for n, (answer, end, open_ended) in enumerate(stages(course, first, last)):
         r = len(rows)
-        if not step.doses:
-            rows.append([Paragraph(f"<b>From {esc(day_short(step.start))}</b>", st.cell),
+        when = f"From {day_short(answer.day)}" if open_ended else date_range(answer.day, end)
+        if not answer.doses:
+            rows.append([Paragraph(f"<b>From {esc(day_short(answer.day))}</b>", st.cell),
                          Paragraph("<b>No more doses. You have finished.</b>", st.cell)] + [""] * (len(times) - 1))
             style += [("SPAN", (1, r), (-1, r)), ("LINEABOVE", (0, r), (-1, r), 2, BLACK)]
             continue
-        by_time = {d.time: d for d in step.doses}
-        cells = [Paragraph(f"<b>{esc(date_range(step.start, step.end))}</b><br/>{_step_label(plan, step, previous)}", st.cell)]
+        by_time = {d.time: d for d in answer.doses}
+        label = _stage_label(plan, answer, end, open_ended, n == 0)
+        cells = [Paragraph(f"<b>{esc(nb(when))}</b><br/>{label}", st.cell)]
         for t in times:
             d = by_time.get(t)
             if d is None:
                 cells.append(Paragraph("<b>No dose</b>", st.cell))
             else:
-                cells.append(Paragraph(f"<b>{esc(dose_mg(d))}</b> {esc(d.drug)}<br/>{esc(units_in_words(d.units))}", st.cell))
+                cells.append(Paragraph(f"<b>{esc(nb(dose_mg(d)))}</b> {esc(d.drug)}<br/>"
+                                       f"{esc(nb(units_in_words(d.units)))}", st.cell))
         rows.append(cells)
-        if step.kind == "hold":
+        if answer.state in ("hold", "paused", "taper_ended"):
             style.append(("BACKGROUND", (0, r), (-1, r), SHADE))
-        elif previous is not None and not same_doses(previous, step):
+        elif answer.dose_change and n:
             style.append(("LINEABOVE", (0, r), (-1, r), 2, BLACK))
-        previous = step
     table = Table(rows, colWidths=[date_w] + [dose_w] * len(times), repeatRows=1)
     table.setStyle(TableStyle(style))
     return table
 
 
-def _front(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Styles, width: float) -> list[Flowable]:
-    return [
+def _front(course: InForce, span: tuple[date, date] | None, patient: HandoutPatient, clinic: HandoutClinic,
+           printed_on: date, st: Styles, width: float) -> list[Flowable]:
+    story: list[Flowable] = [
         *_letterhead(clinic, st),
         Paragraph("Your plan for coming off your medicine", st.title),
-        _details(plan, patient, clinic, st, width),
+        _details(course.plan, patient, clinic, st, width),
         Spacer(0, 10),
-        _stop_box(plan, st, width),
+        _stop_box(course, printed_on, st, width),
+    ]
+    if span is None:
+        return story
+    return story + [
         Paragraph("What to take", st.h2),
         Paragraph(
             "Each row is one stage of your plan. Every day from the first date to the last date of a row,"
@@ -220,7 +302,7 @@ def _front(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Style
             st.body,
         ),
         Spacer(0, 6),
-        _what_to_take(plan, st, width),
+        _what_to_take(course, span[0], span[1], st, width),
     ]
 
 
@@ -231,12 +313,21 @@ def patient_handout_pdf(
     clinic: HandoutClinic,
     revision: int,
     printed_on: date,
+    statuses: tuple[StatusChange, ...] = (),
+    allow_draft: bool = False,
     diary_weeks: int = 4,
     invariant: bool = False,
 ) -> bytes:
-    """The patient handout as PDF bytes. Raises ExportError (one line for the user)."""
+    """The patient handout as PDF bytes, following the plan's status (`statuses`,
+    oldest first; none means active). A draft is refused unless `allow_draft`,
+    and then says DRAFT on every page. Raises ExportError (one line for the user)."""
     if not plan.steps:
         raise ExportError("The plan has no steps: there is nothing to print")
+    course = InForce(plan, tuple(statuses))
+    draft = course.status == "draft"
+    if draft and not allow_draft:
+        raise ExportError("This plan is a draft: start it before printing the patient handout"
+                          " (or ask for a copy marked DRAFT)")
     regular, bold = register_fonts()
     st = make_styles(regular, bold)
     size = page_size(clinic)
@@ -245,23 +336,23 @@ def patient_handout_pdf(
         buf,
         pagesize=size,
         leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=BOTTOM,
-        title=f"Medicine plan for {patient.name}",
+        title="Medicine plan" + (" (DRAFT)" if draft else ""),
         author=clinic.name,
         subject=f"Plan revision {revision}",
         creator="TaperDesk",
+        lang="en-GB",
         invariant=1 if invariant else 0,
     )
     width, height = doc.width - 12, doc.height - 12  # inside the frame's 6 pt padding
-    story: list[Flowable] = _front(plan, patient, clinic, st, width)
-    for year, month in months_of(plan):
-        story += [PageBreak(), *calendar_page(plan, year, month, st)]
-    diary = diary_pages(plan, printed_on, diary_weeks, st, width, height)
-    if diary:
-        story += [PageBreak(), *diary]
+    span = calendar_range(course, printed_on)
+    story: list[Flowable] = _front(course, span, patient, clinic, printed_on, st, width)
+    if span is not None:
+        story += [PageBreak(), *calendar_pages(course, span[0], span[1], st, width, height)]
+        diary = diary_pages(course, printed_on, diary_weeks, st, width, height)
+        if diary:
+            story += [PageBreak(), *diary]
     story += [PageBreak(), *advice_page(clinic, st, width)]
-    line = f"Plan revision {revision} · printed {date_plain(printed_on)}"
-    who = f"{patient.name} · born {date_plain(patient.born)}"
-    if patient.identifier:
-        who += f" · {patient.identifier}"
-    doc.build(story, canvasmaker=_footer_canvas(regular, bold, line, who))
+    line = ("DRAFT · " if draft else "") + f"Plan revision {revision} · printed {date_plain(printed_on)}"
+    rest = f" · born {date_plain(patient.born)}" + (f" · {patient.identifier}" if patient.identifier else "")
+    doc.build(story, canvasmaker=_footer_canvas(regular, bold, line, patient.name, rest, draft))
     return buf.getvalue()

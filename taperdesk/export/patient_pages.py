@@ -18,7 +18,8 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 from taperdesk.core.plan import Plan, Step
 from taperdesk.core.words import units_in_words
 from taperdesk.export.handout_data import HandoutClinic
-from taperdesk.export.patient_calendar import MonthGrid
+from taperdesk.core.in_force import DayDoses, InForce
+from taperdesk.export.patient_calendar import month_chunks, months_between, nb
 from taperdesk.export.patient_text import (
     TIME_LABELS,
     date_range,
@@ -72,49 +73,31 @@ def make_styles(regular: str, bold: str) -> Styles:
 
 
 def months_of(plan: Plan) -> list[tuple[int, int]]:
-    out = []
-    y, m = plan.start.year, plan.start.month
-    while (y, m) <= (plan.end.year, plan.end.month):
-        out.append((y, m))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    return months_between(plan.start, plan.end)
 
 
-def _steps_in_month(plan: Plan, year: int, month: int) -> list[Step]:
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return [s for s in plan.steps if s.start <= last and s.end >= first]
+CALENDAR_HELP = ("Tick a box each time you take a dose. A <b>thick border</b> and <b>NEW DOSE</b> mark a day"
+                 " your dose changes. <b>HOLD</b> means your dose stays the same for now.")
 
 
-def step_words(step: Step) -> str:
-    """'Morning 9 mg diazepam (one 5 mg tablet and two 2 mg tablets); Night ...' (markup)."""
-    return "; ".join(
-        f"{TIME_LABELS[d.time]} <b>{esc(dose_mg(d))}</b> {esc(d.drug)} ({esc(units_in_words(d.units))})"
-        for d in step.doses
-    )
-
-
-def calendar_page(plan: Plan, year: int, month: int, st: Styles) -> list[Flowable]:
-    story: list[Flowable] = [
-        Paragraph(esc(month_title(year, month)), st.title),
-        Paragraph(
-            "Tick a box each time you take a dose. A <b>thick border</b> and <b>NEW DOSE</b> mark a day"
-            " your dose changes. <b>HOLD</b> means your dose stays the same for now.",
-            st.body,
-        ),
-        Spacer(0, 4),
-    ]
-    first = date(year, month, 1)
-    for step in _steps_in_month(plan, year, month):
-        if not step.doses:
-            text = f"<b>From {esc(day_short(step.start))}:</b> no more doses."
-        else:
-            start = max(step.start, first)
-            end = min(step.end, date(year, month, calendar.monthrange(year, month)[1]))
-            hold = " <b>HOLD</b> (same dose)." if step.kind == "hold" else ""
-            text = f"<b>{esc(date_range(start, end))}:</b> {step_words(step)}.{hold}"
-        story.append(Paragraph(text, st.body))
-    story += [Spacer(0, 6), MonthGrid(plan, year, month, st.regular, st.bold)]
+def calendar_pages(course: InForce, first: date, last: date, st: Styles, width: float,
+                   height: float) -> list[Flowable]:
+    """A month title, the help line and the month's days, page by page; a month
+    that needs more than one page says "continued" on the next."""
+    multi = len({d.drug for s in course.plan.steps for d in s.doses}) > 1
+    fonts = (st.regular, st.bold)
+    story: list[Flowable] = []
+    for year, month in months_between(first, last):
+        title = Paragraph(esc(month_title(year, month)), st.title)
+        title_more = Paragraph(esc(month_title(year, month)) + " (continued)", st.title)
+        help_ = Paragraph(CALENDAR_HELP, st.body)
+        used = max(title.wrap(width, height)[1], title_more.wrap(width, height)[1]) + title.getSpaceAfter()
+        used += help_.wrap(width, height)[1] + 6 + 12  # the spacer and the frame's slack
+        for chunk in month_chunks(course, year, month, multi=multi, width=width, avail=height - used,
+                                  fonts=fonts):
+            if story:
+                story.append(PageBreak())
+            story += [title_more if chunk.continued else title, help_, Spacer(0, 6), chunk.flowable]
     return story
 
 
@@ -129,30 +112,40 @@ def diary_start(plan: Plan, printed_on: date) -> date:
     return max(printed_on, plan.start)
 
 
-def diary_pages(plan: Plan, printed_on: date, weeks: int, st: Styles, width: float, height: float) -> list[Flowable]:
+def _diary_dose(answer: DayDoses) -> str:
+    if answer.state == "before_start":
+        return "Plan not started"
+    if not answer.doses:
+        return "No dose"
+    return "<br/>".join(f"{TIME_LABELS[x.time]} <b>{esc(nb(dose_mg(x)))}</b>" for x in answer.doses)
+
+
+def diary_pages(course: InForce, printed_on: date, weeks: int, st: Styles, width: float,
+                height: float) -> list[Flowable]:
     """Rows share out the page's height, so a page holds its days on A4 and Letter alike."""
     if weeks <= 0:
         return []
+    plan = course.plan
     start = diary_start(plan, printed_on)
-    days = [start + timedelta(days=i) for i in range(weeks * 7)]
+    days = list(course.days(start, start + timedelta(days=weeks * 7 - 1)))
     per_page = diary_days_per_page(plan)
     head = ParagraphStyle("diary_head", parent=st.cell_bold, fontSize=10.5, leading=12.5)
     title = ParagraphStyle("diary_title", parent=st.title, fontSize=18, leading=22, spaceAfter=4)
     header = [
         Paragraph("Date", head),
         Paragraph("Your dose that day", head),
-        Paragraph("How bad were your symptoms today? 0–10", head),
-        Paragraph("How well did you sleep? 0–10", head),
-        Paragraph("Notes (side effects, what helped)", head),
+        Paragraph("Symptoms (0 to 10)", head),
+        Paragraph("Sleep (0 to 10)", head),
+        Paragraph("Notes: side effects, what helped", head),
     ]
-    widths = [width * f for f in (0.17, 0.26, 0.145, 0.145, 0.28)]
+    widths = [width * f for f in (0.17, 0.25, 0.155, 0.145, 0.28)]
     story: list[Flowable] = []
     for page, first in enumerate(range(0, len(days), per_page)):
         chunk = days[first:first + per_page]
         if page:
             story.append(PageBreak())
         top = [
-            Paragraph(f"Symptom diary: {esc(date_range(chunk[0], chunk[-1]))}", title),
+            Paragraph(f"Symptom diary: {esc(date_range(chunk[0].day, chunk[-1].day))}", title),
             Paragraph(
                 "Fill in one row each evening. <b>Symptoms:</b> 0 = none, 10 = the worst you can imagine."
                 " <b>Sleep:</b> 0 = no sleep at all, 10 = slept very well.",
@@ -162,15 +155,9 @@ def diary_pages(plan: Plan, printed_on: date, weeks: int, st: Styles, width: flo
         ]
         story += top
         rows = [header]
-        for d in chunk:
-            step = plan.step_on(d)
-            if step is None:
-                dose = "Plan not started" if d < plan.start else "No dose"
-            elif not step.doses:
-                dose = "No dose"
-            else:
-                dose = "<br/>".join(f"{TIME_LABELS[x.time]} <b>{esc(dose_mg(x))}</b>" for x in step.doses)
-            rows.append([Paragraph(f"<b>{esc(day_short(d, year=False))}</b>", st.cell), Paragraph(dose, st.cell), "", "", ""])
+        for answer in chunk:
+            rows.append([Paragraph(f"<b>{esc(day_short(answer.day, year=False))}</b>", st.cell),
+                         Paragraph(_diary_dose(answer), st.cell), "", "", ""])
         used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in top)
         used += max(p.wrap(w - 12, height)[1] for p, w in zip(header, widths)) + 10
         row_h = min(64.0, (height - used - 6) / per_page)

@@ -19,7 +19,7 @@ from taperdesk.core.words import units_in_words
 from taperdesk.export import fonts
 from taperdesk.export.fonts import ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
-from taperdesk.export.patient_handout import patient_handout_pdf
+from taperdesk.export.patient_handout import HOLD_WORDS, patient_handout_pdf
 from taperdesk.export.patient_pages import months_of
 from taperdesk.export.patient_text import date_range, day_long
 
@@ -50,7 +50,8 @@ def liquid_plan():
 
 def render(plan, patient=ZOE, clinic=CLINIC, **kw) -> bytes:
     kw.setdefault("invariant", True)
-    return patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=3, printed_on=START, **kw)
+    kw.setdefault("printed_on", START)
+    return patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=3, **kw)
 
 
 def pages_text(pdf: bytes) -> list[str]:
@@ -112,7 +113,8 @@ def test_stop_date_sentence(crossover_plan, crossover_text):
 def test_hold_reason_and_label(crossover_text):
     text = " ".join(crossover_text)
     assert "Hold: same dose" in text
-    assert REASON in text
+    assert HOLD_WORDS in text  # the patient's words, not the clinician's reason
+    assert REASON not in text
     assert "HOLD" in text
 
 
@@ -125,38 +127,51 @@ def test_footer_on_every_page(crossover_text):
 MONTHS = "January February March April May June July August September October November December".split()
 
 
-def check_page_plan(plan, text, diary_pages):
-    """front page(s), then one calendar per month in order, the diary, the advice page."""
-    months = months_of(plan)
-    first_month = next(i for i, p in enumerate(text) if p.startswith(f"{MONTHS[plan.start.month - 1]} {plan.start.year}"))
+def check_page_plan(plan, text, diary_pages, printed_on=START):
+    """front page(s), then the calendar month by month in order (a month may run
+    over pages marked "continued"), the diary, the advice page."""
+    months = [m for m in months_of(plan) if m >= (printed_on.year, printed_on.month)]
+    first_month = next(i for i, p in enumerate(text) if p.startswith(f"{MONTHS[months[0][1] - 1]} {months[0][0]}"))
     assert first_month >= 1 and text[0].startswith("Harbour Street Clinic")
-    titles = [p.split(" Tick a box")[0] for p in text[first_month:first_month + len(months)]]
-    assert titles == [f"{MONTHS[m - 1]} {y}" for y, m in months]
-    assert [p for p in text if p.startswith("Symptom diary")] == text[first_month + len(months):-1]
-    assert len(text[first_month + len(months):-1]) == diary_pages
+    calendar = [p for p in text if p.split(" Tick a box")[0].removesuffix(" (continued)") in
+                {f"{MONTHS[m - 1]} {y}" for y, m in months_of(plan)}]
+    assert text[first_month:first_month + len(calendar)] == calendar
+    titles = [p.split(" Tick a box")[0] for p in calendar]
+    assert [t for t in titles if not t.endswith("(continued)")] == [f"{MONTHS[m - 1]} {y}" for y, m in months]
+    after = first_month + len(calendar)
+    assert [p for p in text if p.startswith("Symptom diary")] == text[after:-1]
+    assert len(text[after:-1]) == diary_pages
     assert text[-1].startswith("Staying safe")
-    return first_month
+    return first_month, len(calendar)
 
 
 def test_page_count_follows_the_plan(crossover_plan, crossover_text, liquid_plan):
-    front = check_page_plan(crossover_plan, crossover_text, diary_pages=2)  # 4 weeks, two a page
+    _front, pages = check_page_plan(crossover_plan, crossover_text, diary_pages=2)  # 4 weeks, two a page
     # a longer plan: more months, more pages
     longer = hold(crossover_plan, date(2027, 3, 1), 90, "Life event")
     assert len(months_of(longer)) == len(months_of(crossover_plan)) + 3
     longer_text = pages_text(render(longer))
-    longer_front = check_page_plan(longer, longer_text, diary_pages=2)
-    assert len(longer_text) == len(crossover_text) + (longer_front - front) + 3
+    _front, longer_pages = check_page_plan(longer, longer_text, diary_pages=2)
+    assert longer_pages >= pages + 3
     # one week of diary still takes a page; none leaves the diary out
     check_page_plan(liquid_plan, pages_text(render(liquid_plan, diary_weeks=1)), diary_pages=1)
     check_page_plan(liquid_plan, pages_text(render(liquid_plan, diary_weeks=0)), diary_pages=0)
 
 
-def test_calendar_marks_days(crossover_plan, crossover_text):
-    december = next(p for p in crossover_text if p.startswith("December 2026"))
-    assert "START" in december and "NEW DOSE" in december
+def test_months_before_the_printing_month_are_left_out(crossover_plan):
+    text = pages_text(render(crossover_plan, printed_on=date(2027, 3, 10)))
+    check_page_plan(crossover_plan, text, diary_pages=2, printed_on=date(2027, 3, 10))
+    assert not any(p.startswith(("December 2026", "January 2027", "February 2027")) for p in text)
+
+
+def test_calendar_marks_days(crossover_plan, crossover_text, liquid_plan):
+    december = " ".join(p for p in crossover_text if p.startswith("December 2026"))
+    assert "NEW DOSE" in december  # a crossover's first day already switches one dose
     assert "Morning" in december and "Night" in december
-    february = next(p for p in crossover_text if p.startswith("February 2027"))
-    assert february.count("HOLD") >= 14
+    february = " ".join(p for p in crossover_text if p.startswith("February 2027"))
+    assert february.count("HOLD") >= 14 + 1  # the help line says HOLD once
+    liquid = " ".join(p for p in pages_text(render(liquid_plan)) if p.startswith("December 2026"))
+    assert "START" in liquid
 
 
 def test_diary_starts_at_printed_date_or_plan_start(crossover_plan):
