@@ -36,6 +36,8 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--clinician", required=True, metavar="NAME",
                    help=f"who prints it (recorded); the password from ${PASSWORD_ENV} or a prompt")
     p.add_argument("--printed-on", metavar="YYYY-MM-DD", help="the date printed on it (default today)")
+    p.add_argument("--draft", action="store_true",
+                   help="print a draft plan's handout anyway, marked DRAFT on every page")
     add_db_option(p)
 
 
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
                 raise UsageError(f"Wrong name or password for {args.clinician!r}.")
             patient = find_patient(args.patient, path)
             try:
-                pdf, revision = build_handout(patient_id=patient.id, kind=args.kind, printed_on=day)
+                pdf, revision = build_handout(patient_id=patient.id, kind=args.kind, printed_on=day,
+                                              allow_draft=args.draft)
             except NoPlanError as exc:
                 raise UsageError(str(exc)) from None
             except ExportError as exc:

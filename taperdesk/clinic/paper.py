@@ -64,16 +64,19 @@ def paper_inputs(*, patient_id: int, entries: bool = False) -> PaperInputs:
     NoPlanError if there is none; NotVerifiedError (a NoPlanError) if the
     revision fails its check (with `entries`, the patient's symptom entries too):
     every paper and export reads its plan here, so every one is verified first."""
-    from taperdesk.clinic.plans import current_plan
+    from taperdesk.clinic.plans import PatientPlan, status_changes
     from taperdesk.clinic.verify import require_verified_revision
 
     patient = storage.get_patient(patient_id=patient_id)
-    found = current_plan(patient_id=patient_id)
+    found = storage.current_plans(patient_ids=[patient_id]).get(patient_id)
     if found is None:
         raise NoPlanError(f"Patient {patient.identifier} has no plan to print.")
-    require_verified_revision(revision_id=found.revision.id, entries=entries)
-    return PaperInputs(found.plan, found.revision, handout_patient(patient),
-                       handout_clinic(storage.get_clinic_settings()), found.course.statuses, found.record)
+    record, revision = found
+    require_verified_revision(revision_id=revision.id, entries=entries)  # before the stored JSON is read
+    events = storage.status_events(plan_ids=[record.id])[record.id]
+    course = PatientPlan(record, revision, revision.plan(), status_changes(events)).course
+    return PaperInputs(course.plan, revision, handout_patient(patient),
+                       handout_clinic(storage.get_clinic_settings()), course.statuses, record)
 
 
 def handout_inputs(*, patient_id: int, entries: bool = False) -> tuple[Plan, storage.Revision, HandoutPatient,
