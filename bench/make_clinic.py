@@ -23,7 +23,7 @@ from pathlib import Path
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
-from taperdesk.storage import add_clinician, close_database, open_database
+from taperdesk.storage import add_clinician, chain, close_database, open_database
 from taperdesk.storage.text import fold, to_utc_text, words
 
 FIRST = ("Ana Ben Carla Dev Ella Farid Grace Hugo Ines Jonas Kofi Lena Marta Nils Olga Pavel Quinn Rosa "
@@ -80,18 +80,19 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
     conn.executemany("INSERT INTO patient_name_word (patient_id, word) VALUES (?, ?)", name_words)
 
     plan_rows, rev_rows, event_rows = [], [], []
+    drugs = {}
     for pid in range(1, n_patients + 1):
         drug, text, settings = plans[rng.randrange(len(plans))]
+        drugs[pid] = drug
         plan_rows.append((pid, pid, drug, "active", STAMP, 1))
         event_rows += [(pid, "draft", STAMP, 1, "plan created"), (pid, "active", STAMP, 1, "start")]
         for number in range(1, rng.randint(1, 3) + 1):
             rev_rows.append((pid, number, text, settings, 1, STAMP, "first plan" if number == 1 else "hold"))
     conn.executemany("INSERT INTO plan (id, patient_id, drug, status, created_at, created_by_id)"
                      " VALUES (?, ?, ?, ?, ?, ?)", plan_rows)
-    conn.executemany("INSERT INTO plan_status_event (plan_id, status, at, clinician_id, reason)"
-                     " VALUES (?, ?, ?, ?, ?)", event_rows)
-    conn.executemany("INSERT INTO plan_revision (plan_id, number, plan_json, settings_json, author_id,"
-                     " created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?)", rev_rows)
+    context = lambda row: (row[1], drugs[row[1]])  # noqa: E731 (plan id = patient id here)
+    _insert_chained(conn, "plan_status_event", event_rows, context)
+    _insert_chained(conn, "plan_revision", rev_rows, context)
 
     # entries: spread unevenly (some patients have many, some few), one a day from the start
     weights = [rng.random() ** 2 for _ in range(n_patients)]
@@ -111,14 +112,40 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
                        json.dumps(items, separators=(",", ":"), sort_keys=True), sum(items.values()), 1,
                        STAMP, "")
 
-    conn.executemany("INSERT INTO symptom_entry (id, patient_id, date, scale, items, total, entered_by_id,"
-                     " entered_at, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", entries())
-    conn.execute("INSERT INTO audit_event (at, clinician_id, action, entity, entity_id, summary)"
-                 " SELECT entered_at, 1, 'create', 'symptom_entry', id, 'daily ' || date || ' total ' || total"
-                 " FROM symptom_entry")
+    audit = []
+
+    def entries_and_audit():
+        for e in entries():
+            audit.append((STAMP, 1, "create", "symptom_entry", e[0], f"daily {e[2]} total {e[5]}"))
+            # (patient, date, scale, items, total, by, at, note, supersedes, retracted, reason, scale version)
+            yield (*e[1:], None, 0, "", 1)
+
+    _insert_chained(conn, "symptom_entry", entries_and_audit())
+    _insert_chained(conn, "audit_event", audit)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+
+
+def _insert_chained(conn: sqlite3.Connection, table: str, rows, context=None) -> None:
+    """Insert rows (every hashed field but the id, in storage.chain.FIELDS order)
+    with their ids and chain hashes, linking on to the rows already there, as
+    the app would have written them one by one."""
+    fields = chain.FIELDS[table]
+    last_id, previous = conn.execute(f"SELECT coalesce(max(id), 0), (SELECT chain_hash FROM {table} ORDER BY id "
+                                     f"DESC LIMIT 1) FROM {table}").fetchone()
+    previous = previous or chain.GENESIS
+
+    def linked():
+        nonlocal last_id, previous
+        for row in rows:
+            last_id += 1
+            full = (last_id, *row)
+            previous = chain.digest(table, full, previous, context(full) if context else ())
+            yield (*full, previous)
+
+    marks = ", ".join("?" * (len(fields) + 1))
+    conn.executemany(f"INSERT INTO {table} ({', '.join(fields)}, chain_hash) VALUES ({marks})", linked())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -133,7 +133,8 @@ def test_one_flipped_byte_in_a_dose_is_refused_on_every_paper(db, clinic, capsys
                          (["export-ics"], "ics"), (["export-csv"], "csv")):
         out = tmp_path / f"paper.{suffix}"
         err = _one_line_refusal(capsys, [*argv, "--db", str(db), "--patient", identifier, "--out", str(out)])
-        assert err.startswith(f"taperdesk: Not printed: {place} failed its check: the stored plan does not match "
+        verb = "exported" if argv[0].startswith("export") else "printed"
+        assert err.startswith(f"taperdesk: Not {verb}: {place} failed its check: the stored plan does not match "
                               f"its hash chain"), err
         assert err.endswith("run `taperdesk verify`."), err
         assert not out.exists() and not list(tmp_path.glob("*.partial"))
@@ -184,9 +185,9 @@ def test_verify_refuses_a_missing_file_in_one_line(tmp_path, capsys):
 
 # -- the measurements, smaller here (bench/bench_tamper.py runs 300 flips) ----------
 def test_flipped_bytes_that_change_a_plan_are_all_caught_before_paper(clinic, tmp_path):
-    results = bench.flips(clinic, tmp_path, 8, seed=7)
+    results = bench.flips(clinic, tmp_path, 6, seed=7)
     changed = [f for f in results if f.changed]
-    assert len(changed) >= 6
+    assert len(changed) >= 5
     assert [f.printed for f in changed if not f.caught] == []
     assert all(f.caught for f in changed)
 

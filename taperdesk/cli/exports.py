@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             patient = find_patient(args.patient, path)
             try:
-                plan, revision, _patient, _clinic = handout_inputs(patient_id=patient.id)
+                plan, revision, _patient, _clinic = handout_inputs(patient_id=patient.id, what="exported")
             except NoPlanError as exc:
                 raise UsageError(str(exc)) from None
         finally:

@@ -30,10 +30,11 @@ __all__ = ["KINDS", "entry_notes", "handout_clinic", "handout_inputs", "handout_
            "reprint", "revision_notes"]
 
 
-def handout_inputs(*, patient_id: int) -> tuple[Plan, storage.Revision, HandoutPatient, HandoutClinic]:
-    """The current plan at its newest revision, the patient and the clinic as printed."""
+def handout_inputs(*, patient_id: int, what: str = "printed") -> tuple[Plan, storage.Revision, HandoutPatient,
+                                                                      HandoutClinic]:
+    """The current plan at its newest revision (verified), the patient and the clinic as printed."""
     try:
-        return _handout_inputs(patient_id=patient_id)
+        return _handout_inputs(patient_id=patient_id, what=what)
     except NoPlanError as exc:
         raise OperationError(str(exc)) from None
 

@@ -58,7 +58,7 @@ class PaperInputs:
         return InForce(self.plan, self.statuses)
 
 
-def paper_inputs(*, patient_id: int, entries: bool = False) -> PaperInputs:
+def paper_inputs(*, patient_id: int, entries: bool = False, what: str = "printed") -> PaperInputs:
     """The patient's current plan (in progress, else the latest) at its newest
     revision with its status history, and the patient and clinic as printed.
     NoPlanError if there is none; NotVerifiedError (a NoPlanError) if the
@@ -72,17 +72,17 @@ def paper_inputs(*, patient_id: int, entries: bool = False) -> PaperInputs:
     if found is None:
         raise NoPlanError(f"Patient {patient.identifier} has no plan to print.")
     record, revision = found
-    require_verified_revision(revision_id=revision.id, entries=entries)  # before the stored JSON is read
+    require_verified_revision(revision_id=revision.id, entries=entries, what=what)  # before the JSON is read
     events = storage.status_events(plan_ids=[record.id])[record.id]
     course = PatientPlan(record, revision, revision.plan(), status_changes(events)).course
     return PaperInputs(course.plan, revision, handout_patient(patient),
                        handout_clinic(storage.get_clinic_settings()), course.statuses, record)
 
 
-def handout_inputs(*, patient_id: int, entries: bool = False) -> tuple[Plan, storage.Revision, HandoutPatient,
-                                                                      HandoutClinic]:
+def handout_inputs(*, patient_id: int, entries: bool = False,
+                   what: str = "printed") -> tuple[Plan, storage.Revision, HandoutPatient, HandoutClinic]:
     """paper_inputs as the older 4-tuple (the plan, its revision, the patient, the clinic)."""
-    found = paper_inputs(patient_id=patient_id, entries=entries)
+    found = paper_inputs(patient_id=patient_id, entries=entries, what=what)
     return found.plan, found.revision, found.patient, found.clinic
 
 

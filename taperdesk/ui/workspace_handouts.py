@@ -84,7 +84,8 @@ class HandoutActions:
         from taperdesk.clinic import handouts as operations_export
 
         try:  # the stored revision, verified (chain, rules) just before it is written out
-            plan, _revision, _patient, _clinic = operations_export.handout_inputs(patient_id=self.patient_id)
+            plan, _revision, _patient, _clinic = operations_export.handout_inputs(patient_id=self.patient_id,
+                                                                                  what="exported")
         except operations_export.OperationError as exc:
             self.report(str(exc))
             return False

@@ -65,7 +65,7 @@ def test_the_record_check_marks_the_patient_and_refuses_their_paper(qtbot, qtmod
     assert w.last_message.startswith(f"The handout was not made: Not printed: José Núñez López (DEMO-002), plan "
                                      f"{plan_id} revision {number} failed its check")
     assert not w.export_to("csv", tmp_path / "doses.csv")
-    assert not (tmp_path / "doses.csv").exists() and "Not printed: José Núñez López (DEMO-002)" in w.last_message
+    assert not (tmp_path / "doses.csv").exists() and "Not exported: José Núñez López (DEMO-002)" in w.last_message
 
     other = storage.find_patient_by_identifier(identifier="DEMO-001")
     w.select_patient(other.id)
