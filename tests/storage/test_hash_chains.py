@@ -8,6 +8,8 @@ import datetime as dt
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from peewee import SqliteDatabase
 
 from taperdesk import storage
@@ -184,3 +186,52 @@ def test_a_schema_3_file_is_chained_by_the_migration(db_path):
     storage.save_revision(plan_id=1, plan=PLAN_JSON, settings={}, author=1, reason="after the upgrade")
     storage.close_database()
     assert _chain_findings(db_path) == []
+
+
+# -- any one changed character of a stored plan is caught before paper --------------
+
+
+@pytest.fixture
+def real_plan(db_path, doctor, patient):
+    from taperdesk.core.planner import make_plan
+    from taperdesk.core.regimen import Regimen
+    from taperdesk.core.settings import PlanSettings
+
+    settings_ = PlanSettings(start=dt.date(2026, 12, 1), crossover=True)
+    plan = make_plan(Regimen("lorazepam", (("morning", 1.0), ("night", 1.0))), settings_)
+    record = storage.create_plan(patient_id=patient.id, plan=plan, settings=settings_, author=doctor)
+    rev = storage.latest_revision(plan_id=record.id)
+    storage.close_database()
+    return db_path, rev
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_changed_character_of_a_stored_plan_is_caught(real_plan, data):
+    from taperdesk.storage.verify import verified_revision
+
+    path, rev = real_plan
+    text = rev.plan_json
+    at = data.draw(st.integers(0, len(text) - 1), label="position")
+    new = data.draw(st.characters(codec="utf-8").filter(lambda c: c != text[at]), label="character")
+    changed = text[:at] + new + text[at + 1:]
+    sql = _trigger(path, "plan_revision_no_update")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER plan_revision_no_update")
+        conn.execute("UPDATE plan_revision SET plan_json = ? WHERE id = ?", (changed, rev.id))
+        conn.execute(sql)
+    finally:
+        conn.close()
+    storage.open_database(path, read_only=True)
+    try:
+        findings = verified_revision(revision_id=rev.id)
+    finally:
+        storage.close_database()
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("DROP TRIGGER plan_revision_no_update")
+        conn.execute("UPDATE plan_revision SET plan_json = ? WHERE id = ?", (text, rev.id))
+        conn.execute(sql)
+        conn.close()
+    assert findings and findings[0].problem.startswith("the stored plan does not match its hash chain")
+    assert findings[0].where == "José Núñez López (TD-0001), plan 1 revision 1"
