@@ -28,7 +28,7 @@ bench: deps
 	$(BIN)/python bench/bench_handout.py
 
 screenshots: deps
-	xvfb-run -a -s "-screen 0 1600x1000x24" $(BIN)/python scripts/screenshots.py
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py
 
 deps: system-deps $(STAMP)
 

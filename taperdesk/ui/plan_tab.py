@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.core.quantity import fmt_mg
@@ -42,6 +43,15 @@ class PlanTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(self.summary.textFormat().RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # a plan with many warnings scrolls here, in at most about six lines, rather
+        # than pushing the calendar's last row (today's, often) off a 768-pixel screen
+        self.summary_area = QScrollArea()
+        self.summary_area.setWidget(self.summary)
+        self.summary_area.setWidgetResizable(True)
+        self.summary_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.summary_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.summary_area.setMaximumHeight(self.summary.fontMetrics().lineSpacing() * 6 + 6)
         buttons = QHBoxLayout()
         for action in actions:
             button = QToolButton()
@@ -50,7 +60,7 @@ class PlanTab(QWidget):
         buttons.addStretch(1)
         self.calendar = PlanCalendar()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addWidget(self.summary_area)
         layout.addLayout(buttons)
         layout.addWidget(self.calendar, 1)
 

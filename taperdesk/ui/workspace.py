@@ -176,10 +176,12 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         right_layout.addWidget(self.tabs, 1)
 
         self.splitter = QSplitter()
+        self.splitter.setObjectName("patientSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([520, 880])
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._save_splitter)
         self.setCentralWidget(self.splitter)
         self.setTabOrder(self.search, self.table)
         self.setTabOrder(self.table, self.tabs)
@@ -204,11 +206,28 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(1280, 720)
+        state = QSettings().value("workspace/splitter")
+        if not (isinstance(state, QByteArray) and not state.isEmpty() and self.splitter.restoreState(state)):
+            self._default_split()
+
+    def _default_split(self) -> None:
+        """The list as wide as its columns need, leaving the patient page the room
+        its calendar and "What to take" need (about 760 pixels)."""
+        header = self.table.horizontalHeader()
+        wanted = sum(header.sectionSize(i) for i in range(header.count())) + 40
+        total = max(self.width(), 800)
+        left = max(360, min(wanted, total - 760))
+        self.splitter.setSizes([left, total - left])
+
+    def _save_splitter(self, *_args) -> None:
+        """The clinician's own split between the list and the patient page, kept for next time."""
+        QSettings().setValue("workspace/splitter", self.splitter.saveState())
 
     def closeEvent(self, event) -> None:  # noqa: N802
         QApplication.instance().removeEventFilter(self.idle)
         QSettings().setValue("workspace/geometry", self.saveGeometry())
+        self._save_splitter()
         super().closeEvent(event)
 
     def show_status(self, text: str) -> None:

@@ -26,6 +26,17 @@ LABEL = {
     "symptoms": "Symptoms written down",
     "today": "Today (thick border)",
 }
+# the legend's few words (the cells' tooltips and the legend's own tooltips use LABEL)
+SHORT = {
+    "start": "Start",
+    "step_change": "Dose changes",
+    "hold": "Hold",
+    "continues": "Dose continues",
+    "stop": "Stop",
+    "draft": "Draft",
+    "symptoms": "Symptoms",
+    "today": "Today",
+}
 SYMBOL_COLOR = {
     "start": QColor("#1b7a3a"),
     "step_change": QColor("#a34a00"),

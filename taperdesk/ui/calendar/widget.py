@@ -77,7 +77,7 @@ class PlanCalendar(QWidget):
         self._grid = MonthGrid(self)
         self._grid.today = self._today
         self._grid.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self._grid.setMinimumSize(420, 300)
+        self._grid.setMinimumSize(420, 260)  # six weeks of 35-pixel rows: room at 1366x768
 
         # -- navigation bar ---------------------------------------------
         self._month_label = QLabel()
@@ -86,7 +86,7 @@ class PlanCalendar(QWidget):
         big.setPointSizeF((big.pointSizeF() if big.pointSizeF() > 0 else 9.0) * 1.35)
         big.setBold(True)
         self._month_label.setFont(big)
-        self._month_label.setMinimumWidth(170)
+        self._month_label.setMinimumWidth(150)
         self._month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self._buttons: dict[str, QPushButton] = {}
@@ -148,7 +148,7 @@ class PlanCalendar(QWidget):
         detail_box = QFrame()
         detail_box.setObjectName("dayDetailPanel")
         detail_box.setFrameShape(QFrame.Shape.StyledPanel)
-        detail_box.setFixedWidth(280)  # the grid does not jump as the text changes
+        detail_box.setFixedWidth(250)  # the grid does not jump as the text changes
         box = QVBoxLayout(detail_box)
         box.addWidget(self._detail_title)
         box.addWidget(self._detail_label, 1)
