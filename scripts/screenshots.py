@@ -83,6 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("TaperDesk-screenshots")
     app.setApplicationName("TaperDesk")
+    from PySide6.QtCore import QSettings
+
+    # settings (window geometry, the list's split) from a fresh folder: the same pictures every run
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
     demo = storage.make_demo(Path(tempfile.mkdtemp()) / "demo.sqlite", today=TODAY)
     storage.open_database(demo.path, auto_backup=False)
     clinician = storage.verify_password(name=demo.clinician, password=demo.password)

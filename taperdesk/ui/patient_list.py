@@ -72,8 +72,12 @@ def next_change_text(plan_info: PatientPlan | None, today: date) -> str:
 def status_text(plan_info: PatientPlan | None, today: date) -> str:
     if plan_info is None:
         return ""
-    status = plan_info.course.status_on(today)
-    return STATUS_LABELS.get(status, status)
+    course = plan_info.course
+    status = course.status_on(today)
+    label = STATUS_LABELS.get(status, status)
+    if status == "active" and course.on(today).state in ("stop_day", "finished"):
+        return f"{label} (taper finished: mark it complete)"
+    return label
 
 
 class PatientListModel(QAbstractTableModel):

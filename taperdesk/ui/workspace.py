@@ -208,7 +208,11 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         else:
             self.resize(1280, 720)
         state = QSettings().value("workspace/splitter")
-        if not (isinstance(state, QByteArray) and not state.isEmpty() and self.splitter.restoreState(state)):
+        self._split_chosen = isinstance(state, QByteArray) and not state.isEmpty() and self.splitter.restoreState(state)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not getattr(self, "_split_chosen", True):  # until the user moves it: the list's columns' width
             self._default_split()
 
     def _default_split(self) -> None:
@@ -222,12 +226,14 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
 
     def _save_splitter(self, *_args) -> None:
         """The clinician's own split between the list and the patient page, kept for next time."""
+        self._split_chosen = True
         QSettings().setValue("workspace/splitter", self.splitter.saveState())
 
     def closeEvent(self, event) -> None:  # noqa: N802
         QApplication.instance().removeEventFilter(self.idle)
         QSettings().setValue("workspace/geometry", self.saveGeometry())
-        self._save_splitter()
+        if self._split_chosen:
+            self._save_splitter()
         super().closeEvent(event)
 
     def show_status(self, text: str) -> None:

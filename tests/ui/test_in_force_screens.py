@@ -85,7 +85,9 @@ def test_every_screen_says_what_the_course_says(qtbot, monkeypatch, data):
     # the patient list
     row = list_row(monkeypatch, info, today)
     dose, nxt, status = row["Dose today"], row["Next step change"], row["Status"]
-    assert status == STATUS_LABELS[course.status_on(today)]
+    assert status.startswith(STATUS_LABELS[course.status_on(today)])
+    assert ("taper finished" in status) == (course.status_on(today) == "active"
+                                            and answer.state in ("stop_day", "finished"))
     if answer.state == "draft":
         assert dose.startswith("Draft")
     if answer.in_force:

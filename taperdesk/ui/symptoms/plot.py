@@ -105,6 +105,12 @@ def _plot_widget(view: pg.ViewBox, y_label: str) -> pg.PlotWidget:
     return widget
 
 
+def _short(title: str) -> str:
+    """'Daily self-rating' -> 'Daily'; 'CIWA-B' stays: an axis label that fits a row."""
+    first = title.split()[0] if title.split() else title
+    return first[:10]
+
+
 class SymptomPlot(QWidget):
     """Dose and symptoms against time. Feed it with `set_data`."""
 
@@ -146,8 +152,9 @@ class SymptomPlot(QWidget):
 
         # -- the dose row --------------------------------------------------------
         self.dose_view = ClickViewBox(enableMenu=False)
-        self.graphics = _plot_widget(self.dose_view, "diazepam-eq mg/day")
+        self.graphics = _plot_widget(self.dose_view, "mg eq/day")
         self.graphics.setAccessibleName("dose plot")
+        self.graphics.setMinimumHeight(80)
         self.dose_view.setLimits(minXRange=7 * DAY_SECONDS)
         self.dose_view.sigRangeChangedManually.connect(self._on_user_range)
         self.dose_view.sigXRangeChanged.connect(self._on_x_range)
@@ -244,7 +251,9 @@ class SymptomPlot(QWidget):
             view = ClickViewBox(enableMenu=False)
             view.setMouseEnabled(x=True, y=False)
             view.setXLink(self.dose_view)
-            graphics = _plot_widget(view, f"{s.title} ({s.low}–{s.high})")
+            # a short axis label that fits a low row; the legend above names it in full
+            graphics = _plot_widget(view, _short(s.title))
+            graphics.setMinimumHeight(56)
             graphics.setAccessibleName(f"{s.title} plot")
             view.setYRange(s.low - 0.04 * (s.high - s.low), s.high + 0.04 * (s.high - s.low), padding=0)
             view.disableAutoRange()
