@@ -155,3 +155,21 @@ def test_make_handout_and_reprint_byte_for_byte(demo_db):
     with pytest.raises(OperationError, match="poster"):
         operations_export.make_handout(patient_id=patient.id, kind="poster", author=author,
                                        printed_on=date(2026, 11, 20))
+
+
+def test_pharmacy_order_and_dose_box_from_the_command_line(demo_db, tmp_path, capsys):
+    out = tmp_path / "order.pdf"
+    assert main(["handout", "--db", str(demo_db), "--patient", "DEMO-001", "--kind", "pharmacy", "--supply-days", "14",
+                 "--clinician", "demo", "--out", str(out), "--printed-on", PRINTED]) == 0
+    assert "Wrote the pharmacy order for DEMO-001" in capsys.readouterr().out
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(out.read_bytes())).pages)
+    assert "Pharmacy order" in text and "Supplies of 14 days" in text and "Totals for the plan" in text
+    assert "Signature:" in text and "DEMO-001" in text
+    box = tmp_path / "box.pdf"
+    assert main(["handout", "--db", str(demo_db), "--patient", "DEMO-001", "--kind", "dosebox",
+                 "--clinician", "demo", "--out", str(box), "--printed-on", PRINTED]) == 0
+    assert "Wrote the dose-box sheet" in capsys.readouterr().out
+    _patient, _revision, handouts = _current(demo_db, "DEMO-001")
+    assert [h.kind for h in handouts] == ["pharmacy", "dosebox"]
+    _fails(capsys, ["handout", "--db", str(demo_db), "--patient", "DEMO-001", "--kind", "pharmacy",
+                    "--supply-days", "10", "--clinician", "demo", "--out", str(out)], "7, 14 or 28")

@@ -31,7 +31,10 @@ def add_parser(sub, name: str) -> None:
                        description="Make the patient's handout or the clinician summary for the current plan "
                                    "(newest revision) and record it.")
     p.add_argument("--patient", required=True, metavar="ID", help="the patient's clinic identifier")
-    p.add_argument("--kind", choices=KINDS, default="patient", help="patient handout (default) or clinician summary")
+    p.add_argument("--kind", choices=KINDS, default="patient",
+                   help="patient handout (default), clinician summary, pharmacy order or dose-box sheet")
+    p.add_argument("--supply-days", type=supply_days, metavar="7|14|28",
+                   help="the pharmacy order's supply period (default 28)")
     p.add_argument("--out", required=True, metavar="FILE.pdf", help="where to write the PDF")
     p.add_argument("--clinician", required=True, metavar="NAME",
                    help=f"who prints it (recorded); the password from ${PASSWORD_ENV} or a prompt")
@@ -39,6 +42,12 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--draft", action="store_true",
                    help="print a draft plan's handout anyway, marked DRAFT on every page")
     add_db_option(p)
+
+
+def supply_days(text: str) -> int:
+    if text.strip() in ("7", "14", "28"):
+        return int(text)
+    raise argparse.ArgumentTypeError(f"{text!r}: a supply period is 7, 14 or 28 days")
 
 
 def printed_on(text: str | None) -> date:
@@ -96,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
             patient = find_patient(args.patient, path)
             try:
                 pdf, revision = build_handout(patient_id=patient.id, kind=args.kind, printed_on=day,
-                                              allow_draft=args.draft)
+                                              allow_draft=args.draft, supply_days=args.supply_days)
             except NoPlanError as exc:
                 raise UsageError(str(exc)) from None
             except ExportError as exc:
@@ -106,7 +115,8 @@ def run(args: argparse.Namespace) -> int:
                 revision_id=revision.id, kind=args.kind, pdf=pdf, author=clinician)))
         finally:
             storage.close_database()
-    what = "patient handout" if args.kind == "patient" else "clinician summary"
+    what = {"patient": "patient handout", "clinician": "clinician summary", "pharmacy": "pharmacy order",
+            "dosebox": "dose-box sheet"}[args.kind]
     print(f"Wrote the {what} for {patient.identifier} (plan revision {revision.number}, {len(pdf) // 1024 or 1} KB) "
           f"to {out}; recorded as handout {recorded[0].id}, SHA-256 {recorded[0].sha256[:12]}.")
     return 0

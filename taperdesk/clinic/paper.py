@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from taperdesk import storage
 from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
+from taperdesk.core.supply import DEFAULT_SUPPLY_DAYS
 from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.export.fonts import ExportError
@@ -20,7 +21,7 @@ from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
 if TYPE_CHECKING:  # ReportLab is loaded when a handout is made, not for every command
     from taperdesk.export.clinician_summary import EntryNote, RevisionNote
 
-KINDS = ("patient", "clinician")
+KINDS = ("patient", "clinician", "pharmacy", "dosebox")
 ENTRIES_BEFORE_DAYS = 28  # the summary's entries start this long before the plan (the baseline)
 NO_CHANGE = "No change to the schedule, pace or approach."
 
@@ -139,10 +140,12 @@ def entry_notes(*, patient_id: int, since: date | None = None,
 
 
 def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: bool = False,
-                  invariant: bool = False) -> tuple[bytes, storage.Revision]:
-    """The PDF of `kind` ("patient" or "clinician") for the patient's current plan,
-    and the revision it prints (the one to record it against). A draft plan's
-    patient handout is refused unless `allow_draft` (then it says DRAFT on every page)."""
+                  supply_days: int | None = None, invariant: bool = False) -> tuple[bytes, storage.Revision]:
+    """The PDF of `kind` (patient handout, clinician summary, pharmacy order or
+    dose-box sheet) for the patient's current plan, and the revision it prints
+    (the one to record it against). A draft plan's patient handout is refused
+    unless `allow_draft` (then it says DRAFT on every page); the pharmacy order
+    is in supplies of `supply_days` (default: the clinic's setting)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     inputs = paper_inputs(patient_id=patient_id, entries=kind == "clinician")
@@ -153,6 +156,17 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
         pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
                                   printed_on=printed_on, statuses=inputs.statuses, allow_draft=allow_draft,
                                   invariant=invariant)
+    elif kind == "pharmacy":
+        from taperdesk.export.pharmacy_order import pharmacy_order_pdf
+
+        pdf = pharmacy_order_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
+                                 printed_on=printed_on, statuses=inputs.statuses,
+                                 supply_days=supply_days or DEFAULT_SUPPLY_DAYS, invariant=invariant)
+    elif kind == "dosebox":
+        from taperdesk.export.dose_box import dose_box_pdf
+
+        pdf = dose_box_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
+                           printed_on=printed_on, statuses=inputs.statuses, invariant=invariant)
     else:
         from taperdesk.export.clinician_summary import clinician_summary_pdf
 

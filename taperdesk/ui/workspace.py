@@ -100,6 +100,8 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
         a("handout", "Patient &handout…", lambda: self.make_handout("patient"), "Ctrl+P")
         a("summary", "Clinician &summary…", lambda: self.make_handout("clinician"), "Ctrl+Shift+P")
+        a("pharmacy", "Pharmacy &order…", lambda: self.make_handout("pharmacy"))
+        a("dosebox", "&Dose-box sheet…", lambda: self.make_handout("dosebox"))
         a("reprint", "Re&print an earlier handout…", self.reprint_dialog)
         a("export_ics", "Export the calendar (.&ics)…", lambda: self.export_file("ics"))
         a("export_csv", "Export the doses (&CSV)…", lambda: self.export_file("csv"))
@@ -191,7 +193,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         menus = {
             "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
             "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop"],
-            "&Handouts": ["handout", "summary", "reprint", None, "export_ics", "export_csv"],
+            "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
             "&View": ["find"],
             "&Help": ["about"],
         }
@@ -420,7 +422,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a["stop"].setEnabled(clinician and status in operations.OPEN_STATUSES)
         self.flare_banner.hold.setEnabled(clinician and status == "active")
         has_plan = self.current is not None
-        for name in ("handout", "summary", "reprint", "export_ics", "export_csv"):
+        for name in ("handout", "summary", "pharmacy", "dosebox", "reprint", "export_ics", "export_csv"):
             a[name].setEnabled(has_plan and (writable or name.startswith("export")))
 
     # -- clinic ---------------------------------------------------------------

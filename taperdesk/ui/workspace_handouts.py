@@ -10,6 +10,10 @@ from pathlib import Path
 from taperdesk import storage
 
 
+PAPER_NAMES = {"patient": "patient handout", "clinician": "clinician summary", "pharmacy": "pharmacy order",
+               "dosebox": "dose-box sheet"}
+
+
 class HandoutActions:
     def make_handout(self, kind: str) -> None:
         """Build the PDF on a worker thread (a progress dialog shows), record it, preview it."""
@@ -29,7 +33,7 @@ class HandoutActions:
 
     def _handout_ready(self, kind: str, result) -> None:
         pdf, record = result
-        self.show_status(f"Made and recorded the {kind} handout ({len(pdf) // 1024} KB, SHA-256 {record.sha256[:12]}…).")
+        self.show_status(f"Made and recorded the {PAPER_NAMES.get(kind, kind)} ({len(pdf) // 1024} KB, SHA-256 {record.sha256[:12]}…).")
         self.history_tab.refresh()
         self.preview(pdf, kind)
 
@@ -38,7 +42,7 @@ class HandoutActions:
 
         patient = storage.get_patient(patient_id=self.patient_id)
         name = f"{patient.identifier}-{kind}-{self.today.isoformat()}.pdf"
-        self.run_dialog(HandoutPreview(self, pdf=pdf, title=f"{kind.capitalize()} handout: {patient.name}", suggested_name=name))
+        self.run_dialog(HandoutPreview(self, pdf=pdf, title=f"{PAPER_NAMES.get(kind, kind).capitalize()}: {patient.name}", suggested_name=name))
 
     def reprint_dialog(self) -> None:
         from PySide6.QtWidgets import QInputDialog

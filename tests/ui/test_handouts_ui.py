@@ -40,7 +40,7 @@ def window(qtbot, clinician, monkeypatch):
     return w
 
 
-@pytest.mark.parametrize("kind", ["patient", "clinician"])
+@pytest.mark.parametrize("kind", ["patient", "clinician", "pharmacy", "dosebox"])
 def test_a_handout_is_made_in_the_background_recorded_and_previewed(qtbot, window, tmp_path, kind):
     window.make_handout(kind)
     with qtbot.waitSignal(window.background.finished, timeout=20000):
