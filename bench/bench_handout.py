@@ -35,17 +35,18 @@ def main() -> None:
     patient = HandoutPatient("Zoë Łukasiewicz", date(1970, 3, 3), "TD-0042")
     clinic = HandoutClinic("Harbour Street Clinic", "12 Harbour Street", "023 9200 0100", "Dr Ines Okafor",
                            "Harbour Street Clinic", "A4")
-    times, size = [], 0
+    times, cpu, size = [], [], 0
     for _ in range(RUNS):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=1, printed_on=start)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         size = len(pdf)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     median = statistics.median(times)
     print(f"patient handout, {days}-day plan ({len(plan.steps)} steps), {pages} pages, {size / 1024:.0f} KiB:"
           f" median {median:.0f} ms of {RUNS} (first {times[0]:.0f} ms, best {min(times):.0f} ms);"
-          f" target < {TARGET_MS:.0f} ms: {'OK' if median < TARGET_MS else 'TOO SLOW'}")
+          f" CPU median {statistics.median(cpu):.0f} ms; target < {TARGET_MS:.0f} ms: {'OK' if median < TARGET_MS else 'TOO SLOW'}")
 
 
 if __name__ == "__main__":

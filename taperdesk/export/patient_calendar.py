@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,6 +104,7 @@ def day_cell(answer: DayDoses, *, multi: bool) -> DayCell:
 Line = tuple[tuple[str, bool], ...]  # (text, bold) pieces
 
 
+@lru_cache(maxsize=8192)
 def _w(text: str, bold: bool, fonts: tuple[str, str]) -> float:
     return stringWidth(text, fonts[1] if bold else fonts[0], SIZE)
 
@@ -127,7 +129,8 @@ def wrap_words(text: str, width: float, fonts: tuple[str, str], bold: bool = Fal
     return lines
 
 
-def dose_lines(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[Line] | None:
+@lru_cache(maxsize=4096)
+def dose_lines(dose: CellDose, width: float, fonts: tuple[str, str]) -> tuple[Line, ...] | None:
     """The lines of one dose in a column `width` wide; None if a word cannot fit."""
     head = f"{dose.time} "
     if _w(head, False, fonts) + _w(dose.mg, True, fonts) <= width:
@@ -143,7 +146,7 @@ def dose_lines(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[Lin
         if wrapped is None:
             return None
         lines += [((x, bold),) for x in wrapped]
-    return lines
+    return tuple(lines)
 
 
 def label_lines(cell: DayCell, width: float, fonts: tuple[str, str]) -> list[str] | None:
@@ -171,6 +174,15 @@ def band_height(cell: DayCell, width: float, fonts: tuple[str, str]) -> float:
 
 
 def cell_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]] | None:
+    return _cell_layout(cell.thick, bool(cell.label), cell.label, len(str(cell.day.day)) > 1, cell.note, cell.doses,
+                        width, fonts)
+
+
+@lru_cache(maxsize=4096)
+def _cell_layout(thick: bool, has_label: bool, label: str, two_digits: bool, note: str, doses: tuple[CellDose, ...],
+                 width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]] | None:
+    """cell_layout by what the layout depends on (days with the same doses share one)."""
+    cell = DayCell(date(2000, 1, 10 if two_digits else 1), True, label, thick, False, doses, note)
     """(height needed, lines per dose) for a cell `width` wide; None if it cannot fit that wide."""
     pad = THICK_PAD if cell.thick else PAD
     text_w = width - 2 * pad - BOX_W
@@ -349,6 +361,13 @@ class DayList(_Cells):
 
 
 def list_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]]:
+    return _list_layout(cell.thick, cell.label, len(str(cell.day.day)) > 1, cell.note, cell.doses, width, fonts)
+
+
+@lru_cache(maxsize=4096)
+def _list_layout(thick: bool, label: str, two_digits: bool, note: str, doses: tuple[CellDose, ...], width: float,
+                 fonts: tuple[str, str]) -> tuple[float, list[list[Line]]]:
+    cell = DayCell(date(2000, 1, 10 if two_digits else 1), True, label, thick, False, doses, note)
     """A list row: the doses side by side right of the day column (always fits: a
     word wider than its column is broken by characters as a last resort)."""
     pad = THICK_PAD if cell.thick else PAD
@@ -366,7 +385,7 @@ def list_column(cell: DayCell, width: float) -> float:
     return (width - LIST_LEFT - 2 * pad) / max(1, len(cell.doses))
 
 
-def _hard_wrapped(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[Line]:
+def _hard_wrapped(dose: CellDose, width: float, fonts: tuple[str, str]) -> tuple[Line, ...]:
     """Last resort for a word wider than the whole row: break it by characters."""
     lines: list[Line] = [((dose.time, False), (dose.mg, True))]
     for text, bold in ((dose.drug, True), (dose.words, False)):
@@ -378,7 +397,7 @@ def _hard_wrapped(dose: CellDose, width: float, fonts: tuple[str, str]) -> list[
             line += ch
         if line:
             lines.append(((line, bold),))
-    return lines
+    return tuple(lines)
 
 
 # -- pages -----------------------------------------------------------------------
