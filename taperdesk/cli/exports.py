@@ -1,21 +1,22 @@
 """`taperdesk export-ics --patient ID --out FILE.ics [--reminders]` and
 `taperdesk export-csv --patient ID --out FILE.csv`: the patient's current plan
-(newest revision) as a calendar or as one CSV row per day. Nothing is written
-to the clinic file, so it is opened read-only (this works while TaperDesk has
-it open elsewhere)."""
+(newest revision, with its status) as a calendar or as one CSV row per day.
+A calendar file is remembered (its events' UIDs and SEQUENCEs) so the next one
+updates the patient's calendar instead of adding to it; the CSV writes nothing
+to the clinic file, so it is opened read-only."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import time
+from datetime import date, time
 
 from taperdesk import storage
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.handout import find_patient, output_path, write_atomically
-from taperdesk.clinic.paper import NoPlanError, handout_inputs
+from taperdesk.clinic.calendar_files import calendar_file, doses_csv
+from taperdesk.clinic.paper import NoPlanError
 from taperdesk.core.regimen import TIMES
-from taperdesk.core.schedule_text import plan_csv
 
 
 def add_parser(sub, name: str) -> None:
@@ -62,23 +63,24 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
     with storage_errors():
-        storage.open_database(path, read_only=True)
+        storage.open_database(path, read_only=not ics)
         try:
             patient = find_patient(args.patient, path)
             try:
-                plan, revision, _patient, _clinic = handout_inputs(patient_id=patient.id, what="exported")
+                if ics:
+                    # remembered first: a file that then fails to write only means a later
+                    # SEQUENCE is one higher, which calendars accept
+                    data, revision, events = calendar_file(patient_id=patient.id, today=date.today(),
+                                                           reminders=args.reminders, dose_times=dose_times)
+                    write_atomically(out, data)
+                    what = f"the calendar ({events} events)"
+                else:
+                    text, revision = doses_csv(patient_id=patient.id)
+                    write_atomically(out, text.encode("utf-8"))
+                    what = f"{text.count(chr(10)) - 1} days of doses"
             except NoPlanError as exc:
                 raise UsageError(str(exc)) from None
         finally:
             storage.close_database()
-        if ics:
-            from taperdesk.export.ics import plan_ics  # icalendar, loaded only for this command
-
-            data = plan_ics(plan, patient_name=patient.name, reminders=args.reminders, dose_times=dose_times)
-        else:
-            data = plan_csv(plan).encode("utf-8")
-        write_atomically(out, data)
-    days = (plan.end - plan.start).days + 1
-    print(f"Wrote {'the calendar' if ics else f'{days} days of doses'} of {patient.identifier}'s plan "
-          f"(revision {revision.number}, {plan.start} to {plan.end}) to {out}.")
+    print(f"Wrote {what} of {patient.identifier}'s plan (revision {revision}) to {out}.")
     return 0

@@ -160,3 +160,126 @@ def plan_ics(plan: Plan, *, patient_name: str, reminders: bool = False,
                 event.add_component(alarm)
                 cal.add_component(event)
     return cal.to_ical()
+
+
+# -- calendar files that update (the course, stable UIDs, SEQUENCE, cancellations) ----------
+TITLE_MAX = 79  # event titles stay under 80 characters; the details go in the description
+DAY_WORDS = {"start": "Taper starts today", "cut": "New dose from today", "switch": "Medicine change today",
+             "hold": "Hold: same dose for now", "stop": "Stop day: no more doses",
+             "paused": "Taper paused: same dose", "taper_ended": "Taper ended: same dose continues",
+             "completed": "Plan complete: no more doses"}
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= TITLE_MAX else text[:TITLE_MAX - 1].rstrip() + "…"
+
+
+def _day_doses(answer) -> str:
+    ordered = sorted(answer.doses, key=lambda d: TIMES.index(d.time))
+    return "\n".join(f"{d.time.capitalize()}: {_dose_words(d)}" for d in ordered) or "No doses."
+
+
+def course_events(course, *, first: date, last: date, uid_prefix: str, reminders: bool = False,
+                  dose_times: Mapping[str, time] | None = None) -> list[tuple[str, date, time | None, str, str]]:
+    """(uid, day, time or None for all day, title, description) for every event of
+    the calendar: an all-day note on each day something changes, and with
+    `reminders` one event per dose per day. The UID is stable for (patient,
+    plan, date, time of day), so a later file replaces or cancels it."""
+    times = _check_times(dose_times)
+    out = []
+    for answer in course.days(first, last):
+        if answer.change in DAY_WORDS:
+            words = "\n".join(answer.change_words)
+            description = f"{words}\nTake each day:\n{_day_doses(answer)}" if answer.doses else words
+            out.append((f"{uid_prefix}-{answer.day.isoformat()}-day@taperdesk", answer.day, None,
+                        _short(DAY_WORDS[answer.change]), description))
+        if reminders and answer.in_force:
+            for dose in sorted(answer.doses, key=lambda d: TIMES.index(d.time)):
+                title = _short(f"Take {fmt_mg(dose.mg)} mg {dose.drug} ({dose.time})")
+                out.append((f"{uid_prefix}-{answer.day.isoformat()}-{dose.time}@taperdesk", answer.day,
+                            times[dose.time], title, f"The {dose.time} dose: {_dose_words(dose)}."))
+    return out
+
+
+def _digest(day: date, at: time | None, title: str, description: str) -> str:
+    text = f"{day.isoformat()}|{at.isoformat() if at else ''}|{title}|{description}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _when(uid: str, times: dict[str, time]) -> tuple[date, time | None]:
+    """The date and time of day an event's UID names (for a cancelled event)."""
+    body = uid.split("@", 1)[0]
+    day_text, slot = body[-10 - len(body.rsplit("-", 1)[1]) - 1:].rsplit("-", 1)
+    return date.fromisoformat(day_text), (None if slot == "day" else times.get(slot, time(8, 0)))
+
+
+def course_ics(events: list[tuple[str, date, time | None, str, str]],
+               previous: Mapping[str, tuple[int, str, bool]], *, calendar_name: str, stamp: datetime,
+               dose_times: Mapping[str, time] | None = None,
+               keep_before: date | None = None) -> tuple[bytes, dict[str, tuple[int, str, bool]]]:
+    """The .ics bytes and what to remember of them (UID -> SEQUENCE, digest, cancelled).
+
+    An event the previous file had with other content gets the next SEQUENCE; an
+    event it had that this plan no longer has is sent again as cancelled
+    (STATUS:CANCELLED, next SEQUENCE), so importing the old file and then this
+    one leaves exactly this plan's events. Events before `keep_before` (days
+    this file no longer covers) are left as they were, not cancelled."""
+    times = _check_times(dose_times)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", calendar_name)
+    memory: dict[str, tuple[int, str, bool]] = {}
+
+    def add(uid: str, day: date, at: time | None, title: str, description: str, sequence: int,
+            cancelled: bool) -> None:
+        event = Event()
+        event.add("uid", uid)
+        event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
+        if at is None:
+            event.add("dtstart", day)
+            event.add("dtend", day + timedelta(days=1))
+            event.add("transp", "TRANSPARENT")
+        else:
+            event.add("dtstart", datetime.combine(day, at))
+            event.add("duration", timedelta(minutes=REMINDER_MINUTES))
+        event.add("summary", title)
+        event.add("description", description)
+        event.add("categories", ["TaperDesk"])
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        if at is not None and not cancelled:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", title)
+            alarm.add("trigger", timedelta(0))
+            event.add_component(alarm)
+        cal.add_component(event)
+
+    seen = set()
+    for uid, day, at, title, description in events:
+        digest = _digest(day, at, title, description)
+        before = previous.get(uid)
+        if before is None:
+            sequence = 0
+        elif before[1] == digest and not before[2]:
+            sequence = before[0]
+        else:
+            sequence = before[0] + 1
+        add(uid, day, at, title, description, sequence, False)
+        memory[uid] = (sequence, digest, False)
+        seen.add(uid)
+    for uid in sorted(set(previous) - seen):
+        sequence, digest, cancelled = previous[uid]
+        day, at = _when(uid, times)
+        if keep_before is not None and day < keep_before:
+            memory[uid] = previous[uid]
+            continue
+        sequence = sequence if cancelled else sequence + 1
+        add(uid, day, at, "Cancelled: this plan changed", "This event is no longer part of the plan.",
+            sequence, True)
+        memory[uid] = (sequence, digest, True)
+    return cal.to_ical(), memory

@@ -29,6 +29,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from taperdesk.core.in_force import DayDoses, InForce
+from taperdesk.core.paper_rows import paper_span
 from taperdesk.core.words import units_in_words
 from taperdesk.export.patient_text import DAYS, TIME_LABELS, dose_mg
 
@@ -488,20 +489,5 @@ def months_between(first: date, last: date) -> list[tuple[int, int]]:
 
 
 def calendar_range(course: InForce, printed_on: date) -> tuple[date, date] | None:
-    """The days the patient's calendar covers: from the printing month (months
-    already past are left out) to the last day anything changes or is taken;
-    a dose that continues without end (paused, taper ended, a plan to a dose
-    above zero) is shown to the end of the month after printing, or the plan's
-    end if later. None when there is nothing to take (a completed plan)."""
-    plan = course.plan
-    if course.status == "completed":
-        return None
-    first = max(plan.start, date(printed_on.year, printed_on.month, 1))
-    last = course.last_day()
-    if last is None:
-        after = date(printed_on.year + (printed_on.month == 12), printed_on.month % 12 + 1, 1)
-        last = max(date(after.year, after.month, calendar.monthrange(after.year, after.month)[1]),
-                   plan.end if course.status in ("active", "draft") else first)
-    if last < first:
-        return None
-    return first, last
+    """The days the patient's calendar covers (taperdesk.core.paper_rows.paper_span)."""
+    return paper_span(course, printed_on)

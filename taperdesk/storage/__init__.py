@@ -28,6 +28,14 @@ from taperdesk.storage.patients import (
     set_patient_archived,
     update_patient,
 )
+from taperdesk.storage.paper_records import (
+    PaperSettings,
+    PlanPaper,
+    plan_paper,
+    review_date,
+    set_plan_paper,
+    set_review_date,
+)
 from taperdesk.storage.paths import default_db_path, resolve_db_path
 from taperdesk.storage.plans import (
     create_plan,

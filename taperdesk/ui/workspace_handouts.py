@@ -82,20 +82,18 @@ class HandoutActions:
             self.export_to(kind, Path(path))
 
     def export_to(self, kind: str, path: Path) -> bool:
-        from taperdesk.core.schedule_text import plan_csv
-        from taperdesk.export.ics import plan_ics
-
+        from taperdesk.clinic import calendar_files
         from taperdesk.clinic import handouts as operations_export
 
-        try:  # the stored revision, verified (chain, rules) just before it is written out
-            plan, _revision, _patient, _clinic = operations_export.handout_inputs(patient_id=self.patient_id,
-                                                                                  what="exported")
-        except operations_export.OperationError as exc:
+        try:  # the stored revision and its status, verified just before it is written out
+            if kind == "ics":
+                data, _revision, _events = calendar_files.calendar_file(patient_id=self.patient_id, today=self.today)
+            else:
+                data = calendar_files.doses_csv(patient_id=self.patient_id)[0].encode("utf-8")
+        except (operations_export.OperationError, operations_export.NoPlanError) as exc:
             self.report(str(exc))
             return False
-        patient = storage.get_patient(patient_id=self.patient_id)
         try:
-            data = plan_ics(plan, patient_name=patient.name) if kind == "ics" else plan_csv(plan).encode("utf-8")
             path.write_bytes(data)
         except OSError as exc:
             self.report(f"Not exported: {exc.strerror or exc} ({path}). Choose another folder or free some space.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep, m003_scales, m004_hash_chains
+from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep, m003_scales, m004_hash_chains, m007_paper
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
 
@@ -15,6 +15,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (2, m002_backup_keep.up),
     (3, m003_scales.up),
     (4, m004_hash_chains.up),
+    (7, m007_paper.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 
