@@ -52,6 +52,8 @@ class ClinicSettingsRow(BaseModel):
     equivalence_table = TextField(default="ashton")
     backup_keep = IntegerField(default=30)
     supervision = TextField(default="{}")
+    calendar_names = IntegerField(default=0)  # schema 7; read and written by storage.paper_records
+    supply_days = IntegerField(default=28)  # schema 7
 
     class Meta:
         table_name = "clinic_settings"
