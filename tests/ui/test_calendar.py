@@ -50,7 +50,7 @@ def activate(qtbot, window):
 
 
 def expected_text(step) -> str:
-    if step.kind == "crossover":
+    if len(step.daily_mg) > 1:  # two drugs while switching: diazepam-equivalent
         return f"{fmt_mg(step.diazepam_eq_mg)} mg eq"
     return f"{fmt_mg(sum(step.daily_mg.values()))} mg"
 

@@ -65,7 +65,7 @@ def expected_cell_text(answer) -> str:
     daily = answer.daily_mg()
     if answer.state == "stop_day" or not daily:
         return "0 mg"
-    if len(daily) > 1 or (answer.step is not None and answer.step.kind == "crossover"):
+    if len(daily) > 1:
         return f"{fmt_mg(answer.eq_mg)} mg eq"
     return f"{fmt_mg(sum(daily.values()))} mg"
 

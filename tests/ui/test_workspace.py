@@ -123,7 +123,7 @@ def test_a_hold_shifts_later_steps_on_screen_and_appears_in_history(window):
     assert "step_change" in calendar.cell(first_cut + timedelta(days=7)).marks
     # the old first cut day now has the crossover switch the hold moved onto it, not a cut
     assert calendar.course().on(first_cut).change == "switch"
-    assert calendar.cell(first_cut).total_text == "20 mg eq"
+    assert calendar.cell(first_cut).total_text == "20 mg"  # both doses diazepam from that day
     window.history_tab.refresh()
     revisions = storage.revisions(plan_id=window.current.record.id)
     assert [r.number for r in revisions] == [1, 2] and "settling in" in revisions[-1].reason

@@ -63,13 +63,13 @@ def as_course(plan: Plan | InForce | None) -> InForce | None:
 
 
 def total_text(answer: DayDoses) -> str:
-    """'7.5 mg' of the one drug taken; '20 mg eq' (diazepam-equivalent) while
-    two drugs are crossed over; '0 mg' on the stop day."""
+    """'7.5 mg' of the one drug taken; '20 mg eq' (diazepam-equivalent) on the
+    days two drugs are taken while switching; '0 mg' on the stop day."""
     daily = answer.daily_mg()
     if answer.state == "stop_day" or not daily:
         return "0 mg"
     step = answer.step
-    if len(daily) > 1 or (step is not None and step.kind == "crossover"):
+    if len(daily) > 1:
         eq = answer.eq_mg if answer.eq_mg is not None else (step.diazepam_eq_mg if step else 0.0)
         return f"{fmt_mg(eq)} mg eq"
     return f"{fmt_mg(sum(daily.values()))} mg"
@@ -260,7 +260,7 @@ def detail_lines(
                     lines.append(f"{d.time.capitalize()}: {fmt_mg(d.mg)} mg {d.drug} — {units_in_words(d.units)}")
                 daily = answer.daily_mg()
                 total = f"Total for the day: {_drug_list(daily)}"
-                if len(daily) > 1 or (step is not None and step.kind == "crossover"):
+                if len(daily) > 1:
                     total += f" ({fmt_mg(answer.eq_mg or 0)} mg diazepam-equivalent)"
                 lines.append(total + ".")
                 lines.extend(_until(course, days, answer))
