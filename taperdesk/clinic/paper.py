@@ -6,10 +6,12 @@ neither front end imports the other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from taperdesk import storage
+from taperdesk.storage.paper_records import paper_settings
 from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
 from taperdesk.core.supply import DEFAULT_SUPPLY_DAYS
@@ -53,6 +55,7 @@ class PaperInputs:
     clinic: HandoutClinic
     statuses: tuple[StatusChange, ...]
     record: storage.PlanRecord
+    supply_days: int = DEFAULT_SUPPLY_DAYS  # the plan's pharmacy supply period (else the clinic's)
 
     @property
     def course(self) -> InForce:
@@ -76,8 +79,13 @@ def paper_inputs(*, patient_id: int, entries: bool = False, what: str = "printed
     require_verified_revision(revision_id=revision.id, entries=entries, what=what)  # before the JSON is read
     events = storage.status_events(plan_ids=[record.id])[record.id]
     course = PatientPlan(record, revision, revision.plan(), status_changes(events)).course
-    return PaperInputs(course.plan, revision, handout_patient(patient),
-                       handout_clinic(storage.get_clinic_settings()), course.statuses, record)
+    clinic = handout_clinic(storage.get_clinic_settings())
+    chosen = storage.plan_paper(plan_id=record.id)  # the plan's own prescriber and supply period
+    if chosen is not None and chosen.prescriber:
+        clinic = dataclass_replace(clinic, prescriber=chosen.prescriber)
+    who = dataclass_replace(handout_patient(patient), next_review=storage.review_date(patient_id=patient_id))
+    return PaperInputs(course.plan, revision, who, clinic, course.statuses, record,
+                       chosen.supply_days if chosen else paper_settings().supply_days)
 
 
 def handout_inputs(*, patient_id: int, entries: bool = False,
@@ -161,7 +169,7 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
 
         pdf = pharmacy_order_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
                                  printed_on=printed_on, statuses=inputs.statuses,
-                                 supply_days=supply_days or DEFAULT_SUPPLY_DAYS, invariant=invariant)
+                                 supply_days=supply_days or inputs.supply_days, invariant=invariant)
     elif kind == "dosebox":
         from taperdesk.export.dose_box import dose_box_pdf
 
@@ -176,5 +184,5 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
             revisions=revision_notes(plan_id=revision.plan_id, names=names),
             entries=entry_notes(patient_id=patient_id, since=plan.start - timedelta(days=ENTRIES_BEFORE_DAYS),
                                 names=names),
-            printed_on=printed_on, invariant=invariant)
+            printed_on=printed_on, statuses=inputs.statuses, invariant=invariant)
     return pdf, revision

@@ -34,12 +34,13 @@ from reportlab.platypus import (
 )
 
 from taperdesk.core.catalogue import CatalogueError, UnknownDrug, load_catalogue
+from taperdesk.core.in_force import STATUS_LABELS, InForce, StatusChange
 from taperdesk.core.plan import Plan, Step
 from taperdesk.core.plan_diff import describe_doses, format_day
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.words import units_compact
-from taperdesk.export.fonts import register_fonts
+from taperdesk.export.fonts import CELL_FONT, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.summary_chart import Series, symptom_chart
 
@@ -101,7 +102,8 @@ class _Styles:
         self.clinic = ParagraphStyle("clinic", parent=self.body, fontSize=9, leading=11.5, spaceAfter=0)
         self.h2 = ParagraphStyle("h2", parent=self.body, fontName=bold, fontSize=12, leading=15,
                                  spaceBefore=9, spaceAfter=4)
-        self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=12, bulletIndent=2, spaceAfter=1.5)
+        self.bullet = ParagraphStyle("bullet", parent=self.body, leftIndent=12, bulletIndent=2, spaceAfter=1.5,
+                                     bulletFontName=self.body.fontName)  # not the default Helvetica
         self.alert = ParagraphStyle("alert", parent=self.body, fontName=bold, spaceAfter=0)
 
 
@@ -109,6 +111,7 @@ def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, ze
            extra: Sequence[tuple] = ()) -> Table:
     table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
     style = [
+        CELL_FONT,  # plain-string cells (even "") would otherwise use the unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
@@ -375,8 +378,26 @@ class _Builder:
         self.story.append(_table(rows, [0.12 * w, 0.18 * w, 0.07 * w, 0.08 * w, 0.06 * w, 0.12 * w, 0.15 * w,
                                         0.22 * w]))
 
+    def status(self) -> None:
+        """The plan's status now and every change with its date and reason."""
+        statuses = getattr(self, "statuses", ())
+        course = InForce(self.plan, tuple(statuses))
+        self.heading("Status")
+        today = course.on(self.printed_on)
+        self.story.append(self.p(
+            f"<b>{_t(STATUS_LABELS.get(course.status, course.status))}</b> on {_t(format_day(self.printed_on))}:"
+            f" {_t(today.summary())}."))
+        if statuses:
+            rows = [[self.cell(h, bold=True) for h in ("From", "Status", "Reason")]]
+            for change in statuses:
+                rows.append([self.cell(format_day(change.on) if change.on.year > 1 else "—"),
+                             self.cell(STATUS_LABELS.get(change.status, change.status)), self.cell(change.reason)])
+            w = self.width
+            self.story.append(_table(rows, [0.22 * w, 0.28 * w, 0.5 * w]))
+
     def build(self) -> list:
         self.header()
+        self.status()
         self.regimen()
         self.method()
         self.equivalence()
@@ -427,22 +448,30 @@ def _numbered_canvas(footer_left: str, font: str):
 
 def clinician_summary_pdf(*, plan: Plan, patient: HandoutPatient, clinic: HandoutClinic,
                           revisions: list[RevisionNote], entries: list[EntryNote], printed_on: date,
-                          invariant: bool = False) -> bytes:
-    """The summary as PDF bytes (ExportError if the font is missing or the paper unknown)."""
+                          statuses: Sequence[StatusChange] = (), invariant: bool = False) -> bytes:
+    """The summary as PDF bytes (ExportError if the font is missing or the paper unknown).
+    `statuses` is the plan's status history, oldest first (printed with its reasons)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from taperdesk.export.patient_handout import fit_who
+
     font, bold = register_fonts()
     size = page_size(clinic)
     buffer = io.BytesIO()
     latest = max((r.number for r in revisions), default=None)
-    footer = (f"Clinician summary · {patient.name} ({patient.identifier})"
-              + (f" · plan revision {latest}" if latest is not None else "")
-              + f" · printed {format_day(printed_on)}")
+    rest = (f" ({patient.identifier})" + (f" · plan revision {latest}" if latest is not None else "")
+            + f" · printed {format_day(printed_on)}")
+    room = size[0] - 2 * MARGIN - stringWidth("Page 9999 of 9999", font, 8) - 12
+    footer = fit_who(f"Clinician summary · {patient.name}", rest, font, 8, room)
     doc = SimpleDocTemplate(
         buffer, pagesize=size, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-        bottomMargin=MARGIN + 4 * mm, title=f"Clinician summary: {patient.name}",
+        bottomMargin=MARGIN + 4 * mm, title="Clinician summary",
         author=clinic.name or "TaperDesk", subject=f"{plan.drug} taper from {plan.start.isoformat()}",
-        creator="TaperDesk", invariant=1 if invariant else 0, initialFontName=font,
+        creator="TaperDesk", lang="en-GB", invariant=1 if invariant else 0, initialFontName=font,
     )
-    story = _Builder(plan, patient, clinic, revisions, entries, printed_on, font, bold, doc.width).build()
+    builder = _Builder(plan, patient, clinic, revisions, entries, printed_on, font, bold, doc.width)
+    builder.statuses = tuple(statuses)
+    story = builder.build()
     doc.build(story, canvasmaker=_numbered_canvas(footer, font))
     return buffer.getvalue()
 

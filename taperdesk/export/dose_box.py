@@ -17,7 +17,7 @@ from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
 from taperdesk.core.supply import supply_span
 from taperdesk.core.words import unit_in_words
-from taperdesk.export.fonts import ExportError, register_fonts
+from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_calendar import nb
 from taperdesk.export.patient_handout import BOTTOM, MARGIN, _footer_canvas
@@ -57,7 +57,7 @@ def dose_box_pdf(*, plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, 
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=page_size(clinic), leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=BOTTOM, title="Dose-box sheet", author=clinic.name,
-                            subject=f"Plan revision {revision}", creator="TaperDesk", lang="en-GB",
+                            subject=f"Plan revision {revision}", creator="TaperDesk", lang="en-GB", initialFontName=regular,
                             invariant=1 if invariant else 0)
     width = doc.width - 12
     story: list[Flowable] = []
@@ -78,7 +78,7 @@ def dose_box_pdf(*, plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, 
                       Paragraph("Fill each compartment with exactly what it says. A heavy line marks a day the"
                                 " dose changes.", st.body), Spacer(0, 6)]
             rows = [[Paragraph("Day", st.cell_bold)] + [Paragraph(TIME_LABELS[t], st.cell_bold) for t in times]]
-            style = [("GRID", (0, 0), (-1, -1), 0.6, BLACK), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            style = [CELL_FONT, ("GRID", (0, 0), (-1, -1), 0.6, BLACK), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
                      ("VALIGN", (0, 0), (-1, -1), "TOP")]
             for r, answer in enumerate(course.days(days[0], days[-1]), 1):
                 day = f"<b>{DAYS[answer.day.weekday()]} {answer.day.day}</b>"

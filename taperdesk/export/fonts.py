@@ -30,6 +30,9 @@ FONT_DIRS: list[Path] = [
     Path(os.environ.get("LOCALAPPDATA", "")) / "Microsoft" / "Windows" / "Fonts",
 ]
 
+# Table cells given as plain strings (even "") use this, not the unembedded Helvetica default.
+CELL_FONT = ("FONTNAME", (0, 0), (-1, -1), REGULAR)
+
 MISSING = "DejaVu Sans is not installed: install the fonts-dejavu-core package"
 
 

@@ -14,6 +14,7 @@ class HandoutPatient:
     name: str
     born: date
     identifier: str
+    next_review: date | None = None  # the patient's next review with the clinic, as set in the app
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from taperdesk.core.in_force import DayDoses, InForce, StatusChange
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
 from taperdesk.export.patient_calendar import calendar_range, nb
-from taperdesk.export.fonts import ExportError, register_fonts
+from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_pages import (
     BLACK,
@@ -117,7 +117,7 @@ def _letterhead(clinic: HandoutClinic, st: Styles) -> list[Flowable]:
     if clinic.phone:
         out.append(Paragraph(f"Phone: <b>{esc(clinic.phone)}</b>", st.body))
     rule = Table([[""]], colWidths=["100%"], rowHeights=[4])
-    rule.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 1.5, BLACK)]))
+    rule.setStyle(TableStyle([CELL_FONT, ("LINEBELOW", (0, 0), (-1, -1), 1.5, BLACK)]))
     return [*out, rule, Spacer(0, 8)]
 
 
@@ -135,10 +135,12 @@ def _details(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Sty
         ("Medicine", medicine),
         ("Start date", day_long(plan.start)),
         ("Prescriber", clinic.prescriber),
+        ("Next review", day_long(patient.next_review) if patient.next_review else ""),
     ]
     data = [[Paragraph(label, st.body), Paragraph(f"<b>{esc(value)}</b>", st.body)] for label, value in rows if value]
     table = Table(data, colWidths=[width * 0.25, width * 0.75])
     table.setStyle(TableStyle([
+        CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
@@ -185,6 +187,7 @@ def status_words(course: InForce, printed_on: date) -> str:
 def _stop_box(course: InForce, printed_on: date, st: Styles, width: float) -> Table:
     box = Table([[Paragraph(status_words(course, printed_on), st.big)]], colWidths=[width])
     box.setStyle(TableStyle([
+        CELL_FONT,
         ("BOX", (0, 0), (-1, -1), 3, BLACK),
         ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
@@ -248,6 +251,8 @@ def _what_to_take(course: InForce, first: date, last: date, st: Styles, width: f
     header = [Paragraph("Dates", st.cell_bold), *(Paragraph(TIME_LABELS[t], st.cell_bold) for t in times)]
     rows: list[list] = [header]
     style = [
+
+        CELL_FONT,
         ("GRID", (0, 0), (-1, -1), 0.8, BLACK),
         ("BOX", (0, 0), (-1, -1), 1.5, BLACK),
         ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -341,6 +346,7 @@ def patient_handout_pdf(
         subject=f"Plan revision {revision}",
         creator="TaperDesk",
         lang="en-GB",
+        initialFontName=regular,
         invariant=1 if invariant else 0,
     )
     width, height = doc.width - 12, doc.height - 12  # inside the frame's 6 pt padding

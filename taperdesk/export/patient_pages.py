@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spa
 
 from taperdesk.core.plan import Plan, Step
 from taperdesk.core.words import units_in_words
+from taperdesk.export.fonts import CELL_FONT
 from taperdesk.export.handout_data import HandoutClinic
 from taperdesk.core.in_force import DayDoses, InForce
 from taperdesk.export.patient_calendar import month_chunks, months_between, nb
@@ -163,6 +164,8 @@ def diary_pages(course: InForce, printed_on: date, weeks: int, st: Styles, width
         row_h = min(64.0, (height - used - 6) / per_page)
         table = Table(rows, colWidths=widths, repeatRows=1, rowHeights=[None] + [row_h] * len(chunk))
         style = [
+
+            CELL_FONT,
             ("GRID", (0, 0), (-1, -1), 0.8, BLACK),
             ("BOX", (0, 0), (-1, -1), 1.5, BLACK),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
@@ -192,6 +195,7 @@ def advice_page(clinic: HandoutClinic, st: Styles, width: float, advice: dict | 
                      Spacer(0, 3), Paragraph(f"<b>{esc(advice['emergency'])}</b>", st.body)]
             box = Table([[inner]], colWidths=[width])
             box.setStyle(TableStyle([
+        CELL_FONT,
                 ("BOX", (0, 0), (-1, -1), 3, BLACK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),

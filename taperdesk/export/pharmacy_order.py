@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTempl
 from taperdesk.core.in_force import STATUS_LABELS, InForce, StatusChange
 from taperdesk.core.plan import Plan
 from taperdesk.core.supply import BOTTLE_ML, Period, dispensed_total, supply_periods, totals
-from taperdesk.export.fonts import ExportError, register_fonts
+from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_calendar import nb
 from taperdesk.export.patient_handout import BOTTOM, MARGIN, _footer_canvas
@@ -33,7 +33,7 @@ SPLIT_WORDS = {"halves": "split into halves", "quarters": "split into quarters",
 
 def _grid(rows: list[list], widths: list[float], header: bool = True) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [("GRID", (0, 0), (-1, -1), 0.6, BLACK), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    style = [CELL_FONT, ("GRID", (0, 0), (-1, -1), 0.6, BLACK), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
     if header:
         style.append(("BACKGROUND", (0, 0), (-1, 0), SHADE))
@@ -90,7 +90,7 @@ def _signature(prescriber: str, st: Styles, width: float) -> Table:
              ""],
             [Paragraph("Signature:", st.cell), Paragraph("Date:", st.cell)]]
     table = Table(rows, colWidths=[width * 0.62, width * 0.38], rowHeights=[22, 40])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.8, BLACK), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table.setStyle(TableStyle([CELL_FONT, ("LINEBELOW", (0, 1), (-1, 1), 0.8, BLACK), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(0, 10), table])
 
 
@@ -112,7 +112,7 @@ def pharmacy_order_pdf(*, plan: Plan, patient: HandoutPatient, clinic: HandoutCl
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=page_size(clinic), leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=BOTTOM, title="Pharmacy order", author=clinic.name,
-                            subject=f"Plan revision {revision}", creator="TaperDesk", lang="en-GB",
+                            subject=f"Plan revision {revision}", creator="TaperDesk", lang="en-GB", initialFontName=regular,
                             invariant=1 if invariant else 0)
     width = doc.width - 12
     story: list[Flowable] = [

@@ -103,7 +103,7 @@ def _marker(kind: str, x: float, y: float, colour, size: float = 2.2):
 def symptom_chart(plan: Plan, series: Sequence[Series], *, width: float, height: float,
                   font: str, bold: str, today: date | None = None) -> Drawing:
     """The chart as a Drawing `width` x `height` points (a platypus flowable)."""
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=font)  # else the renderer references Helvetica
     pad_left, pad_right, pad_top = 44.0, 44.0, 8.0
     legend_rows = _legend_rows(series, width - pad_left, font)
     pad_bottom = 30.0 + 13.0 * len(legend_rows)

@@ -115,3 +115,48 @@ def test_csv_names_the_drug_of_every_dose_with_patient_and_revision(patient):
     assert header[:3] == ["patient", "revision", "date"]
     assert first[:3] == ["TD-0042", str(revision), START.isoformat()]
     assert first[header.index("morning_drug")] == "diazepam" and first[header.index("night_drug")] == "diazepam"
+
+
+def _text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_plan_prescriber_on_all_three_papers_and_review_date_on_the_handout(patient, doctor):
+    import io
+
+    from pypdf import PdfReader
+
+    from taperdesk.clinic.paper import build_handout
+
+    info = current_plan(patient_id=patient.id)
+    storage.set_plan_paper(plan_id=info.record.id, prescriber="Dr Sam Lee", supply_days=7, author=doctor)
+    storage.set_review_date(patient_id=patient.id, review_on=date(2026, 12, 15), author=doctor)
+    papers = {kind: build_handout(patient_id=patient.id, kind=kind, printed_on=START)[0]
+              for kind in ("patient", "clinician", "pharmacy")}
+    for kind, pdf in papers.items():
+        assert "Dr Sam Lee" in _text(pdf), kind
+        meta = PdfReader(io.BytesIO(pdf)).metadata
+        assert NAME not in (meta.title or "") and meta.title, kind
+        assert b"/Lang" in pdf, kind
+        assert b"/BaseFont /Helvetica" not in pdf, kind  # every font embedded
+    assert "Next review Tuesday 15 December 2026" in _text(papers["patient"])
+    assert "Supplies of 7 days" in _text(papers["pharmacy"])
+
+
+def test_summary_prints_status_and_its_history(patient, doctor):
+    from taperdesk.clinic.paper import build_handout
+    from taperdesk.clinic.plans import change_status
+
+    info = current_plan(patient_id=patient.id)
+    change_status(plan_id=info.record.id, status="stopped", author=doctor,
+                  reason="Patient chose to stay on the current dose")
+    text = _text(build_handout(patient_id=patient.id, kind="clinician", printed_on=date.today())[0])
+    assert "Status Taper ended, dose continues on" in text
+    assert "Active Plan saved and started" in text
+    assert "Taper ended, dose continues Patient chose to stay on the current dose" in text
+    handout = _text(build_handout(patient_id=patient.id, kind="patient", printed_on=date.today())[0])
+    assert "Your last dose" not in handout and "Your clinic has ended the taper" in handout
