@@ -41,6 +41,7 @@ from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.words import units_compact
 from taperdesk.export.fonts import CELL_FONT, register_fonts
+from taperdesk.export.scripts import draw_runs, markup
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.summary_chart import Series, symptom_chart
 
@@ -182,7 +183,9 @@ class _Builder:
         for i in range(half):
             row = []
             for label, value in (facts[i], facts[i + half] if i + half < len(facts) else ("", "")):
-                row += [self.cell(label, bold=True), self.cell(value)]
+                shown = Paragraph(markup(value, self.s.cell.fontName), self.s.cell) if label == "Patient" \
+                    else self.cell(value)
+                row += [self.cell(label, bold=True), shown]
             rows.append(row)
         w = self.width
         self.story.append(_table(rows, [0.13 * w, 0.37 * w, 0.13 * w, 0.37 * w], header=False, zebra=False))
@@ -439,7 +442,7 @@ def _numbered_canvas(footer_left: str, font: str):
             self.line(MARGIN, MARGIN - 4 * mm, width - MARGIN, MARGIN - 4 * mm)
             self.setFont(font, 8)
             self.setFillColor(INK)
-            self.drawString(MARGIN, MARGIN - 8 * mm, footer_left)
+            draw_runs(self, MARGIN, MARGIN - 8 * mm, footer_left, font, 8)
             self.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {self._pageNumber} of {total}")
             self.restoreState()
 

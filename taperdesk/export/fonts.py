@@ -71,3 +71,40 @@ def register_fonts() -> tuple[str, str]:
         raise ExportError(f"{MISSING} ({exc})") from exc
     pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD)
     return REGULAR, BOLD
+
+
+# -- the fallback for Chinese, Japanese and Korean names ------------------------------
+CJK = "TaperCJK"
+# TrueType-outline CJK fonts (ReportLab embeds TrueType outlines only: Noto Sans CJK's
+# CFF outlines are refused, so fonts-noto-cjk serves the screens and these the paper).
+CJK_FILES: list[tuple[str, int]] = [
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),  # Debian fonts-wqy-zenhei
+    ("/usr/share/fonts/wenquanyi/wqy-zenhei/wqy-zenhei.ttc", 0),  # Fedora
+    ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", 0),  # Debian fonts-droid-fallback
+    ("/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf", 0),
+    ("/System/Library/Fonts/Supplemental/Arial Unicode.ttf", 0),  # macOS
+    (str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts" / "simsun.ttc"), 0),
+]
+_cjk: list[str | None] = []
+
+
+def cjk_font() -> str | None:
+    """The registered CJK fallback font's name, or None when none is installed
+    (names then print in DejaVu Sans, which shows boxes for those letters)."""
+    if _cjk:
+        return _cjk[0]
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    found = None
+    for path, index in CJK_FILES:
+        if Path(path).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont(CJK, path, subfontIndex=index))
+                pdfmetrics.registerFontFamily(CJK, normal=CJK, bold=CJK, italic=CJK, boldItalic=CJK)
+                found = CJK
+                break
+            except Exception:  # an unreadable file: try the next
+                continue
+    _cjk.append(found)
+    return found

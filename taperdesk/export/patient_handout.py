@@ -15,7 +15,6 @@ import io
 from datetime import date, timedelta
 
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -23,6 +22,7 @@ from taperdesk.core.in_force import DayDoses, InForce, StatusChange
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
 from taperdesk.export.patient_calendar import calendar_range, nb
+from taperdesk.export.scripts import draw_runs, markup, runs_width, visual
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_pages import (
@@ -55,15 +55,21 @@ DRAFT_MARK = "DRAFT: not agreed, do not follow"
 
 
 def fit_who(name: str, rest: str, font: str, size: float, width: float) -> str:
-    """The footer's 'name · born … · number' in `width`: the name is shortened with
-    an ellipsis so the birth date and the patient number always print."""
+    """The footer's 'name · born … · number' in `width`, the name in visual order
+    (Arabic and Hebrew): the name is shortened with an ellipsis so the birth date
+    and the patient number always print."""
+    name = visual(" ".join(name.split()))
     full = f"{name}{rest}"
-    if stringWidth(full, font, size) <= width:
+    if runs_width(full, font, size) <= width:
         return full
-    cut = name
-    while cut and stringWidth(f"{cut}…{rest}", font, size) > width:
-        cut = cut[:-1]
-    return f"{cut.rstrip()}…{rest}"
+    lo, hi = 0, len(name)  # the longest cut that fits
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if runs_width(f"{name[:mid].rstrip()}…{rest}", font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return f"{name[:lo].rstrip()}…{rest}"
 
 
 def _footer_canvas(regular: str, bold: str, line: str, name: str, rest: str, draft: bool) -> type[Canvas]:
@@ -96,7 +102,7 @@ def _footer_canvas(regular: str, bold: str, line: str, name: str, rest: str, dra
             self.setFont(bold, 10)
             self.drawString(MARGIN, BOTTOM - 19, f"{line} · page {number} of {total}")
             self.setFont(regular, 10)
-            self.drawString(MARGIN, BOTTOM - 32, fit_who(name, rest, regular, 10, width - 2 * MARGIN))
+            draw_runs(self, MARGIN, BOTTOM - 32, fit_who(name, rest, regular, 10, width - 2 * MARGIN), regular, 10)
             if draft:
                 self.setFont(bold, 11)
                 self.drawCentredString(width / 2, height - MARGIN + 14, DRAFT_MARK)
@@ -137,7 +143,9 @@ def _details(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Sty
         ("Prescriber", clinic.prescriber),
         ("Next review", day_long(patient.next_review) if patient.next_review else ""),
     ]
-    data = [[Paragraph(label, st.body), Paragraph(f"<b>{esc(value)}</b>", st.body)] for label, value in rows if value]
+    data = [[Paragraph(label, st.body),
+             Paragraph(f"<b>{markup(value, st.bold) if label == 'Name' else esc(value)}</b>", st.body)]
+            for label, value in rows if value]
     table = Table(data, colWidths=[width * 0.25, width * 0.75])
     table.setStyle(TableStyle([
         CELL_FONT,

@@ -21,6 +21,7 @@ from taperdesk.core.supply import BOTTLE_ML, Period, dispensed_total, supply_per
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.patient_calendar import nb
+from taperdesk.export.scripts import markup
 from taperdesk.export.patient_handout import BOTTOM, MARGIN, _footer_canvas
 from taperdesk.export.patient_pages import BLACK, SHADE, Styles, esc, make_styles
 from taperdesk.export.patient_text import date_plain, date_range
@@ -51,7 +52,9 @@ def _who(patient: HandoutPatient, clinic: HandoutClinic, prescriber: str, revisi
         ("Clinic", " · ".join(x for x in (clinic.name, " ".join(clinic.address.split()), clinic.phone) if x)),
         ("Plan", f"revision {revision}; status: {STATUS_LABELS.get(course.status, course.status)}"),
     ]
-    data = [[Paragraph(label, st.cell), Paragraph(f"<b>{esc(value)}</b>", st.cell)] for label, value in rows if value]
+    data = [[Paragraph(label, st.cell),
+             Paragraph(f"<b>{markup(value, st.bold) if label == 'Patient' else esc(value)}</b>", st.cell)]
+            for label, value in rows if value]
     return _grid(data, [width * 0.24, width * 0.76], header=False)
 
 
