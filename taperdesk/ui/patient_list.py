@@ -76,7 +76,7 @@ def status_text(plan_info: PatientPlan | None, today: date) -> str:
     status = course.status_on(today)
     label = STATUS_LABELS.get(status, status)
     if status == "active" and course.on(today).state in ("stop_day", "finished"):
-        return f"{label} (taper finished: mark it complete)"
+        return f"{label} (taper finished)"
     return label
 
 

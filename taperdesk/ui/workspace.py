@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -127,6 +127,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         header.setResizeContentsPrecision(0)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        header.sectionResized.connect(lambda *_: getattr(self, "_split_chosen", True) or self._default_split())
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _: self._row_selected(cur.row()))
         self.patients.modelReset.connect(self._reselect)
         left = QWidget()
@@ -215,14 +216,16 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if not getattr(self, "_split_chosen", True):  # until the user moves it: the list's columns' width
-            self._default_split()
+            QTimer.singleShot(0, self._default_split)  # once the splitter has its new width
 
     def _default_split(self) -> None:
         """The list as wide as its columns need, leaving the patient page the room
         its calendar and "What to take" need (about 760 pixels)."""
+        if self._split_chosen:
+            return
         header = self.table.horizontalHeader()
         wanted = sum(header.sectionSize(i) for i in range(header.count())) + 40
-        total = max(self.width(), 800)
+        total = max(self.splitter.width() - self.splitter.handleWidth(), 800)
         left = max(360, min(wanted, total - 760))
         self.splitter.setSizes([left, total - left])
 
