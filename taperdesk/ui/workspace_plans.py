@@ -11,13 +11,15 @@ from datetime import date
 from taperdesk import storage
 from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
 from taperdesk.clinic import plans as operations
+from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
 
 STATUS_ACTIONS = {
     "pause": ("paused", "Pause", "The plan stops moving on: no further cuts until it is resumed."),
     "resume": ("active", "Resume", "The plan carries on from where it is."),
     "complete": ("completed", "Complete", "The taper is finished (the patient stopped, or stays on the target dose)."),
-    "stop": ("stopped", "Stop", "The plan is abandoned. It stays in the history."),
+    "stop": ("stopped", "Stop", "End the taper here: the patient keeps taking the dose of today, with no more"
+                                " cuts (the medicine is not stopped). The plan stays in the history."),
 }
 
 
@@ -104,5 +106,5 @@ class PlanActions:
         done = self._guarded("The status was not changed", lambda: operations.change_status(
             plan_id=self.current.record.id, status=status, author=self.clinician, reason=reason))
         if done:
-            self._plan_changed(f"The plan is now {status}.")
+            self._plan_changed(f"The plan is now: {STATUS_LABELS.get(status, status)}.")
         return bool(done)

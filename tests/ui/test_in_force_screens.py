@@ -259,12 +259,14 @@ def test_what_to_take_opens_on_today_for_every_patient(qtbot, window_with_two):
     window, first, second = window_with_two
     window.select_patient(first.id)
     calendar = window.plan_tab.calendar
-    assert calendar.detail_heading() == "Today, Tuesday 1 December 2026"
-    calendar.select_date(date(2027, 3, 5))
-    assert calendar.detail_heading() == "Friday 5 March 2027 (not today)"
+    today = window.today
+    assert calendar.detail_heading() == f"Today, {today:%A} {today.day} {today:%B %Y}"
+    other = today + timedelta(days=94)
+    calendar.select_date(other)
+    assert calendar.detail_heading() == f"{other:%A} {other.day} {other:%B %Y} (not today)"
     window.select_patient(second.id)
-    assert calendar.selected_date() == window.today
-    assert calendar.detail_heading() == "Today, Tuesday 1 December 2026"
+    assert calendar.selected_date() == today
+    assert calendar.detail_heading() == f"Today, {today:%A} {today.day} {today:%B %Y}"
 
 
 @pytest.fixture
@@ -274,11 +276,29 @@ def window_with_two(qtbot, clinician):
 
     first = storage.add_patient(name="Ana López", born=date(1956, 3, 12), identifier="TD-1", author=clinician)
     second = storage.add_patient(name="Ben Okafor", born=date(1961, 7, 2), identifier="TD-2", author=clinician)
-    settings = PlanSettings(start=date(2026, 12, 1))
+    # status changes are stamped with the clock: the window's today is the real one
+    settings = PlanSettings(start=date.today())
     for p in (first, second):
         plan = make_plan(Regimen("diazepam", (("night", 10.0),)), settings)
         operations.start_plan(patient_id=p.id, plan=plan, settings=settings, author=clinician)
-    w = Workspace(clinician=clinician, today=date(2026, 12, 1))
+    w = Workspace(clinician=clinician, today=date.today())
     qtbot.addWidget(w)
     w.show()
     return w, first, second
+
+
+def test_ending_a_taper_in_the_window_keeps_the_dose_everywhere(qtbot, window_with_two):
+    window, first, _ = window_with_two
+    window.select_patient(first.id)
+    assert window.apply_status("stopped", "patient chose to stay on this dose")
+    assert window.last_message == "The plan is now: Taper ended, dose continues."
+    row = window.patients.row_of(first.id)
+    cell = lambda title: window.patients.index(row, column_of(title)).data()  # noqa: E731
+    assert cell("Status") == "Taper ended, dose continues"
+    assert cell("Dose today") == "diazepam 10 mg (continues)"
+    assert cell("Next step change") == "None (taper ended)"
+    calendar = window.plan_tab.calendar
+    assert calendar.cell(window.today).total_text == "10 mg" and "continues" in calendar.cell(window.today).marks
+    later = [d for d in window.current.plan.cut_dates()]
+    assert later and not any("step_change" in calendar.cell(d).marks for d in later)
+    assert "Taper ended" in window.plan_tab.summary.text()
