@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk import storage
 from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.storage import AuditEvent, PlanRecord, Revision, StatusEvent, StorageError
@@ -117,7 +118,7 @@ REVISION_COLUMNS: tuple[Column, ...] = (
 )
 STATUS_COLUMNS: tuple[Column, ...] = (
     ("Plan", lambda r: plan_label(r.plan)),
-    ("Status", lambda r: r.event.status),
+    ("Status", lambda r: STATUS_LABELS.get(r.event.status, r.event.status)),  # "stopped": the dose continues
     ("When", lambda r: local_time(r.event.at)),
     ("Who", lambda r: r.who),
     ("Reason", lambda r: r.event.reason),

@@ -84,7 +84,7 @@ def test_status_events(tab, record, clinician, qtmodeltester):
     tab.set_patient(record["patient"].id)
     tab.refresh()
     qtmodeltester.check(tab.status_model)
-    assert column(tab.status_model, 1) == ["draft", "active"]
+    assert column(tab.status_model, 1) == ["Draft (not started)", "Active"]  # the labels every screen uses
     assert column(tab.status_model, 3) == [clinician.name, clinician.name]
     assert column(tab.status_model, 4) == ["plan created", "agreed"]
 
