@@ -110,7 +110,8 @@ class _Styles:
 
 def _table(rows: list[list], widths: Sequence[float], *, header: bool = True, zebra: bool = True,
            extra: Sequence[tuple] = ()) -> Table:
-    table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT")
+    table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT",
+                  splitInRow=1)  # a 2,000-character note or a very long name splits across pages
     style = [
         CELL_FONT,  # plain-string cells (even "") would otherwise use the unembedded Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -365,10 +366,11 @@ class _Builder:
                                         self.p(_t(note), self.s.small)]))
 
     def entry_table(self) -> None:
-        self.heading("Symptom entries")
-        if not self.entries:
-            self.story.append(self.p("No symptom entries recorded for this period."))
+        if not self.entries:  # two short lines: no page of their own (no CondPageBreak)
+            self.story.append(KeepTogether([self.p("Symptom entries", self.s.h2),
+                                            self.p("No symptom entries recorded for this period.")]))
             return
+        self.heading("Symptom entries")
         head = ("Date", "Scale", "Score", "Range", "%", "Band", "Entered by", "Note")
         rows = [[self.cell(h, bold=True) for h in head]]
         for e in self.entries:

@@ -146,7 +146,7 @@ def _details(plan: Plan, patient: HandoutPatient, clinic: HandoutClinic, st: Sty
     data = [[Paragraph(label, st.body),
              Paragraph(f"<b>{markup(value, st.bold) if label == 'Name' else esc(value)}</b>", st.body)]
             for label, value in rows if value]
-    table = Table(data, colWidths=[width * 0.25, width * 0.75])
+    table = Table(data, colWidths=[width * 0.25, width * 0.75], splitInRow=1)  # a very long name may split
     table.setStyle(TableStyle([
         CELL_FONT,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -291,7 +291,7 @@ def _what_to_take(course: InForce, first: date, last: date, st: Styles, width: f
             style.append(("BACKGROUND", (0, r), (-1, r), SHADE))
         elif answer.dose_change and n:
             style.append(("LINEABOVE", (0, r), (-1, r), 2, BLACK))
-    table = Table(rows, colWidths=[date_w] + [dose_w] * len(times), repeatRows=1)
+    table = Table(rows, colWidths=[date_w] + [dose_w] * len(times), repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle(style))
     return table
 

@@ -110,3 +110,18 @@ def test_long_history_splits_the_entry_table(story):
     assert len(pages) > 5
     # the header row repeats on every page the table runs over
     assert sum("Date Scale Score Range" in page for page in pages) > 2
+
+
+def test_long_text_lays_out_and_no_near_empty_last_page(story):
+    """A 2,000-character note and a 300-character name split across pages; a
+    summary without entries does not end on a page of its own for that line."""
+    plan, revisions, entries = story
+    note = ("Could not sleep, shaking hands, racing heart in the evening. " * 40)[:2000]
+    long_entries = [*entries, EntryNote(date(2027, 1, 9), "Daily rating", 7, 0, 10, "severe", "Dr Ada Test", note)]
+    pdf = _pdf(story, name=("Maria-Antonietta " * 30)[:300], entries=long_entries)
+    pages, text = _text(pdf)
+    assert note[-40:].split()[-1] in text
+    for entries_now in ([], entries):
+        pages, _ = _text(_pdf(story, entries=entries_now))
+        body = pages[-1].split("Clinician summary ·")[0]
+        assert len(body.split()) > 40, body  # the last page carries more than a stray line
