@@ -186,3 +186,16 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
                                 names=names),
             printed_on=printed_on, statuses=inputs.statuses, invariant=invariant)
     return pdf, revision
+
+
+# -- paper choices made in the app ------------------------------------------------------
+def choose_plan_paper(*, plan_id: int, prescriber: str, supply_days: int, author: storage.Clinician) -> bool:
+    """The plan's prescriber (printed on every paper) and pharmacy supply period."""
+    storage.set_plan_paper(plan_id=plan_id, prescriber=prescriber, supply_days=supply_days, author=author)
+    return True
+
+
+def set_next_review(*, patient_id: int, review_on: date | None, author: storage.Clinician) -> bool:
+    """The patient's next review date (printed on the handout); None clears it."""
+    storage.set_review_date(patient_id=patient_id, review_on=review_on, author=author)
+    return True

@@ -37,6 +37,7 @@ from taperdesk.export.patient_pages import (
     make_styles,
 )
 from taperdesk.export.patient_text import (
+    HOLD_WORDS,
     TIME_LABELS,
     date_plain,
     date_range,
@@ -204,7 +205,6 @@ def _stop_box(course: InForce, printed_on: date, st: Styles, width: float) -> Ta
     return box
 
 
-HOLD_WORDS = "Your dose stays the same for a while before the next change."
 
 
 def _key(answer: DayDoses) -> tuple:

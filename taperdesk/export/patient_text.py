@@ -21,6 +21,9 @@ MONTHS_LONG = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
+# What the patient's paper says for a hold; the clinician's reason stays in the record
+# (the hold dialog shows this sentence beside the reason field).
+HOLD_WORDS = "Your dose stays the same for a while before the next change."
 TIME_LABELS = {"morning": "Morning", "midday": "Midday", "evening": "Evening", "night": "Night"}
 _FRACTIONS = {Fraction(1, 4): "¼", Fraction(1, 2): "½", Fraction(3, 4): "¾"}
 

@@ -58,6 +58,13 @@ class HoldDialog(_ReasonDialog):
         self.form.addRow("&For", self.days)
         self._add_reason_row()
         self.reason.setPlaceholderText("e.g. withdrawal symptoms after the last cut")
+        self.reason.setToolTip("For the clinical record and the clinician summary.")
+        from taperdesk.export.patient_text import HOLD_WORDS  # the one wording, shared with the handout
+
+        self.patient_sees = QLabel(f"The reason stays in the clinical record and the summary. The patient's handout"
+                                   f" says: \u201c{HOLD_WORDS}\u201d")
+        self.patient_sees.setWordWrap(True)
+        self.form.addRow("Patient sees", self.patient_sees)
 
     def values(self) -> tuple[date, int, str]:
         return self.from_date.date().toPython(), self.days.value(), self.reason.text().strip()

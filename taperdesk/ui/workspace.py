@@ -100,6 +100,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
         a("handout", "Patient &handout…", lambda: self.make_handout("patient"), "Ctrl+P")
         a("summary", "Clinician &summary…", lambda: self.make_handout("clinician"), "Ctrl+Shift+P")
+        a("review", "Next re&view date…", self.review_dialog)
         a("pharmacy", "Pharmacy &order…", lambda: self.make_handout("pharmacy"))
         a("dosebox", "&Dose-box sheet…", lambda: self.make_handout("dosebox"))
         a("reprint", "Re&print an earlier handout…", self.reprint_dialog)
@@ -193,7 +194,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a = self.actions_by_name
         menus = {
             "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
-            "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop"],
+            "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop", None, "review"],
             "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
             "&View": ["find"],
             "&Help": ["about"],

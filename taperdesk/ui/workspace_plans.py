@@ -32,7 +32,7 @@ class PlanActions:
 
         clinic = self._clinic()
         revising = revise_from is not None and self.current is not None
-        return TaperWizard(
+        wizard = TaperWizard(
             catalogue=self.catalogue,
             clinic_stock=stock_from_mapping(clinic.stock),
             default_pace=pace_from_mapping(clinic.default_pace),
@@ -43,13 +43,22 @@ class PlanActions:
             prefill_settings=self.current.settings() if revising else None,
             parent=self,
         )
+        if not revising:  # the plan's prescriber and supply period: a small box of its own on the approach page
+            from taperdesk.storage.paper_records import paper_settings
+            from taperdesk.ui.paper_choice import PaperChoice
+
+            wizard.paper_choice = PaperChoice(tuple(clinic.prescribers), paper_settings().supply_days)
+            wizard.approach_page.layout().addWidget(wizard.paper_choice, 4, 0, 1, 2)
+        return wizard
 
     def new_plan(self) -> None:
         if self.patient_id is None:
             return
         wizard = self.make_wizard()
         if self.run_dialog(wizard):
-            self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes())
+            if self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes()) and \
+                    getattr(wizard, "paper_choice", None) is not None:
+                self.save_plan_paper(*wizard.paper_choice.values())
         wizard.deleteLater()  # a wizard holds a plot scene: free it now, not with the window
 
     def save_new_plan(self, plan, settings, notes: str = "") -> bool:
@@ -58,6 +67,34 @@ class PlanActions:
         if done:
             self._plan_changed(f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
         return bool(done)
+
+    def save_plan_paper(self, prescriber: str, supply_days: int) -> bool:
+        from taperdesk.clinic.paper import choose_plan_paper
+
+        if self.current is None:
+            return False
+        plan_id = self.current.record.id
+        return bool(self._guarded("The prescriber was not saved", lambda: choose_plan_paper(
+            plan_id=plan_id, prescriber=prescriber, supply_days=supply_days, author=self.clinician)) is not None)
+
+    def review_dialog(self) -> None:
+        from taperdesk.ui.paper_choice import ReviewDateDialog
+
+        if self.patient_id is None:
+            return
+        dialog = ReviewDateDialog(self, current=storage.review_date(patient_id=self.patient_id), today=self.today)
+        if self.run_dialog(dialog):
+            self.save_review_date(dialog.value())
+
+    def save_review_date(self, review_on: date | None) -> bool:
+        from taperdesk.clinic.paper import set_next_review
+
+        patient_id = self.patient_id
+        done = self._guarded("The review date was not saved", lambda: set_next_review(
+            patient_id=patient_id, review_on=review_on, author=self.clinician))
+        if done is not None:
+            self.show_status(f"Next review: {review_on.isoformat() if review_on else 'none booked'}.")
+        return done is not None
 
     def hold_dialog(self) -> None:
         if self.current is None:
