@@ -27,6 +27,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_long_history.py
 	$(BIN)/python bench/bench_handout.py
 	$(BIN)/python bench/bench_pharmacy.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_print.py
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -62,26 +61,32 @@ class HandoutPreview(QDialog):
             self.save_to(Path(path))
 
     def print_to(self, printer: QPrinter) -> int:
-        """Each page drawn as an image at the printer's resolution (QtPdf renders, Qt prints)."""
-        painter = QPainter()
-        if not painter.begin(printer):
-            self.status.setText("The printer could not be started.")
-            return 0
-        try:
-            for page in range(self.document.pageCount()):
-                if page:
-                    printer.newPage()
-                target = painter.viewport()
-                size = self.document.pagePointSize(page).toSize()
-                scale = min(target.width() / max(size.width(), 1), target.height() / max(size.height(), 1))
-                image = self.document.render(page, QSize(int(size.width() * scale), int(size.height() * scale)))
-                painter.drawImage(0, 0, image)
-        finally:
-            painter.end()
-        self.status.setText(f"Sent {self.document.pageCount()} pages to the printer.")
-        return self.document.pageCount()
+        """Print here and now (pages at no more than 300 dpi, in grey); the number printed."""
+        from taperdesk.ui.printing import PrintJob
+
+        job = PrintJob(self.pdf, printer)
+        outcome: list[int] = []
+        job.finished.connect(lambda pages, _cancelled: outcome.append(pages))
+        job.failed.connect(self.status.setText)
+        job.run()
+        if outcome:
+            self.status.setText(f"Sent {outcome[0]} pages to the printer.")
+        return outcome[0] if outcome else 0
+
+    def print_in_background(self, printer: QPrinter) -> None:
+        """Print on a worker thread behind a progress dialog with Cancel (the window stays usable)."""
+        from taperdesk.ui.printing import Printing
+
+        self.printing = Printing(self, self.pdf, printer)
+        self.printing.finished.connect(self._printed)
+        self.printing.failed.connect(self.status.setText)
+        self.printing.start()
+
+    def _printed(self, pages: int, cancelled: bool) -> None:
+        self.status.setText(f"Printing cancelled after {pages} pages." if cancelled
+                            else f"Sent {pages} pages to the printer.")
 
     def print_dialog(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
-            self.print_to(printer)
+            self.print_in_background(printer)
