@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from taperdesk.storage import chain
 from taperdesk.storage.connection import reading
 from taperdesk.storage.errors import NotFoundError
-from taperdesk.storage.migrations.m004_hash_chains import expected_triggers
+from taperdesk.storage.migrations import m001_first_schema, m003_scales, m004_hash_chains, m007_paper
 from taperdesk.storage.models import db
 
 VERIFY_HINT = "run `taperdesk verify`"
@@ -117,6 +117,13 @@ class _Places:
                 "audit_event": "the record", "scale_definition": "the record"}[table]
         return self.finding(f"{what} {problem}", table=table, row_id=row_id, patient_id=patient_id,
                             plan_id=plan_id, revision=number)
+
+
+def expected_triggers() -> dict[str, str]:
+    """name -> CREATE TRIGGER text of every append-only trigger the current schema
+    has (a migration that adds one adds it here too, so a dropped one shows)."""
+    statements = [*m001_first_schema._triggers(), *m003_scales._triggers(), *m007_paper._triggers()]
+    return {**{sql.split()[2]: sql for sql in statements}, **m004_hash_chains.insert_triggers()}
 
 
 CHAIN_BROKEN = "does not match its hash chain (it was changed, replaced or removed after it was saved)"

@@ -15,8 +15,7 @@ from peewee import SqliteDatabase
 from taperdesk import storage
 from taperdesk.storage.chain import CHAINED
 from taperdesk.storage.migrations import apply_migrations
-from taperdesk.storage.migrations.m004_hash_chains import expected_triggers
-from taperdesk.storage.verify import verify_clinic
+from taperdesk.storage.verify import expected_triggers, verify_clinic
 
 from .conftest import PLAN_JSON
 
@@ -127,11 +126,20 @@ def test_a_removed_row_breaks_the_link_of_the_next(filled):
     assert finding.line.startswith("audit event 4: the record does not match its hash chain")
 
 
-def test_a_dropped_trigger_shows(filled):
-    _shell(filled, "DROP TRIGGER handout_no_replace")
+@pytest.mark.parametrize("trigger", ["handout_no_replace", "audit_event_no_update", "scale_definition_no_delete",
+                                     "plan_paper_no_update"])
+def test_a_dropped_trigger_shows(filled, trigger):
+    _shell(filled, f"DROP TRIGGER {trigger}")
     [finding] = _chain_findings(filled)
-    assert finding.line == ("the clinic file: the safety trigger handout_no_replace is missing (someone removed "
+    assert finding.line == (f"the clinic file: the safety trigger {trigger} is missing (someone removed "
                             "it): history could have been rewritten")
+
+
+def test_an_edited_trigger_shows(filled):
+    _shell(filled, "DROP TRIGGER plan_revision_no_delete",
+           "CREATE TRIGGER plan_revision_no_delete BEFORE DELETE ON plan_revision WHEN 0 BEGIN SELECT 1; END")
+    [finding] = _chain_findings(filled)
+    assert finding.line == "the clinic file: the safety trigger plan_revision_no_delete was changed"
 
 
 def test_a_status_set_by_hand_shows(filled):

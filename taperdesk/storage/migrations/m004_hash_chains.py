@@ -11,13 +11,12 @@
 - `<table>_needs_chain`: a row without a chain hash is refused, so a row written
   by hand cannot slip in unlinked.
 
-`expected_triggers()` lists every append-only trigger a current file must have;
-`taperdesk verify` checks sqlite_master against it (a dropped trigger shows)."""
+storage.verify.expected_triggers() lists every append-only trigger a current
+file must have; `taperdesk verify` checks sqlite_master against it."""
 
 from __future__ import annotations
 
 from taperdesk.storage.chain import CHAINED, backfill
-from taperdesk.storage.migrations import m001_first_schema, m003_scales
 
 # other unique keys a REPLACE could collide on (and so delete the old row)
 UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -44,15 +43,6 @@ def insert_triggers() -> dict[str, str]:
             f"WHEN NEW.chain_hash IS NULL OR length(NEW.chain_hash) <> 64 "
             f"BEGIN SELECT RAISE(ABORT, '{table} rows need their chain hash'); END")
     return out
-
-
-def _named(statements: list[str]) -> dict[str, str]:
-    return {sql.split()[2]: sql for sql in statements}
-
-
-def expected_triggers() -> dict[str, str]:
-    """name -> CREATE TRIGGER text, for every trigger a schema-4 file must have."""
-    return {**_named(m001_first_schema._triggers()), **_named(m003_scales._triggers()), **insert_triggers()}
 
 
 def up(database) -> None:
