@@ -130,6 +130,8 @@ def test_one_flipped_byte_in_a_dose_is_refused_on_every_paper(db, clinic, capsys
 
     for argv, suffix in ((["handout", "--clinician", "demo"], "pdf"),
                          (["handout", "--clinician", "demo", "--kind", "clinician"], "pdf"),
+                         (["handout", "--clinician", "demo", "--kind", "pharmacy"], "pdf"),
+                         (["handout", "--clinician", "demo", "--kind", "dosebox"], "pdf"),
                          (["export-ics"], "ics"), (["export-csv"], "csv")):
         out = tmp_path / f"paper.{suffix}"
         err = _one_line_refusal(capsys, [*argv, "--db", str(db), "--patient", identifier, "--out", str(out)])
