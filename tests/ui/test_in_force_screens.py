@@ -8,6 +8,7 @@ cuts, a draft looking active, a crossover switch unmarked, the wrong day in
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime, timedelta, timezone
 
@@ -38,7 +39,8 @@ PLANS = {
                            PlanSettings(start=START, crossover=True)),
     "to 4 mg": make_plan(Regimen("diazepam", (("night", 8.0),)), PlanSettings(start=START, target_mg=4.0)),
 }
-SCREENS = settings(max_examples=20, deadline=None,
+# 20 random histories in the quick suite; TAPERDESK_SOAK=1 (a long run) tries 500
+SCREENS = settings(max_examples=500 if os.environ.get("TAPERDESK_SOAK") else 20, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
