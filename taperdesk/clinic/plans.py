@@ -190,11 +190,14 @@ def attention_for(*, plans: dict[int, PatientPlan | None], today: date) -> dict[
     ids = [pid for pid, info in plans.items() if info is not None]
     if not ids:
         return {pid: [] for pid in plans}
-    since = min(lookback(plans[pid].plan, rule, today) for pid in ids)
-    observations = observations_for(patient_ids=ids, since=since)
+    # each patient from their own look-back day: an older CIWA-B fetched for a
+    # neighbour on the screen must not become this patient's baseline
+    own = {pid: lookback(plans[pid].plan, rule, today) for pid in ids}
+    observations = observations_for(patient_ids=ids, since=min(own.values()))
     reviews = storage.last_reviews(patient_ids=ids)
     return {
-        pid: (attention(info.plan, info.record.status, observations.get(pid, []), reviews.get(pid), rule, today)
+        pid: (attention(info.plan, info.record.status, [o for o in observations.get(pid, []) if o.day >= own[pid]],
+                        reviews.get(pid), rule, today)
               if info else [])
         for pid, info in plans.items()
     }

@@ -9,7 +9,7 @@ import dataclasses
 import json
 from typing import TYPE_CHECKING
 
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError
 from taperdesk.storage.models import ClinicSettingsRow
@@ -65,4 +65,6 @@ def save_clinic_settings(*, settings: ClinicSettings, author: Clinician | int) -
         ).where(ClinicSettingsRow.id == 1).execute()
         audit.record(author_row, "update", "clinic_settings", 1,
                      "changed " + (", ".join(changed) if changed else "nothing"))
+        if "supervision" in changed:  # new thresholds: every patient's answer may change
+            attention.invalidate_all()
     return get_clinic_settings()

@@ -144,6 +144,7 @@ class SymptomEntryRow(ChainedModel):
     retracted = BooleanField(default=False)
     retraction_reason = TextField(default="")
     scale_version = IntegerField(default=1)
+    series_value = IntegerField(null=True)
 
     class Meta:
         table_name = "symptom_entry"
@@ -184,6 +185,27 @@ class AuditEventRow(ChainedModel):
         table_name = "audit_event"
 
 
+class PatientAttentionRow(BaseModel):
+    """Derived, not clinical: see storage/attention.py (replaced, never edited by hand)."""
+
+    patient = ForeignKeyField(PatientRow, primary_key=True)
+    as_of = TextField()
+    valid_until = TextField()
+    reasons = TextField(default="[]")
+    evidence = TextField(default="[]")
+    plan_id = IntegerField(null=True)
+    status = TextField(null=True)
+    drug = TextField(null=True)
+    next_change = TextField(null=True)
+    last_day = TextField(null=True)
+    paused_since = TextField(null=True)
+    last_review = TextField(null=True)
+    plan_start = TextField(null=True)
+
+    class Meta:
+        table_name = "patient_attention"
+
+
 ALL_MODELS = (
     ClinicSettingsRow,
     ClinicianRow,
@@ -196,4 +218,5 @@ ALL_MODELS = (
     ScaleDefinitionRow,
     HandoutRow,
     AuditEventRow,
+    PatientAttentionRow,
 )

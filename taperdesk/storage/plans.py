@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import PatientRow, PlanRevisionRow, PlanRow, PlanStatusEventRow
@@ -83,6 +83,7 @@ def create_plan(*, patient_id: int, plan: Any, settings: Any, author: Clinician 
                                author=author_row.id, created_at=stamp, reason=reason)
         audit.record(author_row, "create", "plan", row.id,
                      f"new {drug} plan for patient {patient.identifier}: {reason}")
+        attention.refresh([patient_id])
         return to_plan(row)
 
 
@@ -107,6 +108,7 @@ def save_revision(*, plan_id: int, plan: Any, settings: Any, author: Clinician |
                                      settings_json=settings_text, author=author_row.id,
                                      created_at=to_utc_text(at or utc_now()), reason=reason.strip())
         audit.record(author_row, "revise", "plan", plan_id, f"revision {number}: {reason}")
+        attention.refresh([row.patient_id])
         return to_revision(rev)
 
 
@@ -125,6 +127,7 @@ def set_plan_status(*, plan_id: int, status: str, author: Clinician | int, reaso
         old, row.status = row.status, status
         row.save()
         audit.record(author_row, "status", "plan", plan_id, f"{old} -> {status}: {reason}")
+        attention.refresh([row.patient_id])
         return to_plan(row)
 
 

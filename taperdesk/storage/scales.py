@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 
 from taperdesk.core.scales import ScaleDefinition, ScaleError, load_scales
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import ScaleDefinitionRow
@@ -84,6 +84,7 @@ def save_scale_definition(*, definition: ScaleDefinition | Mapping, author: Clin
         audit.record(author_row, "create" if current is None else "update", "scale_definition", row.id,
                      f"scale {stored.key!r} ({stored.title}) version {stored.version}: "
                      f"{len(stored.items)} items, {len(stored.bands)} bands")
+        attention.invalidate_all()  # bands (and so flares) may read differently now
         return stored
 
 

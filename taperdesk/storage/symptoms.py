@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from peewee import JOIN
 
 from taperdesk.core.scales import ScaleDefinition, ScaleError
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage import scales as scale_store
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
@@ -63,16 +63,17 @@ def _definition(scale: str, version: int | None) -> ScaleDefinition:
     return found
 
 
-def _clean_items(definition: ScaleDefinition, items: Mapping[str, int]) -> tuple[str, int]:
-    """The canonical JSON of the scores and their total, checked by the definition."""
+def _clean_items(definition: ScaleDefinition, items: Mapping[str, int]) -> tuple[str, int, int]:
+    """The canonical JSON of the scores, their total and the series value, checked
+    by the definition (the value is stored so that no read re-scores the entry)."""
     if not isinstance(items, Mapping) or not items:
         raise InvalidInputError("A symptom entry needs at least one item score.")
     try:
-        definition.score(items)
+        value = definition.score(items)
         total = definition.total(items)
     except ScaleError as exc:
         raise InvalidInputError(str(exc)) from None
-    return json.dumps(dict(items), sort_keys=True, separators=(",", ":")), total
+    return json.dumps(dict(items), sort_keys=True, separators=(",", ":")), total, value
 
 
 def _check_date(date: dt.date) -> None:
@@ -99,13 +100,14 @@ def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapp
         if not PatientRow.select().where(PatientRow.id == patient_id).exists():
             raise NotFoundError(f"No patient with id {patient_id}.")
         definition = _definition(scale, scale_version)
-        items_text, total = _clean_items(definition, items)
+        items_text, total, value = _clean_items(definition, items)
         row = SymptomEntryRow.create(
             patient=patient_id, date=date, scale=scale, items=items_text, total=total,
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note,
-            scale_version=definition.version)
+            scale_version=definition.version, series_value=value)
         audit.record(author_row, "create", "symptom_entry", row.id,
                      f"{scale} {date.isoformat()} total {total} for patient {patient_id}")
+        attention.refresh([patient_id])
         return to_entry(row)
 
 
@@ -132,13 +134,14 @@ def correct_symptom_entry(*, entry_id: int, items: Mapping[str, int], author: Cl
         old = _current_row(entry_id)
         new_date = date or old.date
         _check_date(new_date)
-        items_text, total = _clean_items(_definition(old.scale, old.scale_version), items)
+        items_text, total, value = _clean_items(_definition(old.scale, old.scale_version), items)
         row = SymptomEntryRow.create(
             patient=old.patient_id, date=new_date, scale=old.scale, items=items_text, total=total,
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note.strip(),
-            supersedes=old.id, scale_version=old.scale_version)
+            supersedes=old.id, scale_version=old.scale_version, series_value=value)
         audit.record(author_row, "correct", "symptom_entry", row.id,
                      f"corrected entry {old.id}: total {old.total} -> {total}: {note}")
+        attention.refresh([old.patient_id])
         return to_entry(row)
 
 
@@ -154,8 +157,10 @@ def retract_symptom_entry(*, entry_id: int, reason: str, author: Clinician | int
         row = SymptomEntryRow.create(
             patient=old.patient_id, date=old.date, scale=old.scale, items=old.items, total=old.total,
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note="",
-            supersedes=old.id, retracted=True, retraction_reason=reason.strip(), scale_version=old.scale_version)
+            supersedes=old.id, retracted=True, retraction_reason=reason.strip(), scale_version=old.scale_version,
+            series_value=old.series_value)
         audit.record(author_row, "retract", "symptom_entry", row.id, f"retracted entry {old.id}: {reason}")
+        attention.refresh([old.patient_id])
         return to_entry(row)
 
 
@@ -218,12 +223,12 @@ def recent_observations(*, patient_ids: list[int], since: dt.date) -> dict[int, 
         for chunk in _chunks(patient_ids):
             marks = ", ".join("?" * len(chunk))
             rows = db.execute_sql(
-                f"SELECT patient_id, date, scale, items, total, scale_version FROM symptom_entry "
+                f"SELECT patient_id, date, scale, items, total, scale_version, series_value FROM symptom_entry "
                 f"WHERE patient_id IN ({marks}) AND date >= ? AND {_CURRENT} ORDER BY patient_id, date, id",
                 (*chunk, since.isoformat()))
-            for pid, day, scale, items_text, total, version in rows:
+            for pid, day, scale, items_text, total, version, stored in rows:
                 items = json.loads(items_text)
-                value = _series_value(definitions.get((scale, version)), items, total)
+                value = stored if stored is not None else _series_value(definitions.get((scale, version)), items, total)
                 out[pid].append((dt.date.fromisoformat(day), scale, items, value))
     return out
 

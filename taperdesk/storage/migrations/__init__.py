@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from taperdesk.storage.migrations import m001_first_schema, m002_backup_keep, m003_scales, m004_hash_chains, m007_paper
+from taperdesk.storage.migrations import (
+    m001_first_schema,
+    m002_backup_keep,
+    m003_scales,
+    m004_hash_chains,
+    m007_paper,
+    m009_attention,
+)
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
 
@@ -16,6 +23,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (3, m003_scales.up),
     (4, m004_hash_chains.up),
     (7, m007_paper.up),
+    (9, m009_attention.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 

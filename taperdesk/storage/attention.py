@@ -1,0 +1,306 @@
+"""Who needs the clinician today, kept current instead of recomputed.
+
+Working out one patient's attention means parsing a plan and reading months of
+symptom entries: a few milliseconds, which is 40 s for a 10,000-patient clinic.
+So each patient's answer is kept in `patient_attention` (schema 9):
+
+- every write that can change it (a symptom entry, a correction or retraction,
+  a plan, a revision, a status change) calls `refresh` for that patient inside
+  its own transaction, so the table never lags a write;
+- the answer also moves with the calendar (a step change comes within a week,
+  a review falls overdue, a flare window closes). Each row says until when it
+  holds: `valid_until` is the first day whose answer differs, found by asking
+  the core day by day up to HORIZON_DAYS ahead. The daily `roll` recomputes
+  only the rows that have run out, a small share of the clinic on any day;
+- a change of flare rule or of a scale definition changes everyone's answer:
+  `invalidate_all` empties the table in that transaction and the next roll
+  refills it.
+
+`recompute` gives the same rows from scratch without the table; `taperdesk
+verify` and the tests compare the two. The reasons are exactly the core's
+`attention(...)` for the patient's current plan (what the patient list shows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from taperdesk.storage.connection import current, reading, writing
+from taperdesk.storage.models import db
+
+HORIZON_DAYS = 35  # how far ahead a row's validity is worked out; a calm row rolls at least this often
+FAR = dt.date(9999, 12, 31)  # "until something is written": a patient with no plan in progress
+_CHUNK = 500
+_CURRENT = ("retracted = 0 AND NOT EXISTS (SELECT 1 FROM symptom_entry n "
+            "WHERE n.supersedes_id = symptom_entry.id)")
+_FIELDS = ("patient_id", "as_of", "valid_until", "reasons", "evidence", "plan_id", "status", "drug",
+           "next_change", "last_day", "paused_since", "last_review", "plan_start")
+
+
+def today() -> dt.date:
+    """The clinic's today (local date); one place for tests to move the clock."""
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One patient's row: why they need the clinician, and the dates the day list uses."""
+
+    patient_id: int
+    as_of: dt.date
+    valid_until: dt.date
+    reasons: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+    plan_id: int | None = None
+    status: str | None = None
+    drug: str | None = None
+    next_change: dt.date | None = None  # the first day on or after as_of whose doses change
+    last_day: dt.date | None = None     # the last day of a plan that ends (None: a dose continues)
+    paused_since: dt.date | None = None
+    last_review: dt.date | None = None
+    plan_start: dt.date | None = None
+
+    def content(self) -> tuple:
+        """Everything but the validity window: what a recomputation must agree on."""
+        return (self.patient_id, self.reasons, self.evidence, self.plan_id, self.status, self.drug,
+                self.next_change, self.last_day, self.paused_since, self.last_review, self.plan_start)
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _from_tuple(t: tuple) -> Attention:
+    return Attention(t[0], _day(t[1]), _day(t[2]), tuple(json.loads(t[3])), tuple(json.loads(t[4])), t[5], t[6],
+                     t[7], _day(t[8]), _day(t[9]), _day(t[10]), _day(t[11]), _day(t[12]))
+
+
+def _to_tuple(a: Attention) -> tuple:
+    return (a.patient_id, a.as_of.isoformat(), a.valid_until.isoformat(),
+            json.dumps(list(a.reasons), ensure_ascii=False), json.dumps(list(a.evidence), ensure_ascii=False),
+            a.plan_id, a.status, a.drug, _iso(a.next_change), _iso(a.last_day), _iso(a.paused_since),
+            _iso(a.last_review), _iso(a.plan_start))
+
+
+# -- computing rows ------------------------------------------------------------------
+# (revision id, its text) -> parsed Plan: revisions never change, and the text in
+# the key keeps two clinic files (same ids, other plans) apart
+_PLANS: OrderedDict[tuple[int, str], object] = OrderedDict()
+_PLANS_MAX = 2048
+
+
+def _plan(revision_id: int, text: str):
+    from taperdesk.core.plan import Plan
+
+    key = (revision_id, text)
+    found = _PLANS.get(key)
+    if found is None:
+        found = Plan.from_json(text)
+        _PLANS[key] = found
+        if len(_PLANS) > _PLANS_MAX:
+            _PLANS.popitem(last=False)
+    else:
+        _PLANS.move_to_end(key)
+    return found
+
+
+def _observations(patient_ids: list[int], since: dict[int, dt.date]) -> dict[int, list]:
+    """Current entries from each patient's own look-back day, as the core's
+    Observations: the stored series value (scored the old way only for entries
+    written before schema 9), the band by the scale's current definition."""
+    from taperdesk.core.scales import ScaleError
+    from taperdesk.core.supervision import Observation
+    from taperdesk.storage import scales as scale_store
+
+    out: dict[int, list] = {pid: [] for pid in patient_ids}
+    if not patient_ids:
+        return out
+    versions = scale_store.all_versions()
+    currents: dict[str, object] = {}
+    for (key, version), definition in versions.items():
+        if key not in currents or version > currents[key].version:
+            currents[key] = definition
+    first = min(since[pid] for pid in patient_ids)
+    marks = ", ".join("?" * len(patient_ids))
+    rows = db.execute_sql(
+        f"SELECT patient_id, date, scale, series_value, items, total, scale_version FROM symptom_entry "
+        f"WHERE patient_id IN ({marks}) AND date >= ? AND {_CURRENT} ORDER BY patient_id, date, id",
+        (*patient_ids, first.isoformat()))
+    for pid, day_text, scale, value, items_text, total, version in rows:
+        day = dt.date.fromisoformat(day_text)
+        if day < since[pid]:
+            continue
+        if value is None:
+            definition = versions.get((scale, version))
+            value = total
+            if definition is not None:
+                try:
+                    value = definition.score(json.loads(items_text))
+                except ScaleError:
+                    value = total
+        band_by = currents.get(scale)
+        out[pid].append(Observation(day, scale, value, band_by.band_index(value) if band_by else None))
+    return out
+
+
+def _snapshot(plan, status: str, course, observations: list, review: dt.date | None, rule, day: dt.date) -> tuple:
+    """What the day list needs of this patient on `day` (the part that moves with the calendar)."""
+    from taperdesk.core.supervision import attention, find_flare, lookback
+
+    start = lookback(plan, rule, day)
+    seen = [o for o in observations if o.day >= start]
+    reasons = tuple(attention(plan, status, seen, review, rule, day))
+    evidence: tuple[str, ...] = ()
+    if status == "active" and any(r.startswith("Flare") for r in reasons):
+        flare = find_flare(plan, seen, rule, day)
+        evidence = (flare.text,) if flare is not None else ()
+    change = None
+    if status == "active":
+        found = course.next_change(day - dt.timedelta(days=1))
+        change = found.day if found is not None else None
+    return reasons, evidence, change
+
+
+def compute(patient_ids: Iterable[int], day: dt.date) -> dict[int, Attention]:
+    """Fresh rows for these patients on `day`, from the clinical tables (inside a transaction)."""
+    from taperdesk.core.in_force import InForce, StatusChange
+    from taperdesk.core.supervision import lookback
+    from taperdesk.storage.clinic import flare_rule
+    from taperdesk.storage.plans import current_plans, status_events
+    from taperdesk.storage.symptoms import last_reviews
+
+    ids = sorted(set(patient_ids))
+    out: dict[int, Attention] = {}
+    if not ids:
+        return out
+    rule = flare_rule()
+    for n in range(0, len(ids), _CHUNK):
+        chunk = ids[n:n + _CHUNK]
+        plans = current_plans(patient_ids=chunk)
+        events = status_events(plan_ids=[rec.id for rec, _rev in plans.values()])
+        reviews = last_reviews(patient_ids=list(plans))
+        parsed, since = {}, {}
+        for pid, (rec, rev) in plans.items():
+            try:
+                parsed[pid] = _plan(rev.id, rev.plan_json)
+            except (ValueError, KeyError, TypeError):  # a plan the core cannot read: shown as such, never hidden
+                parsed[pid] = None
+                continue
+            if rec.status in ("active", "paused"):
+                since[pid] = lookback(parsed[pid], rule, day)
+        observations = _observations(list(since), since)
+        for pid in chunk:
+            if pid not in plans:
+                out[pid] = Attention(pid, day, FAR)
+                continue
+            rec, rev = plans[pid]
+            plan = parsed[pid]
+            statuses = tuple(StatusChange.at(e.status, e.at, e.reason) for e in events[rec.id])
+            if plan is None:
+                out[pid] = Attention(pid, day, FAR, ("The stored plan could not be read: check its history",),
+                                     (), rec.id, rec.status, rec.drug)
+                continue
+            course = InForce(plan, statuses)
+            paused = statuses[-1].on if statuses and rec.status == "paused" else None
+            fixed = dict(plan_id=rec.id, status=rec.status, drug=rec.drug, last_day=course.last_day(),
+                         paused_since=paused, last_review=reviews.get(pid), plan_start=plan.start)
+            if rec.status not in ("active", "paused"):
+                out[pid] = Attention(pid, day, FAR, **fixed)
+                continue
+            obs = observations.get(pid, [])
+            first = _snapshot(plan, rec.status, course, obs, reviews.get(pid), rule, day)
+            until = day + dt.timedelta(days=HORIZON_DAYS + 1)
+            probe = day + dt.timedelta(days=1)
+            while probe < until:
+                if _snapshot(plan, rec.status, course, obs, reviews.get(pid), rule, probe) != first:
+                    until = probe
+                    break
+                probe += dt.timedelta(days=1)
+            reasons, evidence, change = first
+            out[pid] = Attention(pid, day, until, reasons, evidence, next_change=change, **fixed)
+    return out
+
+
+# -- keeping the table -----------------------------------------------------------------
+def _store(rows: Iterable[Attention]) -> None:
+    marks = ", ".join("?" * len(_FIELDS))
+    db.cursor().executemany(
+        f"INSERT OR REPLACE INTO patient_attention ({', '.join(_FIELDS)}) VALUES ({marks})",
+        [_to_tuple(r) for r in rows])
+
+
+def refresh(patient_ids: Iterable[int]) -> None:
+    """Replace these patients' rows for today; call inside the write's transaction."""
+    _store(compute(patient_ids, today()).values())
+
+
+def invalidate_all() -> None:
+    """Every answer may have changed (flare rule, a scale definition): the next roll recomputes."""
+    db.execute_sql("DELETE FROM patient_attention")
+
+
+def stale_ids(day: dt.date) -> list[int]:
+    """Patients whose row does not hold on `day` (or who have none)."""
+    rows = db.execute_sql(
+        "SELECT p.id FROM patient p LEFT JOIN patient_attention a ON a.patient_id = p.id "
+        "WHERE a.patient_id IS NULL OR a.as_of > ? OR a.valid_until <= ? ORDER BY p.id",
+        (day.isoformat(), day.isoformat()))
+    return [r[0] for r in rows]
+
+
+def roll(day: dt.date | None = None) -> int:
+    """The daily roll: recompute the rows that have run out for `day` (today by
+    default) and store them; return how many. Cheap when nothing ran out."""
+    day = day or today()
+    with writing():
+        stale = stale_ids(day)
+        if stale:
+            _store(compute(stale, day).values())
+    return len(stale)
+
+
+def rows_for(day: dt.date | None = None) -> dict[int, Attention]:
+    """Every patient's row for `day`. For today on a writable file the roll runs
+    first and its results are kept; otherwise (another day, a read-only file) the
+    stale rows are computed for this answer only and nothing is written."""
+    day = day or today()
+    if day == today() and not current().read_only:
+        roll(day)
+    with reading():
+        rows = db.execute_sql(f"SELECT {', '.join(_FIELDS)} FROM patient_attention "
+                              "WHERE as_of <= ? AND valid_until > ?", (day.isoformat(), day.isoformat()))
+        found = {r[0]: _from_tuple(r) for r in rows}
+        found.update(compute([pid for pid in stale_ids(day) if pid not in found], day))
+    return found
+
+
+def recompute(day: dt.date | None = None) -> dict[int, Attention]:
+    """Every patient's row from scratch, ignoring the table (for verify and tests)."""
+    day = day or today()
+    with reading():
+        ids = [r[0] for r in db.execute_sql("SELECT id FROM patient ORDER BY id")]
+        return compute(ids, day)
+
+
+def differences(day: dt.date | None = None) -> list[str]:
+    """Where the kept table and a full recomputation disagree on `day`, one line each."""
+    day = day or today()
+    with reading():
+        rows = db.execute_sql(f"SELECT {', '.join(_FIELDS)} FROM patient_attention", ()).fetchall()
+    kept = {r[0]: _from_tuple(r) for r in rows}
+    fresh = recompute(day)
+    out = []
+    for pid, row in fresh.items():
+        mine = kept.get(pid)
+        if mine is None or not mine.as_of <= day < mine.valid_until:
+            continue  # not claimed for this day: the roll recomputes it
+        if mine.content() != row.content():
+            out.append(f"patient {pid}: kept {mine.content()[1:]} but recomputed {row.content()[1:]}")
+    return out
