@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "export-ics": "taperdesk.cli.exports",
     "export-csv": "taperdesk.cli.exports",
     "verify": "taperdesk.cli.verify",
+    "today": "taperdesk.cli.today",
 }
 
 

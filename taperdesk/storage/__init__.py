@@ -2,6 +2,9 @@
 and CLI may do with stored data is a function re-exported here (keyword-only
 arguments, plain frozen records back); nothing outside this package builds a query."""
 
+from taperdesk.storage.attention import Attention, DayListRow, day_list_rows
+from taperdesk.storage.attention import differences as attention_differences
+from taperdesk.storage.attention import roll as roll_attention
 from taperdesk.storage.audit import audit_events
 from taperdesk.storage.backup import list_backups, restore_backup
 from taperdesk.storage.clinic import flare_rule, get_clinic_settings, save_clinic_settings

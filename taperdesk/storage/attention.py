@@ -28,7 +28,6 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from taperdesk.storage.connection import current, reading, writing
 from taperdesk.storage.models import db
 
 HORIZON_DAYS = 35  # how far ahead a row's validity is worked out; a calm row rolls at least this often
@@ -67,6 +66,12 @@ class Attention:
         """Everything but the validity window: what a recomputation must agree on."""
         return (self.patient_id, self.reasons, self.evidence, self.plan_id, self.status, self.drug,
                 self.next_change, self.last_day, self.paused_since, self.last_review, self.plan_start)
+
+
+def _connection():
+    from taperdesk.storage import connection  # connection imports this module for flush()
+
+    return connection
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -236,9 +241,29 @@ def _store(rows: Iterable[Attention]) -> None:
         [_to_tuple(r) for r in rows])
 
 
+_pending: set[int] = set()
+
+
 def refresh(patient_ids: Iterable[int]) -> None:
-    """Replace these patients' rows for today; call inside the write's transaction."""
-    _store(compute(patient_ids, today()).values())
+    """Mark these patients' rows to be replaced for today. Call inside the write's
+    transaction: `writing()` replaces them just before its outermost transaction
+    commits (an import or the demo clinic's thousand entries: once per patient)."""
+    _pending.update(patient_ids)
+
+
+def flush() -> None:
+    """Replace the marked rows now, in the open transaction (called by `writing()`)."""
+    if _pending:
+        ids = sorted(_pending)
+        _pending.clear()
+        marks = ", ".join("?" * len(ids))
+        existing = [r[0] for r in db.execute_sql(f"SELECT id FROM patient WHERE id IN ({marks})", ids)]
+        _store(compute(existing, today()).values())
+
+
+def discard_pending() -> None:
+    """A write failed and rolled back: nothing to replace."""
+    _pending.clear()
 
 
 def invalidate_all() -> None:
@@ -259,7 +284,7 @@ def roll(day: dt.date | None = None) -> int:
     """The daily roll: recompute the rows that have run out for `day` (today by
     default) and store them; return how many. Cheap when nothing ran out."""
     day = day or today()
-    with writing():
+    with _connection().writing():
         stale = stale_ids(day)
         if stale:
             _store(compute(stale, day).values())
@@ -271,9 +296,9 @@ def rows_for(day: dt.date | None = None) -> dict[int, Attention]:
     first and its results are kept; otherwise (another day, a read-only file) the
     stale rows are computed for this answer only and nothing is written."""
     day = day or today()
-    if day == today() and not current().read_only:
+    if day == today() and not _connection().current().read_only:
         roll(day)
-    with reading():
+    with _connection().reading():
         rows = db.execute_sql(f"SELECT {', '.join(_FIELDS)} FROM patient_attention "
                               "WHERE as_of <= ? AND valid_until > ?", (day.isoformat(), day.isoformat()))
         found = {r[0]: _from_tuple(r) for r in rows}
@@ -284,7 +309,7 @@ def rows_for(day: dt.date | None = None) -> dict[int, Attention]:
 def recompute(day: dt.date | None = None) -> dict[int, Attention]:
     """Every patient's row from scratch, ignoring the table (for verify and tests)."""
     day = day or today()
-    with reading():
+    with _connection().reading():
         ids = [r[0] for r in db.execute_sql("SELECT id FROM patient ORDER BY id")]
         return compute(ids, day)
 
@@ -292,7 +317,7 @@ def recompute(day: dt.date | None = None) -> dict[int, Attention]:
 def differences(day: dt.date | None = None) -> list[str]:
     """Where the kept table and a full recomputation disagree on `day`, one line each."""
     day = day or today()
-    with reading():
+    with _connection().reading():
         rows = db.execute_sql(f"SELECT {', '.join(_FIELDS)} FROM patient_attention", ()).fetchall()
     kept = {r[0]: _from_tuple(r) for r in rows}
     fresh = recompute(day)
@@ -303,4 +328,53 @@ def differences(day: dt.date | None = None) -> list[str]:
             continue  # not claimed for this day: the roll recomputes it
         if mine.content() != row.content():
             out.append(f"patient {pid}: kept {mine.content()[1:]} but recomputed {row.content()[1:]}")
+    return out
+
+
+@dataclass(frozen=True)
+class DayListRow:
+    """A patient who may be on the day list, with what the list shows of them."""
+
+    attention: Attention
+    name: str
+    identifier: str
+    phone: str
+
+
+def day_list_rows(day: dt.date, *, review_every_days: int, review_ahead_days: int = 7,
+                  ending_within_days: int = 7) -> list[DayListRow]:
+    """The rows that can be on `day`'s list, fetched by an indexed filter rather
+    than read whole: someone with a reason, a dose change today or tomorrow, a
+    paused plan, a plan ending soon, or a review due within `review_ahead_days`.
+    Archived patients are left out (no longer under the clinic's care)."""
+    kept = day == today() and not _connection().current().read_only
+    rows = None if kept else rows_for(day)
+    if kept:
+        roll(day)
+    d = day.isoformat()
+    review_by = (day + dt.timedelta(days=review_ahead_days - 1) - dt.timedelta(days=review_every_days)).isoformat()
+    sql = (f"SELECT {', '.join('a.' + f for f in _FIELDS)}, p.name, p.identifier, p.phone "
+           "FROM patient_attention a JOIN patient p ON p.id = a.patient_id "
+           "WHERE p.archived = 0 AND a.status IN ('active', 'paused') AND ("
+           "a.reasons <> '[]' OR a.next_change BETWEEN ? AND ? OR a.status = 'paused' "
+           "OR a.last_day BETWEEN ? AND ? OR COALESCE(a.last_review, a.plan_start) <= ?)")
+    params = (d, (day + dt.timedelta(days=1)).isoformat(), d,
+              (day + dt.timedelta(days=ending_within_days - 1)).isoformat(), review_by)
+    if rows is None:  # today, kept current by the roll: only the table
+        with _connection().reading():
+            found = db.execute_sql(sql + " AND a.as_of <= ? AND a.valid_until > ?", (*params, d, d)).fetchall()
+        return [DayListRow(_from_tuple(r[:len(_FIELDS)]), *r[len(_FIELDS):]) for r in found]
+    # another day, or a file open read-only: rows computed for this answer, filtered the same way
+    with _connection().reading():
+        people = {r[0]: r[1:] for r in db.execute_sql("SELECT id, name, identifier, phone FROM patient WHERE archived = 0")}
+    out = []
+    for pid, a in sorted(rows.items()):
+        if pid not in people or a.status not in ("active", "paused"):
+            continue
+        due_from = a.last_review or a.plan_start
+        if (a.reasons or (a.next_change is not None and day <= a.next_change <= day + dt.timedelta(days=1))
+                or a.status == "paused"
+                or (a.last_day is not None and day <= a.last_day <= day + dt.timedelta(days=ending_within_days - 1))
+                or (due_from is not None and due_from.isoformat() <= review_by)):
+            out.append(DayListRow(a, *people[pid]))
     return out

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taperdesk.storage import attention
 from taperdesk.storage import backup as backups
 from taperdesk.storage.errors import (
     NeedsUpgradeError,
@@ -175,6 +177,9 @@ def close_database() -> None:
         session._lock.release()
 
 
+_writes = threading.local()  # how deep in writing() this thread is (peewee savepoints do not count)
+
+
 @contextmanager
 def writing() -> Iterator[OpenDatabase]:
     """One transaction for a repository write; SQLite failures become StorageErrors."""
@@ -183,7 +188,18 @@ def writing() -> Iterator[OpenDatabase]:
         raise ReadOnlyDatabaseError(f"{session.path} is open read-only; this change was not saved.")
     try:
         with db.atomic():
-            yield session
+            depth = _writes.__dict__.setdefault("depth", 0)
+            _writes.depth = depth + 1
+            try:
+                yield session
+                if depth == 0:  # the outermost write: derived rows (storage/attention.py) join it
+                    attention.flush()
+            except BaseException:
+                if depth == 0:
+                    attention.discard_pending()
+                raise
+            finally:
+                _writes.depth = depth
     except DB_ERRORS as exc:
         raise translate(exc, session.path) from None
 

@@ -81,6 +81,11 @@ def _daily(rng: random.Random, plan, day: dt.date, base: float, bump: float) -> 
 
 
 def _add_entries(rng, patient_id, plan, start, end, author, flares: bool = False) -> int:
+    with writing():  # one transaction per patient: its attention row is worked out once, at the end
+        return _add_entries_in(rng, patient_id, plan, start, end, author, flares)
+
+
+def _add_entries_in(rng, patient_id, plan, start, end, author, flares: bool) -> int:
     count, base = 0, rng.uniform(2.5, 4.5)
     bump = 4.0 if flares else 0.5
     day = start

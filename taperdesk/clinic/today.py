@@ -1,0 +1,122 @@
+"""The clinic's day: who to call, review, hold or see off today, for the whole
+clinic at once. One function, `today_list`, answers it for the Today view and
+for `taperdesk today`, so the screen, the printout and the command agree.
+
+It reads the kept attention table (storage/attention.py), not the clinic's
+whole history: the rows are filtered in SQL, and only the handful of patients
+whose dose changes today or tomorrow have their plan read (to say what to tell
+them). Each item names the tab of the patient page that answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from taperdesk import storage
+from taperdesk.core.supervision import format_day
+
+PAUSED_TOO_LONG_DAYS = 28  # NHS Scotland: reduce every 2-4 weeks; a pause longer than that needs a decision
+REVIEW_AHEAD_DAYS = 7
+ENDING_WITHIN_DAYS = 7
+
+# group key -> title, in the order the list shows them
+GROUPS = {
+    "flares": "Flares: consider a hold",
+    "changes": "Dose changes today or tomorrow: tell the patient",
+    "reviews": "Reviews due or overdue",
+    "attention": "Other reasons to get in touch",
+    "paused": f"Paused for more than {PAUSED_TOO_LONG_DAYS} days",
+    "ending": "Plans ending this week",
+}
+TABS = ("plan", "symptoms", "history")
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    group: str
+    patient_id: int
+    name: str
+    identifier: str
+    phone: str
+    what: str           # the line the clinician reads
+    evidence: str = ""  # why, where there is more to say (a flare's numbers)
+    when: date | None = None
+    tab: str = "plan"   # the patient page's tab that answers it
+
+
+@dataclass(frozen=True)
+class TodayList:
+    day: date
+    items: tuple[TodayItem, ...]
+
+    def group(self, key: str) -> tuple[TodayItem, ...]:
+        return tuple(i for i in self.items if i.group == key)
+
+    def counts(self) -> dict[str, int]:
+        return {key: len(self.group(key)) for key in GROUPS}
+
+    def patients(self) -> int:
+        return len({i.patient_id for i in self.items})
+
+
+def _changes(rows, day: date) -> list[TodayItem]:
+    """What to tell each patient whose doses change today or tomorrow, from the plan's own words."""
+    from taperdesk.clinic.plans import current_plans
+
+    soon = [r for r in rows if r.attention.next_change is not None
+            and day <= r.attention.next_change <= day + timedelta(days=1)]
+    plans = current_plans(patient_ids=[r.attention.patient_id for r in soon])
+    out = []
+    for r in soon:
+        info = plans.get(r.attention.patient_id)
+        if info is None:
+            continue
+        change = info.course.on(r.attention.next_change)
+        when = "Today" if change.day == day else "Tomorrow"
+        words = " ".join(change.change_words) or change.summary()
+        out.append(TodayItem("changes", r.attention.patient_id, r.name, r.identifier, r.phone,
+                             f"{when} ({format_day(change.day, day)}): {words}",
+                             f"New daily dose: {change.summary()}", change.day, "plan"))
+    return out
+
+
+def today_list(*, day: date | None = None) -> TodayList:
+    """Everyone who needs the clinician on `day` (default today), grouped."""
+    day = day or date.today()
+    rule = storage.flare_rule()
+    rows = storage.day_list_rows(day, review_every_days=rule.review_every_days,
+                                 review_ahead_days=REVIEW_AHEAD_DAYS, ending_within_days=ENDING_WITHIN_DAYS)
+    items: list[TodayItem] = []
+    for r in rows:
+        a = r.attention
+        who = (a.patient_id, r.name, r.identifier, r.phone)
+        for reason in a.reasons:
+            if reason.startswith("Flare"):
+                items.append(TodayItem("flares", *who, reason, " ".join(a.evidence), None, "symptoms"))
+            elif reason.startswith("Review overdue"):
+                items.append(TodayItem("reviews", *who, reason, "", a.last_review, "history"))
+            elif reason.startswith("No symptoms"):
+                items.append(TodayItem("attention", *who, reason, "", None, "symptoms"))
+            elif not reason.startswith("Step change"):  # step changes: the changes group says more
+                items.append(TodayItem("attention", *who, reason, "", None, "plan"))
+        overdue = any(x.startswith("Review overdue") for x in a.reasons)
+        due_from = a.last_review or a.plan_start
+        if not overdue and due_from is not None:
+            due = due_from + timedelta(days=rule.review_every_days)
+            if due <= day + timedelta(days=REVIEW_AHEAD_DAYS - 1):
+                since = f"last {format_day(a.last_review, day)}" if a.last_review else "none recorded yet"
+                items.append(TodayItem("reviews", *who, f"Review due {'today' if due <= day else 'on ' + format_day(due, day)}"
+                                       f" ({since})", "", due, "history"))
+        if a.status == "paused" and a.paused_since is not None \
+                and (day - a.paused_since).days > PAUSED_TOO_LONG_DAYS:
+            items.append(TodayItem("paused", *who, f"Paused since {format_day(a.paused_since, day)} "
+                                   f"({(day - a.paused_since).days} days): resume, revise or end the taper",
+                                   "", a.paused_since, "plan"))
+        if a.status == "active" and a.last_day is not None \
+                and day <= a.last_day <= day + timedelta(days=ENDING_WITHIN_DAYS - 1):
+            items.append(TodayItem("ending", *who, f"Last day of the plan: {format_day(a.last_day, day)}",
+                                   "", a.last_day, "plan"))
+    items += _changes(rows, day)
+    order = list(GROUPS)
+    items.sort(key=lambda i: (order.index(i.group), i.when or date.min, i.name.casefold(), i.patient_id))
+    return TodayList(day, tuple(items))
