@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QToolButton,
     QTabWidget,
@@ -65,6 +66,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.idle.idle.connect(self.lock)
         self._restore_geometry()
         self.patients.refresh()
+        self.today_view.refresh()
         self._update_actions()
         self.show_status(f"Signed in as {clinician.name}.")
 
@@ -93,6 +95,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a("lock", "&Lock", self.lock, "Ctrl+L")
         a("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         a("find", "&Find patient", self.focus_search, "Ctrl+F")
+        a("today", "&Today: who needs me", self.show_today, "Ctrl+T")
         a("new_plan", "New &plan…", self.new_plan, "Ctrl+Shift+N")
         a("hold", "&Hold…", self.hold_dialog, "Ctrl+H")
         a("revise", "&Revise…", self.revise_dialog, "Ctrl+R")
@@ -179,10 +182,17 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         right_layout.addWidget(self.record_banner)
         right_layout.addWidget(self.tabs, 1)
 
+        from taperdesk.ui.today_view import TodayView
+
+        self.today_view = TodayView(today=self.today)  # the landing page, until a patient is chosen
+        self.today_view.openPatient.connect(self.open_patient_at)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.today_view)
+        self.pages.addWidget(right)
         self.splitter = QSplitter()
         self.splitter.setObjectName("patientSplitter")
         self.splitter.addWidget(left)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(self.pages)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.splitterMoved.connect(self._save_splitter)
@@ -196,7 +206,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
             "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop", None, "review"],
             "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
-            "&View": ["find"],
+            "&View": ["today", "find"],
             "&Help": ["about"],
         }
         for title, names in menus.items():
@@ -284,9 +294,25 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         else:
             self.show_patient(patient_id)
 
+    def show_today(self) -> None:
+        """Back to the landing page, brought up to date."""
+        self.table.clearSelection()
+        self.show_patient(None)
+        self.today_view.refresh()
+        self.today_view.tree.setFocus()
+
+    def open_patient_at(self, patient_id: int, tab: str) -> None:
+        """From the Today view: the patient's page at the tab that answers the line."""
+        self.select_patient(patient_id)
+        if self.patient_id != patient_id:
+            self.show_patient(patient_id)
+        pages = {"plan": self.plan_tab, "symptoms": self.symptoms_host, "history": self.history_tab}
+        self.tabs.setCurrentWidget(pages.get(tab, self.plan_tab))
+
     def show_patient(self, patient_id: int | None) -> None:
         other_patient = patient_id != self.patient_id
         self.patient_id = patient_id
+        self.pages.setCurrentIndex(0 if patient_id is None else 1)
         if patient_id is None:
             self.current = None
             self.unarchive_button.setVisible(False)
@@ -343,6 +369,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
     def _plan_changed(self, message: str) -> None:
         self.patients.forget_patient(self.patient_id)
         self.show_patient(self.patient_id)
+        self.today_view.refresh()
         self.show_status(message)
 
     def new_patient(self) -> None:

@@ -1,0 +1,108 @@
+"""The Today view on a demo clinic, read through its item model: the landing
+page of the workspace, the same list as `taperdesk today`, counts at the top,
+one click or Enter opening the patient at the right tab, printable (pdftotext)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from taperdesk import storage
+from taperdesk.app import main
+from taperdesk.clinic.today import GROUPS
+from taperdesk.storage.demo import make_demo
+from taperdesk.ui.today_view import TARGET
+
+TODAY = date.today()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("todayview") / "demo.sqlite"
+    make_demo(path)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, demo_template, tmp_path):
+    from taperdesk.ui.workspace import Workspace
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    storage.open_database(path, auto_backup=False)
+    w = Workspace(clinician=storage.list_clinicians()[0], today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    w.db_path = path
+    yield w
+    storage.close_database()
+
+
+def _rows(model):
+    """(group title, [row texts]) as the tree shows them."""
+    out = []
+    for g in range(model.rowCount()):
+        head = model.index(g, 0)
+        rows = [tuple(model.index(r, c, head).data() for c in range(model.columnCount()))
+                for r in range(model.rowCount(head))]
+        out.append((head.data(), rows))
+    return out
+
+
+def test_today_is_the_landing_page_and_agrees_with_the_command(window, capsys, qtmodeltester):
+    view = window.today_view
+    assert window.pages.currentWidget() is view
+    qtmodeltester.check(view.model)
+    shown = _rows(view.model)
+    assert shown, "the demo clinic has someone to see today"
+    capsys.readouterr()  # the model tester's own line
+    storage.close_database()
+    assert main(["today", "--db", str(window.db_path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    storage.open_database(window.db_path, auto_backup=False)
+    by_group: dict[str, list] = {}
+    for item in doc["items"]:
+        by_group.setdefault(item["group"], []).append((item["name"], item["identifier"], item["phone"],
+                                                      item["what"], item["evidence"]))
+    assert shown == [(f"{title} ({len(rows)})", rows) for title, rows in by_group.items()]
+    counts = view.counts.text()
+    for title, n in doc["counts"].items():
+        assert f"{title.split(':')[0]} <b>{n}</b>" in counts
+
+
+def test_click_or_enter_opens_the_patient_at_the_right_tab(window, qtbot):
+    view = window.today_view
+    flares = next(g for g in range(view.model.rowCount())
+                  if view.model.index(g, 0).data().startswith(GROUPS["flares"]))
+    first = view.model.index(0, 0, view.model.index(flares, 0))
+    pid, tab = first.data(TARGET)
+    assert tab == "symptoms"
+    view.tree.setCurrentIndex(first)
+    view.tree.setFocus()
+    qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    assert window.patient_id == pid and window.pages.currentIndex() == 1
+    assert window.tabs.currentWidget() is window.symptoms_host
+    assert first.data() in window.header.text()
+    window.actions_by_name["today"].trigger()
+    assert window.pages.currentWidget() is view and window.patient_id is None
+    # one click on the 'what' cell of a row opens it too
+    cell = view.model.index(0, 3, view.model.index(flares, 0))
+    rect = view.tree.visualRect(cell)
+    qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.patient_id == pid
+
+
+def test_the_list_prints_as_it_reads(window, tmp_path):
+    out = tmp_path / "today.pdf"
+    window.today_view.write_pdf(out)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert f"Today: {TODAY.isoformat()}" in text
+    listing = window.today_view.model.listing
+    for item in listing.items:
+        assert item.identifier in text
+        assert item.what.split(" (")[0] in " ".join(text.split())
