@@ -1,6 +1,13 @@
-"""Generate a synthetic clinic for the storage benchmark: 10,000 patients and
+"""Generate a synthetic clinic for the benchmarks: 10,000 patients and
 1,000,000 symptom entries (with their audit events), each patient with a plan of
 1-3 revisions holding real plan JSON from the core planner.
+
+Realistic on purpose: plans start on different days over the past 400 days, so
+cuts fall on different days; daily ratings wander a point or so around each
+patient's own level, and only about 3% of patients (FLARING) rate 4-5 points
+higher after their latest cut; most had a CIWA-B at a visit within the review
+interval. The day list then has a few flares, not 10,000. After the rows, the
+first attention roll fills the kept table (its time is printed).
 
 The schema comes from the app's own migrations (open_database); rows are then
 written with executemany inside one transaction, which is what makes a million
@@ -43,6 +50,10 @@ REGIMENS = (
     ("oxazepam", (("morning", 15.0), ("night", 15.0)), False),
 )
 STAMP = "2026-01-01T09:00:00.000000Z"
+FLARING = 0.03
+CIWA_KEYS = ("irritable", "fatigued", "tense", "concentration", "appetite", "numbness", "heart_racing",
+             "head_full", "muscle_aches", "anxious", "upset", "sleep_restful", "weak", "enough_sleep",
+             "visual", "fearful", "worrying", "restlessness", "tremor", "sweating")
 
 
 def _plan_texts(start: dt.date) -> list[tuple[str, str, str]]:
@@ -54,8 +65,11 @@ def _plan_texts(start: dt.date) -> list[tuple[str, str, str]]:
     return out
 
 
-def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None:
+def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1, today: dt.date | None = None) -> None:
+    from taperdesk.core.plan import Plan
+
     rng = random.Random(seed)
+    today = today or dt.date.today()
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(path) + suffix).unlink(missing_ok=True)
@@ -63,8 +77,8 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
     add_clinician(name="Bench Clinician", role="clinician", password="bench password")
     close_database()
 
-    start = dt.date(2025, 1, 6)
-    plans = _plan_texts(start)
+    starts = [today - dt.timedelta(days=d) for d in range(5, 400, 7)]
+    plans_by_start = {start: _plan_texts(start) for start in starts}
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
@@ -81,13 +95,21 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
 
     plan_rows, rev_rows, event_rows = [], [], []
     drugs = {}
+    last_cut: dict[int, dt.date | None] = {}
+    cuts_of: dict[str, list[dt.date]] = {}
     for pid in range(1, n_patients + 1):
+        plans = plans_by_start[starts[rng.randrange(len(starts))]]
         drug, text, settings = plans[rng.randrange(len(plans))]
+        if text not in cuts_of:
+            cuts_of[text] = Plan.from_json(text).cut_dates()
+        past = [c for c in cuts_of[text] if c <= today]
+        last_cut[pid] = past[-1] if past else None
         drugs[pid] = drug
-        plan_rows.append((pid, pid, drug, "active", STAMP, 1))
-        event_rows += [(pid, "draft", STAMP, 1, "plan created"), (pid, "active", STAMP, 1, "start")]
+        began = json.loads(settings)["start"] + "T09:00:00.000000Z"  # the plan saved on its first day
+        plan_rows.append((pid, pid, drug, "active", began, 1))
+        event_rows += [(pid, "draft", began, 1, "plan created"), (pid, "active", began, 1, "start")]
         for number in range(1, rng.randint(1, 3) + 1):
-            rev_rows.append((pid, number, text, settings, 1, STAMP, "first plan" if number == 1 else "hold"))
+            rev_rows.append((pid, number, text, settings, 1, began, "first plan" if number == 1 else "hold"))
     conn.executemany("INSERT INTO plan (id, patient_id, drug, status, created_at, created_by_id)"
                      " VALUES (?, ?, ?, ?, ?, ?)", plan_rows)
     context = lambda row: (row[1], drugs[row[1]])  # noqa: E731 (plan id = patient id here)
@@ -102,21 +124,37 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
         counts[i % n_patients] += 1
     entry_id = 0
 
+    flaring = {pid for pid in range(1, n_patients + 1) if rng.random() < FLARING}
+    # a CIWA-B at the last visit: within the review interval for most, overdue for about 1 in 20
+    visits = {pid: today - dt.timedelta(days=rng.randrange(1, 85) if rng.random() < 0.95 else rng.randrange(95, 200))
+              for pid in range(1, n_patients + 1)}
+
     def entries():
         nonlocal entry_id
         for pid, count in enumerate(counts, 1):
-            for day in range(count):
+            base = rng.randint(1, 4)
+            for back in range(count, 0, -1):  # one a day, up to yesterday
+                day = today - dt.timedelta(days=back)
                 entry_id += 1
-                items = {"severity": rng.randrange(11), "sleep": rng.randrange(11)}
-                yield (entry_id, pid, (start + dt.timedelta(days=day)).isoformat(), "daily",
+                severity = base + rng.choice((-1, 0, 0, 0, 1))
+                if pid in flaring and last_cut[pid] is not None and day >= last_cut[pid]:
+                    severity += rng.choice((4, 5))
+                severity = max(0, min(10, severity))
+                items = {"severity": severity, "sleep": rng.randrange(3, 8)}
+                yield (entry_id, pid, day.isoformat(), "daily",
                        json.dumps(items, separators=(",", ":"), sort_keys=True), sum(items.values()), 1,
                        STAMP, "")
+            entry_id += 1
+            ciwa = {k: rng.choice((0, 0, 1)) for k in CIWA_KEYS}
+            yield (entry_id, pid, visits[pid].isoformat(), "ciwa-b",
+                   json.dumps(ciwa, separators=(",", ":"), sort_keys=True), sum(ciwa.values()), 1, STAMP,
+                   "clinic visit")
 
     audit = []
 
     def entries_and_audit():
         for e in entries():
-            audit.append((STAMP, 1, "create", "symptom_entry", e[0], f"daily {e[2]} total {e[5]}"))
+            audit.append((STAMP, 1, "create", "symptom_entry", e[0], f"{e[3]} {e[2]} total {e[5]}"))
             # (patient, date, scale, items, total, by, at, note, supersedes, retracted, reason, scale version)
             yield (*e[1:], None, 0, "", 1)
 
@@ -125,6 +163,14 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1) -> None
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+
+    from taperdesk.storage import attention
+
+    open_database(path, auto_backup=False)
+    began = time.perf_counter()
+    filled = attention.roll(today)  # rows written by hand have no attention rows yet: the first roll's work
+    close_database()
+    print(f"first attention roll ({filled} patients): {time.perf_counter() - began:.1f} s")
 
 
 def _insert_chained(conn: sqlite3.Connection, table: str, rows, context=None) -> None:

@@ -173,6 +173,35 @@ def _snapshot(plan, status: str, course, observations: list, review: dt.date | N
     return reasons, evidence, change
 
 
+def _turning_days(plan, statuses, observations, review, rule, day: dt.date, until: dt.date) -> list[dt.date]:
+    """The days after `day` (before `until`) on which this patient's answer can
+    change with no write: between two of them `_snapshot` is constant. Each term
+    is a date the core's `attention` compares today with: a step starting within
+    `step_change_soon_days` (and the day after, for 'no symptoms since the cut'
+    and the next change), a flare window closing, a review falling due, a
+    dated entry coming into view, a status day, and 300 days after any date a
+    sentence prints (format_day adds the year from then). The random-writes
+    test checks the table against a recomputation on later days."""
+    one = dt.timedelta(days=1)
+    soon = dt.timedelta(days=rule.step_change_soon_days - 1)
+    year = dt.timedelta(days=300)
+    out: set[dt.date] = set()
+    for step in plan.steps:
+        out.update((step.start - soon, step.start, step.start + one))
+    out.update((plan.end + one, plan.end + 2 * one))
+    window = dt.timedelta(days=rule.window_days)
+    for cut in plan.cut_dates():
+        out.update((cut + window - one, cut + window, cut + window + one, cut + year))
+    due_from = review or plan.start
+    every = dt.timedelta(days=rule.review_every_days)
+    out.update((due_from + every, due_from + every + one, due_from + year))
+    for o in observations:
+        out.update((o.day, o.day + one, o.day + year))
+    for s in statuses:
+        out.update((s.on, s.on + one))
+    return sorted(d for d in out if day < d < until)
+
+
 def compute(patient_ids: Iterable[int], day: dt.date) -> dict[int, Attention]:
     """Fresh rows for these patients on `day`, from the clinical tables (inside a transaction)."""
     from taperdesk.core.in_force import InForce, StatusChange
@@ -222,12 +251,10 @@ def compute(patient_ids: Iterable[int], day: dt.date) -> dict[int, Attention]:
             obs = observations.get(pid, [])
             first = _snapshot(plan, rec.status, course, obs, reviews.get(pid), rule, day)
             until = day + dt.timedelta(days=HORIZON_DAYS + 1)
-            probe = day + dt.timedelta(days=1)
-            while probe < until:
+            for probe in _turning_days(plan, statuses, obs, reviews.get(pid), rule, day, until):
                 if _snapshot(plan, rec.status, course, obs, reviews.get(pid), rule, probe) != first:
                     until = probe
                     break
-                probe += dt.timedelta(days=1)
             reasons, evidence, change = first
             out[pid] = Attention(pid, day, until, reasons, evidence, next_change=change, **fixed)
     return out
@@ -314,20 +341,24 @@ def recompute(day: dt.date | None = None) -> dict[int, Attention]:
         return compute(ids, day)
 
 
-def differences(day: dt.date | None = None) -> list[str]:
-    """Where the kept table and a full recomputation disagree on `day`, one line each."""
+def differences(day: dt.date | None = None) -> list[tuple[int, str]]:
+    """Where the kept table and a full recomputation disagree on `day`: (patient
+    id, what differs). Rows not claimed for `day` are skipped (the roll redoes them)."""
     day = day or today()
     with _connection().reading():
         rows = db.execute_sql(f"SELECT {', '.join(_FIELDS)} FROM patient_attention", ()).fetchall()
     kept = {r[0]: _from_tuple(r) for r in rows}
     fresh = recompute(day)
+    names = ("reasons", "evidence", "plan", "status", "drug", "next change", "last day", "paused since",
+             "last review", "plan start")
     out = []
     for pid, row in fresh.items():
         mine = kept.get(pid)
         if mine is None or not mine.as_of <= day < mine.valid_until:
-            continue  # not claimed for this day: the roll recomputes it
-        if mine.content() != row.content():
-            out.append(f"patient {pid}: kept {mine.content()[1:]} but recomputed {row.content()[1:]}")
+            continue
+        for name, a, b in zip(names, mine.content()[1:], row.content()[1:]):
+            if a != b:
+                out.append((pid, f"{name}: kept {a!r}, recomputed {b!r}"))
     return out
 
 

@@ -253,7 +253,17 @@ def _verify_clinic() -> Report:
         for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id").fetchall():
             plans += 1
             findings += _plan_findings(rev_id, plan_id, number, text, patient_id, places)
+        findings += _attention_findings(places)
     return Report(tuple(findings), rows, plans, handouts)
+
+
+def _attention_findings(places: _Places) -> list[Finding]:
+    """The day list's kept attention rows against a recomputation (storage/attention.py)."""
+    from taperdesk.storage import attention
+
+    return [places.finding(f"the day list's kept attention row differs from a recomputation ({what})",
+                           table="patient_attention", patient_id=pid)
+            for pid, what in attention.differences()]
 
 
 def verified_revision(*, revision_id: int, entries: bool = False) -> list[Finding]:

@@ -197,6 +197,20 @@ def test_the_roll_only_recomputes_rows_that_ran_out(doctor, clock):
     _check(clock.day)
 
 
+def test_verify_compares_the_kept_table_with_a_recomputation(doctor, clock):
+    from taperdesk.storage.verify import verify_clinic
+
+    plan, settings = _plan(10, 7)
+    p = storage.add_patient(name="Vera Verify", born=dt.date(1970, 1, 1), identifier="V-1", author=doctor)
+    clinic_plans.start_plan(patient_id=p.id, plan=plan, settings=settings, author=doctor)
+    assert verify_clinic().ok
+    # a row changed behind the app's back (the table is derived, so nothing stops a hand edit)
+    db.execute_sql("UPDATE patient_attention SET reasons = '[]', next_change = NULL WHERE patient_id = ?", (p.id,))
+    lines = [f.line for f in verify_clinic().findings]
+    assert any(line.startswith("Vera Verify (V-1): the day list's kept attention row differs") and "next change" in line
+               for line in lines), lines
+
+
 def test_an_attention_for_a_patient_does_not_depend_on_the_others_on_screen(doctor, clock):
     """A CIWA-B from long before the last cut is no baseline (lookback); before
     this was fixed, a neighbour with an earlier look-back day made it one."""
