@@ -3,9 +3,10 @@ clinic at once. One function, `today_list`, answers it for the Today view and
 for `taperdesk today`, so the screen, the printout and the command agree.
 
 It reads the kept attention table (storage/attention.py), not the clinic's
-whole history: the rows are filtered in SQL, and only the handful of patients
-whose dose changes today or tomorrow have their plan read (to say what to tell
-them). Each item names the tab of the patient page that answers it."""
+whole history: the rows are filtered in SQL, and even what to tell a patient
+whose dose changes ("Your morning dose changes from 2.5 mg to 2 mg diazepam
+today.", core.in_force's words) is kept with the row, so no plan is parsed.
+Each item names the tab of the patient page that answers it."""
 
 from __future__ import annotations
 
@@ -60,23 +61,18 @@ class TodayList:
 
 
 def _changes(rows, day: date) -> list[TodayItem]:
-    """What to tell each patient whose doses change today or tomorrow, from the plan's own words."""
-    from taperdesk.clinic.plans import current_plans
-
-    soon = [r for r in rows if r.attention.next_change is not None
-            and day <= r.attention.next_change <= day + timedelta(days=1)]
-    plans = current_plans(patient_ids=[r.attention.patient_id for r in soon])
+    """What to tell each patient whose doses change today or tomorrow: the plan's
+    own words (core.in_force), kept with the patient's attention row."""
     out = []
-    for r in soon:
-        info = plans.get(r.attention.patient_id)
-        if info is None:
+    for r in rows:
+        a = r.attention
+        if a.next_change is None or not day <= a.next_change <= day + timedelta(days=1):
             continue
-        change = info.course.on(r.attention.next_change)
-        when = "Today" if change.day == day else "Tomorrow"
-        words = " ".join(change.change_words) or change.summary()
-        out.append(TodayItem("changes", r.attention.patient_id, r.name, r.identifier, r.phone,
-                             f"{when} ({format_day(change.day, day)}): {words}",
-                             f"New daily dose: {change.summary()}", change.day, "plan"))
+        when = "Today" if a.next_change == day else "Tomorrow"
+        words = " ".join(a.change_words) or a.change_dose
+        out.append(TodayItem("changes", a.patient_id, r.name, r.identifier, r.phone,
+                             f"{when} ({format_day(a.next_change, day)}): {words}",
+                             f"New daily dose: {a.change_dose}", a.next_change, "plan"))
     return out
 
 

@@ -36,7 +36,7 @@ _CHUNK = 500
 _CURRENT = ("retracted = 0 AND NOT EXISTS (SELECT 1 FROM symptom_entry n "
             "WHERE n.supersedes_id = symptom_entry.id)")
 _FIELDS = ("patient_id", "as_of", "valid_until", "reasons", "evidence", "plan_id", "status", "drug",
-           "next_change", "last_day", "paused_since", "last_review", "plan_start")
+           "next_change", "change_words", "change_dose", "last_day", "paused_since", "last_review", "plan_start")
 
 
 def today() -> dt.date:
@@ -57,6 +57,8 @@ class Attention:
     status: str | None = None
     drug: str | None = None
     next_change: dt.date | None = None  # the first day on or after as_of whose doses change
+    change_words: tuple[str, ...] = ()  # what to tell the patient about it (core.in_force's words)
+    change_dose: str = ""               # the daily dose from that day ('diazepam 4.5 mg')
     last_day: dt.date | None = None     # the last day of a plan that ends (None: a dose continues)
     paused_since: dt.date | None = None
     last_review: dt.date | None = None
@@ -65,7 +67,8 @@ class Attention:
     def content(self) -> tuple:
         """Everything but the validity window: what a recomputation must agree on."""
         return (self.patient_id, self.reasons, self.evidence, self.plan_id, self.status, self.drug,
-                self.next_change, self.last_day, self.paused_since, self.last_review, self.plan_start)
+                self.next_change, self.change_words, self.change_dose, self.last_day, self.paused_since,
+                self.last_review, self.plan_start)
 
 
 def _connection():
@@ -84,14 +87,15 @@ def _iso(day: dt.date | None) -> str | None:
 
 def _from_tuple(t: tuple) -> Attention:
     return Attention(t[0], _day(t[1]), _day(t[2]), tuple(json.loads(t[3])), tuple(json.loads(t[4])), t[5], t[6],
-                     t[7], _day(t[8]), _day(t[9]), _day(t[10]), _day(t[11]), _day(t[12]))
+                     t[7], _day(t[8]), tuple(json.loads(t[9])), t[10], _day(t[11]), _day(t[12]), _day(t[13]),
+                     _day(t[14]))
 
 
 def _to_tuple(a: Attention) -> tuple:
     return (a.patient_id, a.as_of.isoformat(), a.valid_until.isoformat(),
             json.dumps(list(a.reasons), ensure_ascii=False), json.dumps(list(a.evidence), ensure_ascii=False),
-            a.plan_id, a.status, a.drug, _iso(a.next_change), _iso(a.last_day), _iso(a.paused_since),
-            _iso(a.last_review), _iso(a.plan_start))
+            a.plan_id, a.status, a.drug, _iso(a.next_change), json.dumps(list(a.change_words), ensure_ascii=False),
+            a.change_dose, _iso(a.last_day), _iso(a.paused_since), _iso(a.last_review), _iso(a.plan_start))
 
 
 # -- computing rows ------------------------------------------------------------------
@@ -169,7 +173,8 @@ def _snapshot(plan, status: str, course, observations: list, review: dt.date | N
     change = None
     if status == "active":
         found = course.next_change(day - dt.timedelta(days=1))
-        change = found.day if found is not None else None
+        if found is not None:
+            change = (found.day, tuple(found.change_words), found.summary())
     return reasons, evidence, change
 
 
@@ -256,7 +261,9 @@ def compute(patient_ids: Iterable[int], day: dt.date) -> dict[int, Attention]:
                     until = probe
                     break
             reasons, evidence, change = first
-            out[pid] = Attention(pid, day, until, reasons, evidence, next_change=change, **fixed)
+            when, words, dose = change or (None, (), "")
+            out[pid] = Attention(pid, day, until, reasons, evidence, next_change=when, change_words=words,
+                                 change_dose=dose, **fixed)
     return out
 
 
@@ -296,6 +303,7 @@ def discard_pending() -> None:
 def invalidate_all() -> None:
     """Every answer may have changed (flare rule, a scale definition): the next roll recomputes."""
     db.execute_sql("DELETE FROM patient_attention")
+    db.execute_sql("DELETE FROM attention_roll")
 
 
 def stale_ids(day: dt.date) -> list[int]:
@@ -311,10 +319,15 @@ def roll(day: dt.date | None = None) -> int:
     """The daily roll: recompute the rows that have run out for `day` (today by
     default) and store them; return how many. Cheap when nothing ran out."""
     day = day or today()
+    done = db.execute_sql("SELECT day FROM attention_roll WHERE id = 1").fetchone()
+    if done is not None and done[0] == day.isoformat() and day == today():
+        return 0  # rolled today already; every write since kept its own rows for today
     with _connection().writing():
         stale = stale_ids(day)
         if stale:
             _store(compute(stale, day).values())
+        if day == today():
+            db.execute_sql("INSERT OR REPLACE INTO attention_roll (id, day) VALUES (1, ?)", (day.isoformat(),))
     return len(stale)
 
 

@@ -197,6 +197,8 @@ class PatientAttentionRow(BaseModel):
     status = TextField(null=True)
     drug = TextField(null=True)
     next_change = TextField(null=True)
+    change_words = TextField(default="[]")
+    change_dose = TextField(default="")
     last_day = TextField(null=True)
     paused_since = TextField(null=True)
     last_review = TextField(null=True)
@@ -204,6 +206,13 @@ class PatientAttentionRow(BaseModel):
 
     class Meta:
         table_name = "patient_attention"
+
+
+class AttentionRollRow(BaseModel):
+    day = TextField()
+
+    class Meta:
+        table_name = "attention_roll"
 
 
 ALL_MODELS = (
@@ -219,4 +228,5 @@ ALL_MODELS = (
     HandoutRow,
     AuditEventRow,
     PatientAttentionRow,
+    AttentionRollRow,
 )

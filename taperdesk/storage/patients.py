@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import PatientNameWordRow, PatientRow
@@ -67,6 +67,7 @@ def add_patient(*, name: str, born: dt.date, identifier: str, phone: str = "", n
             created_at=to_utc_text(created_at or utc_now()))
         _index_name(row.id, name)
         audit.record(author_row, "create", "patient", row.id, f"added patient {identifier}")
+        attention.refresh([row.id])  # a row from the start: the day's roll stays complete
         return to_patient(row)
 
 

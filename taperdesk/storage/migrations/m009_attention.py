@@ -8,7 +8,9 @@
   or status replaces that patient's row in the same transaction, and a daily
   roll replaces the rows whose `valid_until` has come. A row is good for the
   days `as_of` <= day < `valid_until`; a patient without a row is recomputed.
-  The table starts empty here: the first roll fills it.
+  The table starts empty here: the first roll fills it. `attention_roll`
+  remembers the day of the last complete roll, so a second one that day costs
+  one query.
 - `symptom_entry.series_value`: the series value (`ScaleDefinition.score`) of an
   entry, checked and stored when it is written so reads never re-score. Rows
   written before this schema keep NULL (the append-only triggers refuse an
@@ -28,11 +30,17 @@ CREATE TABLE patient_attention (
     status TEXT,
     drug TEXT,
     next_change TEXT,
+    change_words TEXT NOT NULL DEFAULT '[]',
+    change_dose TEXT NOT NULL DEFAULT '',
     last_day TEXT,
     paused_since TEXT,
     last_review TEXT,
     plan_start TEXT,
     CHECK (as_of < valid_until)
+);
+CREATE TABLE attention_roll (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    day TEXT NOT NULL
 )"""
 
 INDEXES = (
@@ -42,7 +50,8 @@ INDEXES = (
 
 
 def up(database) -> None:
-    database.execute_sql(TABLE.strip())
+    for sql in TABLE.strip().split(";\n"):
+        database.execute_sql(sql)
     for sql in INDEXES:
         database.execute_sql(sql)
     database.execute_sql("ALTER TABLE symptom_entry ADD COLUMN series_value INTEGER")
