@@ -43,6 +43,8 @@ def shoot(app, window, size: tuple[int, int]) -> list[str]:
         widget.grab().save(str(path))
         written.append(path.name)
 
+    window.show_today()  # the landing page: who needs the clinician today
+    save(window, "today")
     # the list, with a patient whose plan is in force selected
     window.select_patient(patient_named(window, "Sofía"))
     save(window, "patient-list")

@@ -93,8 +93,11 @@ def today_list(*, day: date | None = None) -> TodayList:
                 items.append(TodayItem("reviews", *who, reason, "", a.last_review, "history"))
             elif reason.startswith("No symptoms"):
                 items.append(TodayItem("attention", *who, reason, "", None, "symptoms"))
-            elif not reason.startswith("Step change"):  # step changes: the changes group says more
-                items.append(TodayItem("attention", *who, reason, "", None, "plan"))
+            elif reason.startswith("Step change") and a.next_change is not None \
+                    and a.next_change <= day + timedelta(days=1):
+                continue  # today or tomorrow: the changes group says it, with what to tell them
+            else:
+                items.append(TodayItem("attention", *who, reason, "", a.next_change, "plan"))
         overdue = any(x.startswith("Review overdue") for x in a.reasons)
         due_from = a.last_review or a.plan_start
         if not overdue and due_from is not None:

@@ -102,6 +102,8 @@ class TodayView(QWidget):
     def refresh(self) -> None:
         listing = today_list(day=self.today)
         self.model.set_listing(listing)
+        for row in range(self.model.rowCount()):  # a group's title reads across the whole width
+            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
         self.tree.expandAll()
         who = listing.patients()
         self.title.setText(f"<span style='font-size:15pt'><b>Today</b>, {self.today.strftime('%A')} "
