@@ -116,6 +116,6 @@ def today_list(*, day: date | None = None) -> TodayList:
             items.append(TodayItem("ending", *who, f"Last day of the plan: {format_day(a.last_day, day)}",
                                    "", a.last_day, "plan"))
     items += _changes(rows, day)
-    order = list(GROUPS)
-    items.sort(key=lambda i: (order.index(i.group), i.when or date.min, i.name.casefold(), i.patient_id))
+    order = {key: n for n, key in enumerate(GROUPS)}
+    items.sort(key=lambda i: (order[i.group], i.when or date.min, i.name.casefold(), i.patient_id))
     return TodayList(day, tuple(items))

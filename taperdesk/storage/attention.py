@@ -85,9 +85,13 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
+def _texts(text: str) -> tuple[str, ...]:
+    return () if text == "[]" else tuple(json.loads(text))  # most rows have none: no parse
+
+
 def _from_tuple(t: tuple) -> Attention:
-    return Attention(t[0], _day(t[1]), _day(t[2]), tuple(json.loads(t[3])), tuple(json.loads(t[4])), t[5], t[6],
-                     t[7], _day(t[8]), tuple(json.loads(t[9])), t[10], _day(t[11]), _day(t[12]), _day(t[13]),
+    return Attention(t[0], _day(t[1]), _day(t[2]), _texts(t[3]), _texts(t[4]), t[5], t[6],
+                     t[7], _day(t[8]), _texts(t[9]), t[10], _day(t[11]), _day(t[12]), _day(t[13]),
                      _day(t[14]))
 
 

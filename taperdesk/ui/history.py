@@ -262,21 +262,14 @@ class HistoryTab(QWidget):
 
         revisions: list[RevisionRow] = []
         statuses: list[StatusRow] = []
-        wanted: list[tuple[str, int]] = [("patient", patient_id)]
         for ph in history.plans:
-            wanted.append(("plan", ph.plan.id))
             previous = None
             for rev in ph.revisions:
                 revisions.append(RevisionRow(ph.plan, rev, previous, who(rev.author_id)))
                 previous = rev
-                wanted += [("handout", h.id) for h in storage.handouts_for_revision(revision_id=rev.id)]
             statuses += [StatusRow(ph.plan, e, who(e.clinician_id)) for e in ph.status_events]
-        wanted += [("symptom_entry", e.id) for e in history.entries]
-        events: dict[int, AuditEvent] = {}
-        for entity, entity_id in wanted:
-            for e in storage.audit_events(entity=entity, entity_id=entity_id):
-                events[e.id] = e
-        audit = [AuditRow(e, who(e.clinician_id)) for _, e in sorted(events.items(), reverse=True)]
+        # the patient's whole audit trail in one query, however many entries and handouts
+        audit = [AuditRow(e, who(e.clinician_id)) for e in storage.patient_audit_events(patient_id=patient_id)]
         statuses.sort(key=lambda s: (s.event.at, s.event.id))
         return revisions, statuses, audit
 

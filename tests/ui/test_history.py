@@ -155,3 +155,26 @@ def test_keyboard_order_and_buddies(tab):
     buddies = {label.text(): label.buddy() for label in tab.findChildren(QLabel) if label.buddy()}
     assert buddies["Plans and &revisions"] is tab.revisions_view
     assert buddies["&Audit trail for this patient"] is tab.audit_view
+
+
+def test_history_takes_the_same_queries_however_long_the_record(tab, record, clinician, monkeypatch):
+    """Ten entries or a hundred: the History tab reads the record in the same number of queries."""
+    from taperdesk.storage.models import db
+
+    counted: list[str] = []
+    original = db.execute_sql
+    monkeypatch.setattr(db, "execute_sql", lambda *a, **k: counted.append(a[0]) or original(*a, **k))
+
+    def load() -> tuple[int, int]:
+        counted.clear()
+        tab.set_patient(record["patient"].id)
+        tab.refresh()
+        return len(counted), tab.audit_model.rowCount()
+
+    few, rows_few = load()
+    for n in range(1, 40):
+        storage.add_symptom_entry(patient_id=record["patient"].id, date=dt.date.today() - dt.timedelta(days=n),
+                                  scale="daily", items={"severity": n % 10, "sleep": 5}, author=record["nurse"])
+    many, rows_many = load()
+    assert rows_many == rows_few + 39  # every entry's audit event is there
+    assert many == few <= 12, counted
