@@ -269,8 +269,11 @@ def bypasses(clinic: Clinic, folder: Path) -> list[Bypass]:
     out.append(Bypass("INSERT OR REPLACE on an audit event", plain, _verify_lines(path), "", True))
 
     path = fresh("revision")
-    tenfold = ("replace(replace(replace(plan_json, '\"mg\": 1', '\"mg\": 10'), '\"mg\": 2', '\"mg\": 20'), "
-               "'\"count\": 1.0', '\"count\": 10.0')")
+    tenfold = "plan_json"  # plans are stored compact ('"mg":1'); older files kept them indented ('"mg": 1')
+    for gap in ("", " "):
+        for a, b in (('"mg":' + gap + "1", '"mg":' + gap + "10"), ('"mg":' + gap + "2", '"mg":' + gap + "20"),
+                     ('"count":' + gap + "1.0", '"count":' + gap + "10.0")):
+            tenfold = f"replace({tenfold}, '{a}', '{b}')"
     plain, _ = _forced(path, "plan_revision",
                        f"INSERT OR REPLACE INTO plan_revision SELECT id, plan_id, number, {tenfold}, settings_json, "
                        f"author_id, created_at, reason, chain_hash FROM plan_revision WHERE id = {newest}")

@@ -81,16 +81,17 @@ def _flip_ten_to_ninety(path, revision_sql, params):
             conn.close()
 
     before, _ = texts()
-    at = original.find(b'"mg": 10.0')
-    while at >= 0:
-        data = bytearray(original)
-        data[at + len(b'"mg": ')] = ord("9")
-        path.write_bytes(bytes(data))
-        after, mine = texts()
-        changed = [a for a, b in zip(after, before) if a != b]
-        if changed == [mine] and '"mg": 90.0' in mine:
-            return
-        at = original.find(b'"mg": 10.0', at + 1)
+    for key in (b'"mg":', b'"mg": '):  # plans are stored compact; older files kept them indented
+        at = original.find(key + b"10.0")
+        while at >= 0:
+            data = bytearray(original)
+            data[at + len(key)] = ord("9")
+            path.write_bytes(bytes(data))
+            after, mine = texts()
+            changed = [a for a, b in zip(after, before) if a != b]
+            if changed == [mine] and (key.decode() + "90.0") in mine:
+                return
+            at = original.find(key + b"10.0", at + 1)
     path.write_bytes(original)
     pytest.fail("no '\"mg\": 10.0' of this revision in the file")
 

