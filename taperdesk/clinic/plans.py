@@ -183,7 +183,16 @@ def patient_flare(*, info: PatientPlan | None, today: date):
 
 
 def attention_for(*, plans: dict[int, PatientPlan | None], today: date) -> dict[int, list[str]]:
-    """Why each of these patients needs the clinician today (a screenful at a time)."""
+    """Why each of these patients needs the clinician today, from the kept
+    attention table (storage/attention.py: one query for a screenful, whatever
+    their histories). `plans` are the patients' current plans, which is what
+    the table is kept for; a patient without one needs nothing."""
+    kept = storage.attention_reasons(list(plans), today)
+    return {pid: (list(kept.get(pid, ())) if info is not None else []) for pid, info in plans.items()}
+
+
+def attention_recomputed(*, plans: dict[int, PatientPlan | None], today: date) -> dict[int, list[str]]:
+    """attention_for worked out from the records (the reference the kept table is tested against)."""
     from taperdesk.core.supervision import attention, lookback
 
     rule = storage.flare_rule()

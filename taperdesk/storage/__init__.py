@@ -4,6 +4,7 @@ arguments, plain frozen records back); nothing outside this package builds a que
 
 from taperdesk.storage.attention import Attention, DayListRow, day_list_rows
 from taperdesk.storage.attention import differences as attention_differences
+from taperdesk.storage.attention import reasons_for as attention_reasons
 from taperdesk.storage.attention import roll as roll_attention
 from taperdesk.storage.audit import audit_events, patient_audit_events
 from taperdesk.storage.backup import list_backups, restore_backup

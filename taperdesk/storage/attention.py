@@ -426,3 +426,25 @@ def day_list_rows(day: dt.date, *, review_every_days: int, review_ahead_days: in
                 or (due_from is not None and due_from.isoformat() <= review_by)):
             out.append(DayListRow(a, *people[pid]))
     return out
+
+
+def reasons_for(patient_ids: Iterable[int], day: dt.date | None = None) -> dict[int, tuple[str, ...]]:
+    """The kept reasons of these patients on `day` (one query per 500); any row
+    not good for `day` is worked out for this answer. The patient list's column
+    and its 'needs attention' filter read this on every keystroke."""
+    day = day or today()
+    ids = sorted(set(patient_ids))
+    if day == today() and not _connection().current().read_only:
+        roll(day)
+    out: dict[int, tuple[str, ...]] = {}
+    with _connection().reading():
+        for n in range(0, len(ids), _CHUNK):
+            chunk = ids[n:n + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            for pid, text in db.execute_sql(
+                    f"SELECT patient_id, reasons FROM patient_attention WHERE patient_id IN ({marks}) "
+                    "AND as_of <= ? AND valid_until > ?", (*chunk, day.isoformat(), day.isoformat())):
+                out[pid] = _texts(text)
+        missing = [pid for pid in ids if pid not in out]
+        out.update({pid: row.reasons for pid, row in compute(missing, day).items()})
+    return out

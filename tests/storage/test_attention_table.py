@@ -64,7 +64,7 @@ def _reference(day: dt.date) -> dict[int, tuple[str, ...]]:
     """The clinic layer's answer, the way the patient list asks it."""
     ids = [r[0] for r in db.execute_sql("SELECT id FROM patient")]
     plans = clinic_plans.current_plans(patient_ids=ids)
-    got = clinic_plans.attention_for(plans={pid: plans.get(pid) for pid in ids}, today=day)
+    got = clinic_plans.attention_recomputed(plans={pid: plans.get(pid) for pid in ids}, today=day)
     return {pid: tuple(reasons) for pid, reasons in got.items()}
 
 
@@ -75,6 +75,9 @@ def _check(day: dt.date) -> None:
     assert all(r.as_of <= day < r.valid_until for r in kept.values())
     reference = _reference(day)
     assert {p: r.reasons for p, r in kept.items() if p in reference} == reference
+    plans = clinic_plans.current_plans(patient_ids=list(reference))
+    fast = clinic_plans.attention_for(plans={pid: plans.get(pid) for pid in reference}, today=day)
+    assert {p: tuple(r) for p, r in fast.items()} == reference  # what the patient list reads
     assert attention.differences(day) == []
 
 
@@ -223,15 +226,15 @@ def test_an_attention_for_a_patient_does_not_depend_on_the_others_on_screen(doct
     storage.add_symptom_entry(patient_id=a.id, date=cut - dt.timedelta(days=200), scale="ciwa-b",
                               items=_ciwa(0), author=doctor)
     storage.add_symptom_entry(patient_id=a.id, date=cut, scale="ciwa-b", items=_ciwa(3), author=doctor)
-    alone = clinic_plans.attention_for(plans={a.id: clinic_plans.current_plan(patient_id=a.id)}, today=TODAY)
+    alone = clinic_plans.attention_recomputed(plans={a.id: clinic_plans.current_plan(patient_id=a.id)}, today=TODAY)
     clinic_plans.start_plan(patient_id=b.id, plan=old, settings=settings, author=doctor)
-    both = clinic_plans.attention_for(plans={pid: clinic_plans.current_plan(patient_id=pid) for pid in (a.id, b.id)},
+    both = clinic_plans.attention_recomputed(plans={pid: clinic_plans.current_plan(patient_id=pid) for pid in (a.id, b.id)},
                                       today=TODAY)
     assert both[a.id] == alone[a.id]
     assert not any(r.startswith("Flare") for r in alone[a.id])
     # the old CIWA-B is no baseline, but a fresh one before the cut is
     storage.add_symptom_entry(patient_id=a.id, date=cut - dt.timedelta(days=5), scale="ciwa-b",
                               items=_ciwa(0), author=doctor)
-    again = clinic_plans.attention_for(plans={a.id: clinic_plans.current_plan(patient_id=a.id)}, today=TODAY)
+    again = clinic_plans.attention_recomputed(plans={a.id: clinic_plans.current_plan(patient_id=a.id)}, today=TODAY)
     assert again[a.id][0] == f"Flare after the cut on {cut.day} {cut.strftime('%b')}"
     assert attention.rows_for(TODAY)[a.id].reasons == tuple(again[a.id])
