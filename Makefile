@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test deps system-deps bench screenshots clean
+.PHONY: run demo test soak deps system-deps bench screenshots clean
 
 run: deps
 	$(BIN)/taperdesk
@@ -16,6 +16,9 @@ demo: deps
 
 test: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+
+soak: deps
+	TAPERDESK_HYPOTHESIS=soak QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: deps
 	$(BIN)/python bench/bench_planner.py
@@ -28,6 +31,7 @@ bench: deps
 	$(BIN)/python bench/bench_handout.py
 	$(BIN)/python bench/bench_pharmacy.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_print.py
+	$(BIN)/python bench/bench_today.py --db bench/out/clinic.sqlite
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py

@@ -23,6 +23,7 @@ from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
 from taperdesk.storage import attention
 from taperdesk.storage.models import db
+from tests.conftest import examples
 
 TODAY = dt.date.today()
 SERIAL = itertools.count()
@@ -143,7 +144,7 @@ def _apply(op, patients, doctor, clock) -> None:
         assert row is not None and row[0] <= clock.day.isoformat() < row[1]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=examples(12, 500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(ops=st.lists(OPS, min_size=1, max_size=14), starts=st.lists(st.integers(0, 70), min_size=3, max_size=3))
 def test_random_writes_leave_the_table_equal_to_a_recomputation(doctor, clock, ops, starts):
