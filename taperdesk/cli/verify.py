@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         storage.open_database(path, read_only=True)
         try:
-            report = verify_clinic()
+            report = verify_clinic(attention=True)
         finally:
             storage.close_database()
     if args.json:

@@ -5,7 +5,9 @@ arguments, plain frozen records back); nothing outside this package builds a que
 from taperdesk.storage.attention import Attention, DayListRow, day_list_rows
 from taperdesk.storage.attention import differences as attention_differences
 from taperdesk.storage.attention import reasons_for as attention_reasons
+from taperdesk.storage.attention import pending_roll as attention_roll_pending
 from taperdesk.storage.attention import roll as roll_attention
+from taperdesk.storage.attention import roll_in_worker as roll_attention_in_worker
 from taperdesk.storage.audit import audit_events, patient_audit_events
 from taperdesk.storage.backup import list_backups, restore_backup
 from taperdesk.storage.clinic import flare_rule, get_clinic_settings, save_clinic_settings

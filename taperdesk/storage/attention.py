@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -279,21 +280,28 @@ def _store(rows: Iterable[Attention]) -> None:
         [_to_tuple(r) for r in rows])
 
 
-_pending: set[int] = set()
+_local = threading.local()  # each thread's own marked patients: a worker's roll never flushes another's write
+
+
+def _pending() -> set[int]:
+    if not hasattr(_local, "pending"):
+        _local.pending = set()
+    return _local.pending
 
 
 def refresh(patient_ids: Iterable[int]) -> None:
     """Mark these patients' rows to be replaced for today. Call inside the write's
     transaction: `writing()` replaces them just before its outermost transaction
     commits (an import or the demo clinic's thousand entries: once per patient)."""
-    _pending.update(patient_ids)
+    _pending().update(patient_ids)
 
 
 def flush() -> None:
     """Replace the marked rows now, in the open transaction (called by `writing()`)."""
-    if _pending:
-        ids = sorted(_pending)
-        _pending.clear()
+    pending = _pending()
+    if pending:
+        ids = sorted(pending)
+        pending.clear()
         marks = ", ".join("?" * len(ids))
         existing = [r[0] for r in db.execute_sql(f"SELECT id FROM patient WHERE id IN ({marks})", ids)]
         _store(compute(existing, today()).values())
@@ -301,7 +309,7 @@ def flush() -> None:
 
 def discard_pending() -> None:
     """A write failed and rolled back: nothing to replace."""
-    _pending.clear()
+    _pending().clear()
 
 
 def invalidate_all() -> None:
@@ -430,12 +438,11 @@ def day_list_rows(day: dt.date, *, review_every_days: int, review_ahead_days: in
 
 def reasons_for(patient_ids: Iterable[int], day: dt.date | None = None) -> dict[int, tuple[str, ...]]:
     """The kept reasons of these patients on `day` (one query per 500); any row
-    not good for `day` is worked out for this answer. The patient list's column
-    and its 'needs attention' filter read this on every keystroke."""
+    not good for `day` is worked out for this answer (the roll, on a worker at
+    start-up, keeps it for the next). The patient list's column and its 'needs
+    attention' filter read this on every keystroke."""
     day = day or today()
     ids = sorted(set(patient_ids))
-    if day == today() and not _connection().current().read_only:
-        roll(day)
     out: dict[int, tuple[str, ...]] = {}
     with _connection().reading():
         for n in range(0, len(ids), _CHUNK):
@@ -448,3 +455,21 @@ def reasons_for(patient_ids: Iterable[int], day: dt.date | None = None) -> dict[
         missing = [pid for pid in ids if pid not in out]
         out.update({pid: row.reasons for pid, row in compute(missing, day).items()})
     return out
+
+
+def pending_roll(day: dt.date | None = None) -> int:
+    """How many rows today's roll would redo (0 once it has run today)."""
+    day = day or today()
+    with _connection().reading():
+        done = db.execute_sql("SELECT day FROM attention_roll WHERE id = 1").fetchone()
+        if done is not None and done[0] == day.isoformat():
+            return 0
+        return len(stale_ids(day))
+
+
+def roll_in_worker() -> int:
+    """`roll` from a worker thread, closing that thread's own connection after."""
+    try:
+        return roll()
+    finally:
+        db.close()

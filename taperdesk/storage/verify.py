@@ -227,17 +227,20 @@ def handout_revision(*, handout_id: int) -> int:
     return int(got[0])
 
 
-def verify_clinic(*, close_connection: bool = False) -> Report:
+def verify_clinic(*, close_connection: bool = False, attention: bool = False) -> Report:
     """Check the whole open clinic file (reads only; one snapshot). A worker
-    thread passes close_connection to close its own SQLite connection after."""
+    thread passes close_connection to close its own SQLite connection after.
+    attention=True (`taperdesk verify`) also recomputes every patient's
+    attention row and compares it with the kept one: minutes on a large clinic,
+    so the app's daily background check leaves it out."""
     try:
-        return _verify_clinic()
+        return _verify_clinic(attention)
     finally:
         if close_connection:
             db.close()
 
 
-def _verify_clinic() -> Report:
+def _verify_clinic(attention: bool) -> Report:
     places = _Places()
     findings: list[Finding] = []
     rows = plans = 0
@@ -253,7 +256,7 @@ def _verify_clinic() -> Report:
         for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id").fetchall():
             plans += 1
             findings += _plan_findings(rev_id, plan_id, number, text, patient_id, places)
-        if not findings:  # derived from the records: worth comparing only when they are sound
+        if attention and not findings:  # derived from the records: compared only when they are sound
             findings += _attention_findings(places)
     return Report(tuple(findings), rows, plans, handouts)
 

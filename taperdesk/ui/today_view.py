@@ -62,6 +62,9 @@ class TodayModel(QStandardItemModel):
             self.appendRow([head, *filler])
 
 
+ROLL_IN_BACKGROUND_OVER = 200  # rows to redo before the first open of the day's roll goes to a worker
+
+
 class TodayView(QWidget):
     """The landing page. `openPatient(patient_id, tab)` asks the workspace to show a patient."""
 
@@ -98,6 +101,43 @@ class TodayView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.counts)
         layout.addWidget(self.tree, 1)
+
+    def start(self, status) -> None:
+        """At start-up: the list at once, or (a large roll pending on the first
+        open of the day) the window first and the roll on a worker thread, the
+        status bar saying so (`status(text)`); the list fills in when it is done."""
+        from taperdesk import storage
+
+        pending = 0 if storage.connection.current().read_only else storage.attention_roll_pending()
+        if pending <= ROLL_IN_BACKGROUND_OVER:
+            self.refresh()
+            return
+        from PySide6.QtCore import QThreadPool
+
+        from taperdesk.ui.background import _Job, _Signals
+
+        self.title.setText("<span style='font-size:15pt'><b>Today</b></span> &nbsp; working out today's list…")
+        status(f"Bringing today's list up to date in the background ({pending} patients to look at again)…")
+        signals = _Signals()
+        signals.done.connect(lambda n: self._rolled(n, status))
+        signals.failed.connect(lambda exc: status(f"Today's list could not be brought up to date: {exc}"))
+        self._signals = signals  # kept alive until the job reports
+        self.rolling = True
+        signals.done.connect(lambda _n: setattr(self, "rolling", False))
+        signals.failed.connect(lambda _e: setattr(self, "rolling", False))
+        QThreadPool.globalInstance().start(_Job(storage.roll_attention_in_worker, signals))
+
+    rolling = False
+
+    def _rolled(self, n: int, status) -> None:
+        from taperdesk import storage
+
+        try:
+            self.refresh()
+        except storage.StorageError as exc:  # the file was closed (locked, signed out) meanwhile
+            status(f"Today's list was not shown: {exc}")
+            return
+        status(f"Today's list is up to date ({n} patients looked at again).")
 
     def refresh(self) -> None:
         listing = today_list(day=self.today)

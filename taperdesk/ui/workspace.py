@@ -66,9 +66,9 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.idle.idle.connect(self.lock)
         self._restore_geometry()
         self.patients.refresh()
-        self.today_view.refresh()
         self._update_actions()
         self.show_status(f"Signed in as {clinician.name}.")
+        self.today_view.start(self.show_status)  # a large first roll of the day runs on a worker
 
     @property
     def catalogue(self):

@@ -106,3 +106,30 @@ def test_the_list_prints_as_it_reads(window, tmp_path):
     for item in listing.items:
         assert item.identifier in text
         assert item.what.split(" (")[0] in " ".join(text.split())
+
+
+def test_a_large_first_roll_of_the_day_runs_behind_the_window(qtbot, demo_template, tmp_path, monkeypatch):
+    """The window comes first; the roll runs on a worker (status bar says so) and the list fills in."""
+    from taperdesk.storage import attention
+    from taperdesk.ui import today_view
+    from taperdesk.ui.workspace import Workspace
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    storage.open_database(path, auto_backup=False)
+    try:
+        from taperdesk.storage.models import db
+
+        db.execute_sql("DELETE FROM patient_attention")  # as a file just upgraded to schema 9 has
+        db.execute_sql("DELETE FROM attention_roll")
+        monkeypatch.setattr(today_view, "ROLL_IN_BACKGROUND_OVER", 3)
+        w = Workspace(clinician=storage.list_clinicians()[0], today=TODAY)
+        qtbot.addWidget(w)
+        w.show()
+        assert "in the background" in w.last_message and w.today_view.model.rowCount() == 0
+        qtbot.waitUntil(lambda: not w.today_view.rolling, timeout=60_000)
+        assert w.last_message.startswith("Today's list is up to date (12 patients")
+        assert attention.pending_roll() == 0 and attention.differences() == []
+        assert _rows(w.today_view.model), "the list filled in"
+    finally:
+        storage.close_database()
