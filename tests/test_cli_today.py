@@ -120,3 +120,29 @@ def test_any_date_text_is_a_list_or_one_line(demo_db, capsys, text):
         assert out.err.count("\n") == 1 and "Traceback" not in out.err
     else:
         assert out.out.startswith("group,identifier,name")
+
+
+def test_a_booked_review_date_puts_the_patient_on_the_list(demo_db, capsys):
+    """The next review date set in the app (issue 11's patient_review) is what 'reviews due' follows."""
+    storage.open_database(demo_db, auto_backup=False)
+    try:
+        [calm] = [p for p in storage.search_patients(text="") if p.identifier == "DEMO-005"]
+        author = storage.list_clinicians()[0]
+        from taperdesk.storage.paper_records import set_review_date
+
+        set_review_date(patient_id=calm.id, review_on=TODAY + timedelta(days=2), author=author)
+    finally:
+        storage.close_database()
+    doc = _json(capsys, demo_db)
+    mine = [i for i in doc["items"] if i["identifier"] == "DEMO-005" and i["group"] == GROUPS["reviews"]]
+    assert [i["what"] for i in mine] == [f"Review booked on {(TODAY + timedelta(days=2)).day} "
+                                         f"{(TODAY + timedelta(days=2)).strftime('%b')}"]
+    storage.open_database(demo_db, auto_backup=False)
+    try:
+        from taperdesk.storage.paper_records import set_review_date
+
+        set_review_date(patient_id=calm.id, review_on=TODAY + timedelta(days=30), author=storage.list_clinicians()[0])
+    finally:
+        storage.close_database()
+    doc = _json(capsys, demo_db)
+    assert not [i for i in doc["items"] if i["identifier"] == "DEMO-005" and i["group"] == GROUPS["reviews"]]

@@ -24,7 +24,7 @@ ENDING_WITHIN_DAYS = 7
 GROUPS = {
     "flares": "Flares: consider a hold",
     "changes": "Dose changes today or tomorrow: tell the patient",
-    "reviews": "Reviews due or overdue",
+    "reviews": "Reviews due or overdue (booked, or 3 months since the last)",
     "attention": "Other reasons to get in touch",
     "paused": f"Paused for more than {PAUSED_TOO_LONG_DAYS} days",
     "ending": "Plans ending this week",
@@ -83,6 +83,12 @@ def today_list(*, day: date | None = None) -> TodayList:
     rows = storage.day_list_rows(day, review_every_days=rule.review_every_days,
                                  review_ahead_days=REVIEW_AHEAD_DAYS, ending_within_days=ENDING_WITHIN_DAYS)
     items: list[TodayItem] = []
+    booked = storage.booked_reviews()  # a next review date the clinic set rules over the 3-monthly rule's
+    for pid, (on, name, identifier, phone) in booked.items():
+        if on <= day + timedelta(days=REVIEW_AHEAD_DAYS - 1):
+            when = "today" if on == day else f"on {format_day(on, day)}"
+            what = f"Review booked {when}" + (" (overdue)" if on < day else "")
+            items.append(TodayItem("reviews", pid, name, identifier, phone, what, "", on, "history"))
     for r in rows:
         a = r.attention
         who = (a.patient_id, r.name, r.identifier, r.phone)
@@ -100,7 +106,7 @@ def today_list(*, day: date | None = None) -> TodayList:
                 items.append(TodayItem("attention", *who, reason, "", a.next_change, "plan"))
         overdue = any(x.startswith("Review overdue") for x in a.reasons)
         due_from = a.last_review or a.plan_start
-        if not overdue and due_from is not None:
+        if not overdue and due_from is not None and a.patient_id not in booked:
             due = due_from + timedelta(days=rule.review_every_days)
             if due <= day + timedelta(days=REVIEW_AHEAD_DAYS - 1):
                 since = f"last {format_day(a.last_review, day)}" if a.last_review else "none recorded yet"

@@ -473,3 +473,15 @@ def roll_in_worker() -> int:
         return roll()
     finally:
         db.close()
+
+
+def booked_reviews() -> dict[int, tuple[dt.date, str, str, str]]:
+    """Each non-archived patient's next review date as set in the app (schema 7's
+    patient_review, the newest row counts; a cleared date is left out), with
+    their name, identifier and phone."""
+    with _connection().reading():
+        rows = db.execute_sql(
+            "SELECT r.patient_id, r.review_on, p.name, p.identifier, p.phone FROM patient_review r "
+            "JOIN (SELECT patient_id, MAX(id) AS id FROM patient_review GROUP BY patient_id) newest ON newest.id = r.id "
+            "JOIN patient p ON p.id = r.patient_id WHERE p.archived = 0 AND r.review_on IS NOT NULL").fetchall()
+    return {pid: (dt.date.fromisoformat(on), name, ident, phone) for pid, on, name, ident, phone in rows}
