@@ -146,3 +146,33 @@ def test_a_booked_review_date_puts_the_patient_on_the_list(demo_db, capsys):
         storage.close_database()
     doc = _json(capsys, demo_db)
     assert not [i for i in doc["items"] if i["identifier"] == "DEMO-005" and i["group"] == GROUPS["reviews"]]
+
+
+def test_a_supply_period_ending_puts_the_patient_on_the_list(demo_db, capsys, monkeypatch):
+    """A pharmacy order printed 27 days ago in 28-day supplies: the next supply is due tomorrow."""
+    import datetime as dt
+
+    from taperdesk.clinic.plans import current_plan
+    from taperdesk.storage import handouts
+
+    storage.open_database(demo_db, auto_backup=False)
+    try:
+        active = [p for p in storage.search_patients(text="")
+                  if (info := current_plan(patient_id=p.id)) and info.record.status == "active"
+                  and (info.course.last_day() or TODAY) > TODAY + timedelta(days=2)]
+        patient = active[0]
+        revision = current_plan(patient_id=patient.id).revision
+        printed = dt.datetime.combine(TODAY - timedelta(days=27), dt.time(12), tzinfo=dt.timezone.utc)
+        monkeypatch.setattr(handouts, "utc_now", lambda: printed)
+        storage.record_handout(revision_id=revision.id, kind="pharmacy", pdf=b"%PDF-1.7 order",
+                               author=storage.list_clinicians()[0])
+    finally:
+        storage.close_database()
+    tomorrow = TODAY + timedelta(days=1)
+    doc = _json(capsys, demo_db)
+    supplies = [i for i in doc["items"] if i["group"] == GROUPS["supplies"]]
+    assert [(i["identifier"], i["what"], i["when"]) for i in supplies] == [
+        (patient.identifier, f"Supply for 28 days from {tomorrow.day} {tomorrow.strftime('%b')} is due (tomorrow)",
+         tomorrow.isoformat())]
+    later = _json(capsys, demo_db, "--date", (TODAY + timedelta(days=3)).isoformat())
+    assert not [i for i in later["items"] if i["group"] == GROUPS["supplies"]]

@@ -26,6 +26,7 @@ GROUPS = {
     "changes": "Dose changes today or tomorrow: tell the patient",
     "reviews": "Reviews due or overdue (booked, or 3 months since the last)",
     "attention": "Other reasons to get in touch",
+    "supplies": "Supplies due for re-issue today or tomorrow",
     "paused": f"Paused for more than {PAUSED_TOO_LONG_DAYS} days",
     "ending": "Plans ending this week",
 }
@@ -76,6 +77,28 @@ def _changes(rows, day: date) -> list[TodayItem]:
     return out
 
 
+def _supplies(day: date) -> list[TodayItem]:
+    """A printed pharmacy order lists supplies of the plan's supply period from
+    the day it was printed: the next one is due when a period starts today or
+    tomorrow, while the plan still has doses then."""
+    from taperdesk.storage.paper_records import paper_settings
+
+    default = paper_settings().supply_days
+    out = []
+    for pid, ordered, days, last_day, name, identifier, phone in storage.pharmacy_orders():
+        period = days or default
+        if day <= ordered:
+            continue  # the order was printed today: its first supply goes with it
+        start = ordered + timedelta(days=-((ordered - day).days // period) * period)  # first period start >= day
+        if start > day + timedelta(days=1) or (last_day is not None and start > last_day):
+            continue
+        when = "today" if start == day else "tomorrow"
+        out.append(TodayItem("supplies", pid, name, identifier, phone,
+                             f"Supply for {period} days from {format_day(start, day)} is due ({when})",
+                             f"Pharmacy order printed on {format_day(ordered, day)}", start, "history"))
+    return out
+
+
 def today_list(*, day: date | None = None) -> TodayList:
     """Everyone who needs the clinician on `day` (default today), grouped."""
     day = day or date.today()
@@ -122,6 +145,7 @@ def today_list(*, day: date | None = None) -> TodayList:
             items.append(TodayItem("ending", *who, f"Last day of the plan: {format_day(a.last_day, day)}",
                                    "", a.last_day, "plan"))
     items += _changes(rows, day)
+    items += _supplies(day)
     order = {key: n for n, key in enumerate(GROUPS)}
     items.sort(key=lambda i: (order[i.group], i.when or date.min, i.name.casefold(), i.patient_id))
     return TodayList(day, tuple(items))

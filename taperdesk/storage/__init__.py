@@ -2,7 +2,7 @@
 and CLI may do with stored data is a function re-exported here (keyword-only
 arguments, plain frozen records back); nothing outside this package builds a query."""
 
-from taperdesk.storage.attention import Attention, DayListRow, booked_reviews, day_list_rows
+from taperdesk.storage.attention import Attention, DayListRow, booked_reviews, day_list_rows, pharmacy_orders
 from taperdesk.storage.attention import differences as attention_differences
 from taperdesk.storage.attention import reasons_for as attention_reasons
 from taperdesk.storage.attention import pending_roll as attention_roll_pending

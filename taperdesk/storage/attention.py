@@ -485,3 +485,22 @@ def booked_reviews() -> dict[int, tuple[dt.date, str, str, str]]:
             "JOIN (SELECT patient_id, MAX(id) AS id FROM patient_review GROUP BY patient_id) newest ON newest.id = r.id "
             "JOIN patient p ON p.id = r.patient_id WHERE p.archived = 0 AND r.review_on IS NOT NULL").fetchall()
     return {pid: (dt.date.fromisoformat(on), name, ident, phone) for pid, on, name, ident, phone in rows}
+
+
+def pharmacy_orders() -> list[tuple[int, dt.date, int | None, dt.date | None, str, str, str]]:
+    """For each non-archived patient with an active plan and a printed pharmacy
+    order for it: (patient id, the local date of the newest order, the plan's
+    supply period if set (schema 7 plan_paper), the plan's last day, name,
+    identifier, phone). The order lists supplies of that period from that day."""
+    from taperdesk.storage.text import from_utc_text
+
+    with _connection().reading():
+        rows = db.execute_sql(
+            "SELECT a.patient_id, MAX(h.created_at), "
+            "(SELECT supply_days FROM plan_paper WHERE plan_id = a.plan_id ORDER BY id DESC LIMIT 1), "
+            "a.last_day, p.name, p.identifier, p.phone FROM patient_attention a "
+            "JOIN patient p ON p.id = a.patient_id JOIN plan_revision r ON r.plan_id = a.plan_id "
+            "JOIN handout h ON h.revision_id = r.id AND h.kind = 'pharmacy' "
+            "WHERE a.status = 'active' AND p.archived = 0 GROUP BY a.patient_id").fetchall()
+    return [(pid, from_utc_text(at).astimezone().date(), days, _day(last), name, ident, phone)
+            for pid, at, days, last, name, ident, phone in rows]
