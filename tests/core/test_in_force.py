@@ -10,13 +10,15 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples  # quick by default, long under `make soak`
+
 from taperdesk.core.in_force import STATUS_LABELS, StatusChange, in_force
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import PlanInputError, Regimen
 from taperdesk.core.settings import PlanSettings
 from tests.core.strategies import CATALOGUE, plan_inputs
 
-SOME = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=examples(100, 2500), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # storage's transitions: draft -> active|stopped; active -> paused|completed|stopped; paused -> active|completed|stopped
 NEXT = {"draft": ("active", "stopped"), "active": ("paused", "completed", "stopped"),

@@ -8,6 +8,8 @@ from datetime import timedelta
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples  # quick by default, long under `make soak`
+
 from taperdesk.core.edits import hold, revise
 from taperdesk.core.plan import Plan
 from taperdesk.core.planner import make_plan
@@ -15,8 +17,8 @@ from taperdesk.core.regimen import PlanInputError
 from taperdesk.core.rules import check_plan
 from tests.core.strategies import CATALOGUE, plan_inputs
 
-MANY = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=examples(300, 15000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=examples(100, 4000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _per_time_never_rises(plan: Plan) -> None:

@@ -10,11 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples  # quick by default, long under `make soak`
+
 from taperdesk.core.scales import Band, Item, ScaleDefinition, ScaleError, load_scales, parse_scales
 
 SCALES = load_scales()
 DAILY, CIWA, BWSQ = SCALES["daily"], SCALES["ciwa-b"], SCALES["bwsq"]
-MANY = settings(max_examples=1000, deadline=None)
+MANY = settings(max_examples=examples(250, 10000), deadline=None)
 
 CIWA_PATIENT = ("irritable", "fatigued", "tense", "concentration", "appetite", "numbness", "heart_racing",
                 "head_full", "muscle_aches", "anxious", "upset", "sleep_restful", "weak", "enough_sleep",

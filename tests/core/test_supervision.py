@@ -12,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples  # quick by default, long under `make soak`
+
 from taperdesk.core.edits import hold
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
@@ -29,8 +31,8 @@ from taperdesk.core.supervision import (
 )
 from tests.core.strategies import CATALOGUE, plan_inputs
 
-MANY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+MANY = settings(max_examples=examples(400, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=examples(100, 3000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RULE = FlareRule()
 START = date(2026, 1, 5)
 
