@@ -73,7 +73,7 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1, today: 
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", ".lock"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    open_database(path, auto_backup=False)
+    open_database(path, create=True, auto_backup=False)
     add_clinician(name="Bench Clinician", role="clinician", password="bench password")
     close_database()
 

@@ -1,23 +1,34 @@
 """Opening and closing the clinic file: checks first (fileinfo), then the writer
 lock, then peewee with WAL, foreign keys and a busy timeout, then the daily backup
 and the migrations. Repositories enter `writing()`/`reading()`, which translate
-SQLite failures into StorageErrors naming the file."""
+SQLite failures into StorageErrors naming the file.
+
+A missing or empty (0-byte) file is a new clinic only when the caller says so
+(`create=True`: the app after asking, `init-demo`): otherwise a lost or truncated
+file would quietly become an empty clinic. Before each write transaction the
+file's identity is compared with the one opened: a file deleted, moved or
+replaced while open would take every later write with it, so writing stops
+there with ClinicFileChangedError (and the listeners, e.g. the app's dialog,
+are told once)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from taperdesk.storage import attention
 from taperdesk.storage import backup as backups
+from taperdesk.storage import files
 from taperdesk.storage.errors import (
+    RESTORE_HINT,
+    ClinicFileChangedError,
     NeedsUpgradeError,
-    NotADatabaseError,
+    NoClinicFileError,
     NotOpenError,
     ReadOnlyDatabaseError,
     ReadOnlyLocationError,
@@ -48,6 +59,8 @@ class OpenDatabase:
     backup: Path | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. the daily backup could not be written
     _lock: WriterLock | None = None
+    identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+    lost: str = ""  # set once the file was found deleted or replaced: every write is refused
 
     def close(self) -> None:
         close_database()
@@ -60,6 +73,14 @@ class OpenDatabase:
 
 
 _current: OpenDatabase | None = None
+_lost_listeners: list[Callable[[str], None]] = []
+
+
+def add_lost_file_listener(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(message)` the first time the open file is found deleted or
+    replaced (the app shows a dialog). Returns a function that removes it."""
+    _lost_listeners.append(listener)
+    return lambda: _lost_listeners.remove(listener) if listener in _lost_listeners else None
 
 
 def current() -> OpenDatabase:
@@ -70,10 +91,28 @@ def current() -> OpenDatabase:
     return _current
 
 
-def _check_writable(path: Path) -> None:
+def no_clinic_file(path: Path) -> NoClinicFileError:
+    state = "is empty (0 bytes)" if path.is_file() else "does not exist"
+    return NoClinicFileError(
+        f"There is no clinic in {path} (the file {state}); nothing was created: check the path, "
+        f"{RESTORE_HINT}, or start a new clinic there with `taperdesk --new --db {path}`."
+    )
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.stat().st_size == 0 and path.is_file()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # inspect_file says what is wrong
+
+
+def _check_writable(path: Path, create: bool) -> None:
     folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if create:
+            files.private_folder(folder)
     except OSError as exc:
         raise ReadOnlyLocationError(f"Cannot create the folder {folder} for {path} ({exc.strerror}).") from None
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -83,10 +122,11 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
+def open_database(path: str | os.PathLike[str], *, read_only: bool = False, create: bool = False,
                   auto_backup: bool = True, quick_check: bool | None = None,
                   keep_backups: int | None = None, today: dt.date | None = None) -> OpenDatabase:
-    """Open (creating if missing) the clinic file at `path` and make it current.
+    """Open the clinic file at `path` and make it current. A missing or empty file
+    is refused (NoClinicFileError) unless `create` asks for a new clinic there.
 
     quick_check: True always, False never, None (default) when the daily backup is
     due or a migration is pending: a full check reads the whole file (about 0.2 s
@@ -97,10 +137,14 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
     path = Path(path).expanduser()
     today = today or dt.date.today()
     folder = default_backup_dir(path)
+    if not create and not read_only and _is_empty(path):
+        raise no_clinic_file(path)
     if not read_only:
-        _check_writable(path)  # first, so a read-only folder gets the plain message
+        _check_writable(path, create)  # first, so a read-only folder gets the plain message
     pre = inspect_file(path, quick_check=False)
-    due = auto_backup and not read_only and pre.schema_version > 0 and backups.backup_due(folder, today)
+    if pre.schema_version == 0 and not create and not read_only:
+        raise no_clinic_file(path)  # an empty SQLite file: no tables, not a clinic yet
+    due = auto_backup and not read_only and pre.schema_version > 0 and backups.backup_due(folder, today, db_path=path)
     stale = 0 < pre.schema_version < LATEST_VERSION
     check = quick_check if quick_check is not None else (due or stale or not auto_backup)
     if check and pre.exists:
@@ -110,22 +154,27 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False,
     lock = acquire(path)
     global _current
     try:
+        if not path.exists():
+            files.create_private(path)  # 0600 from the start; SQLite gives -wal/-shm the same mode
+        files.tighten_file(path)  # a file an older TaperDesk made 0644
+        if folder.is_dir():
+            files.tighten_folder(folder)  # the backups folder: ours alone
         db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
         db.connect()
         session = OpenDatabase(path, False, pre.schema_version, created=pre.schema_version == 0,
-                               checked=check and pre.exists, _lock=lock)
+                               checked=check and pre.exists, _lock=lock, identity=files.identity(path))
         if stale and auto_backup:  # never upgrade a file without a copy of it first
-            session.backup = backups.backup_connection(db.connection(), path, folder)
+            session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily")
         elif due:
             try:
-                session.backup = backups.backup_connection(db.connection(), path, folder)
+                session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily")
             except StorageError as exc:  # the clinic can still work; the UI shows the warning
                 session.warnings.append(f"The daily backup failed: {exc}")
         session.migrated = apply_migrations(db)
         session.schema_version = schema_version(db)
         if session.backup is not None:
             keep = keep_backups if keep_backups is not None else _configured_keep()
-            backups.prune_backups(folder, keep)
+            backups.prune_backups(folder, keep, db_path=path, kind="daily")
     except DB_ERRORS as exc:
         _abandon(lock)
         raise translate(exc, path) from None
@@ -144,7 +193,7 @@ def _configured_keep() -> int:
 def _open_read_only(path: Path, exists: bool, version: int, checked: bool) -> OpenDatabase:
     global _current
     if not exists or version == 0:
-        raise NotADatabaseError(f"There is no clinic file at {path} to open read-only.")
+        raise no_clinic_file(path)
     if version < LATEST_VERSION:
         raise NeedsUpgradeError(
             f"{path} has schema version {version} and must be upgraded before it can be read: "
@@ -157,7 +206,7 @@ def _open_read_only(path: Path, exists: bool, version: int, checked: bool) -> Op
     except DB_ERRORS as exc:
         db.close()
         raise translate(exc, path) from None
-    _current = OpenDatabase(path, True, version, checked=checked)
+    _current = OpenDatabase(path, True, version, checked=checked, identity=files.identity(path))
     return _current
 
 
@@ -186,6 +235,7 @@ def writing() -> Iterator[OpenDatabase]:
     session = current()
     if session.read_only:
         raise ReadOnlyDatabaseError(f"{session.path} is open read-only; this change was not saved.")
+    _check_identity(session)
     try:
         with db.atomic():
             depth = _writes.__dict__.setdefault("depth", 0)
@@ -202,6 +252,23 @@ def writing() -> Iterator[OpenDatabase]:
                 _writes.depth = depth
     except DB_ERRORS as exc:
         raise translate(exc, session.path) from None
+
+
+def _check_identity(session: OpenDatabase) -> None:
+    """Refuse to write once the file at session.path is not the file we opened."""
+    if not session.lost:
+        now = files.identity(session.path)
+        if now == session.identity:
+            return
+        what = "was deleted or moved" if now is None else "was replaced by another file"
+        session.lost = (
+            f"{session.path} {what} while TaperDesk had it open; this change and any after it "
+            f"cannot be saved: close TaperDesk and open the clinic file again (restore a backup "
+            f"if it is gone)."
+        )
+        for listener in list(_lost_listeners):
+            listener(session.lost)
+    raise ClinicFileChangedError(session.lost)
 
 
 @contextmanager

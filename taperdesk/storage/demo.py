@@ -117,7 +117,7 @@ def make_demo(path: str | Path, *, today: dt.date | None = None, seed: int = 202
     rng = random.Random(seed)
     password = secrets.token_urlsafe(9)
     catalogue = load_catalogue()
-    open_database(path, auto_backup=False)
+    open_database(path, create=True, auto_backup=False)
     n_plans = n_entries = 0
     try:
         with writing():

@@ -33,10 +33,25 @@ class NewerFileError(StorageError):
 
     def __init__(self, path: Path, version: int, supported: int) -> None:
         super().__init__(
-            f"{path} has schema version {version}, newer than this TaperDesk supports "
-            f"(up to {supported}); the file was not changed: install the newer TaperDesk."
+            f"{path} was written by a newer TaperDesk (file format {version}; this TaperDesk reads "
+            f"formats up to {supported}); the file was not changed: upgrade TaperDesk to open it."
         )
         self.path, self.version, self.supported = path, version, supported
+
+
+class NoClinicFileError(StorageError):
+    """The clinic file is missing or empty (zero bytes) and the caller did not ask
+    for a new clinic: an empty file is never silently made into an empty clinic,
+    since that is how a lost or truncated file would go unnoticed."""
+
+
+class ClinicFileChangedError(StorageError):
+    """The open clinic file was deleted, moved or replaced by another file while
+    TaperDesk had it open; nothing more is written (it would be lost)."""
+
+
+class SignInThrottledError(StorageError):
+    """Too many wrong passwords for one account: sign-in refused until a time."""
 
 
 class NeedsUpgradeError(StorageError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import peewee
 
+from taperdesk.storage.files import low_space
 from taperdesk.storage.errors import (
     RESTORE_HINT,
     CorruptFileError,
@@ -64,6 +65,11 @@ def _known(exc: BaseException, path: Path | str) -> StorageError | None:
         return ReadOnlyLocationError(
             f"Cannot open {path}: the file or its folder is missing or read-only; choose a "
             f"writable folder with --db PATH or TAPERDESK_DB."
+        )
+    if "disk i/o error" in text and low_space(Path(path)):
+        return DiskFullError(
+            f"The disk holding {path} is full (SQLite could not write: disk I/O error); the last "
+            f"change was not saved and nothing was overwritten: free some space, then try again."
         )
     if "disk i/o error" in text:
         return CorruptFileError(

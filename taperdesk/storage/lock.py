@@ -68,7 +68,7 @@ def acquire(db_path: Path) -> WriterLock:
     path = lock_path_for(db_path)
     host = socket.gethostname()
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
         raise ReadOnlyLocationError(
             f"Cannot create the lock file {path} ({exc.strerror}): the folder of {db_path} "

@@ -1,13 +1,15 @@
-"""Backups on demand, whichever way the file is held: through the open
+"""Backups on demand (kind `manual`, rotated apart from the daily ones), whichever way the file is held: through the open
 connection when this process has it open (consistent with its own writes), or
 from the file otherwise (the CLI, while the app may be running elsewhere)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from taperdesk.storage import backup as backups
 from taperdesk.storage import connection
+from taperdesk.storage.fileinfo import read_only_uri
 from taperdesk.storage.models import db
 from taperdesk.storage.paths import default_backup_dir
 
@@ -21,5 +23,23 @@ def backup_now(*, db_path: Path | None = None, to: Path | None = None) -> Path:
     db_path = Path(db_path)
     folder = Path(to) if to is not None else default_backup_dir(db_path)
     if session is not None and not db.is_closed() and session.path.resolve() == db_path.resolve():
-        return backups.backup_connection(db.connection(), db_path, folder)
-    return backups.backup_file(db_path, folder)
+        target = backups.backup_connection(db.connection(), db_path, folder, kind="manual")
+        keep = connection._configured_keep()
+    else:
+        target = backups.backup_file(db_path, folder, kind="manual")
+        keep = _keep_from_file(target)
+    backups.prune_backups(folder, keep, db_path=db_path, kind="manual")  # daily ones are never touched here
+    return target
+
+
+def _keep_from_file(path: Path) -> int:
+    """The clinic's 'backups to keep' setting, read from the checked copy just made."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            row = conn.execute("SELECT backup_keep FROM clinic_settings WHERE id = 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        row = None
+    return int(row[0]) if row and row[0] else backups.DEFAULT_KEEP

@@ -31,7 +31,7 @@ def db_path(tmp_path):
 
 @pytest.fixture
 def opened(db_path):
-    return storage.open_database(db_path)
+    return storage.open_database(db_path, create=True)
 
 
 @pytest.fixture

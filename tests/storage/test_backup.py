@@ -29,7 +29,7 @@ def clinic(db_path, doctor, patient):
 
 def test_backup_equals_the_open_database(clinic, tmp_path):
     target = storage.backup_now(to=tmp_path / "elsewhere")
-    assert target.parent == tmp_path / "elsewhere" and target.name.startswith("taperdesk-")
+    assert target.parent == tmp_path / "elsewhere" and target.name.startswith("clinic-manual-")
     assert table_dump(target) == table_dump(clinic)
     assert not target.with_name(target.name + "-wal").exists()
 
@@ -75,19 +75,20 @@ def test_daily_backup_on_first_open_and_pruning(clinic):
     folder = default_backup_dir(clinic)
     folder.mkdir(exist_ok=True)
     for day in range(1, 6):  # five older daily backups, and a file that is not ours
-        shutil.copy(clinic, folder / f"taperdesk-202501{day:02d}-090000.sqlite")
+        shutil.copy(clinic, folder / f"clinic-daily-202501{day:02d}-090000.sqlite")
     (folder / "keep-me.txt").write_text("mine")
     first = storage.open_database(clinic, keep_backups=3)
     assert first.backup is not None and first.backup.parent == folder
-    assert [p.name for p in list_backups(folder)][:2] == ["taperdesk-20250104-090000.sqlite",
-                                                          "taperdesk-20250105-090000.sqlite"]
+    assert first.backup.name.startswith("clinic-daily-")
+    assert [p.name for p in list_backups(folder)][:2] == ["clinic-daily-20250104-090000.sqlite",
+                                                          "clinic-daily-20250105-090000.sqlite"]
     assert len(list_backups(folder)) == 3 and (folder / "keep-me.txt").exists()
     storage.close_database()
     assert storage.open_database(clinic).backup is None  # already one today
 
 
 def test_backup_of_a_missing_file_is_clear(tmp_path):
-    with pytest.raises(errors.NotADatabaseError, match="no clinic file"):
+    with pytest.raises(errors.NotADatabaseError, match="no clinic in .*nope.sqlite to back up .the file does not exist"):
         storage.backup_now(db_path=tmp_path / "nope.sqlite")
 
 

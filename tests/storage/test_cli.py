@@ -75,7 +75,7 @@ def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
     text.write_text("hello")
     _fails(capsys, ["init-demo", *db], "already exists")
     _fails(capsys, ["backup", "--db", str(text)], "not a TaperDesk file")
-    _fails(capsys, ["backup", "--db", str(tmp_path / "missing.sqlite")], "no clinic file")
+    _fails(capsys, ["backup", "--db", str(tmp_path / "missing.sqlite")], "no clinic in")
     _fails(capsys, ["restore", str(text), *db], "not a TaperDesk file")
     _fails(capsys, ["restore", *db], "required")
     _fails(capsys, ["export-patient", *db, "--id", "NOPE", "--out", str(tmp_path / "x.json")], "No patient")

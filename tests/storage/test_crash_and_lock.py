@@ -38,7 +38,7 @@ sys.stdin.readline()
 
 
 def _prepared(db_path):
-    storage.open_database(db_path)
+    storage.open_database(db_path, create=True)
     doctor = storage.add_clinician(name="Dr A", role="clinician", password="long enough")
     storage.add_patient(name="P One", born=dt.date(1970, 1, 1), identifier="P1", author=doctor)
     storage.close_database()

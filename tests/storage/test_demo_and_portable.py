@@ -97,7 +97,7 @@ def test_export_import_round_trip(demo, tmp_path):
     assert exported["format_version"] == FORMAT_VERSION
     storage.close_database()
 
-    storage.open_database(tmp_path / "other.sqlite")
+    storage.open_database(tmp_path / "other.sqlite", create=True)
     doc = storage.add_clinician(name="Dr Other", role="clinician", password="long enough")
     imported = import_patient(document=exported, author=doc)
     again = export_patient(patient_id=imported.id)

@@ -16,7 +16,7 @@ from taperdesk.storage.models import db
 
 
 def test_fresh_file_is_created_with_wal_and_foreign_keys(db_path):
-    session = storage.open_database(db_path)
+    session = storage.open_database(db_path, create=True)
     assert session.created and session.migrated == [n for n, _up in MIGRATIONS if n >= 1]
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -25,7 +25,7 @@ def test_fresh_file_is_created_with_wal_and_foreign_keys(db_path):
 
 
 def test_reopen_keeps_data_and_does_not_migrate(db_path):
-    storage.open_database(db_path)
+    storage.open_database(db_path, create=True)
     storage.add_clinician(name="Dr A", role="clinician", password="long enough")
     storage.close_database()
     session = storage.open_database(db_path)
@@ -58,13 +58,13 @@ def test_other_sqlite_database_is_refused(db_path):
 
 
 def test_newer_schema_is_refused_untouched(db_path):
-    storage.open_database(db_path).close()
+    storage.open_database(db_path, create=True).close()
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
     conn.close()
     message = _refused(db_path, errors.NewerFileError)
-    assert f"schema version {LATEST_VERSION + 5}" in message and "newer" in message
+    assert f"file format {LATEST_VERSION + 5}" in message and "newer TaperDesk" in message and "upgrade TaperDesk" in message
 
 
 def _corrupt(path):
@@ -83,7 +83,7 @@ def _corrupt(path):
 
 
 def test_corrupt_file_is_refused_with_restore_hint(db_path):
-    storage.open_database(db_path).close()
+    storage.open_database(db_path, create=True).close()
     _corrupt(db_path)
     message = _refused(db_path, errors.CorruptFileError)
     assert "damaged" in message and "taperdesk restore" in message
@@ -98,7 +98,7 @@ def test_read_only_folder_is_refused(tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     path = folder / "clinic.sqlite"
-    storage.open_database(path).close()
+    storage.open_database(path, create=True).close()
     before = path.read_bytes()
     folder.chmod(0o555)
     try:
@@ -127,7 +127,7 @@ def test_full_disk_rolls_back_with_clear_message(doctor, db_path):
 
 
 def test_sqlite_read_only_error_is_translated(db_path):
-    storage.open_database(db_path).close()
+    storage.open_database(db_path, create=True).close()
     from taperdesk.storage.failures import translate
 
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
@@ -143,7 +143,7 @@ def test_repository_call_without_open_file_is_clear():
 
 
 def test_quick_check_runs_once_a_day(db_path):
-    storage.open_database(db_path)
+    storage.open_database(db_path, create=True)
     storage.add_clinician(name="Dr A", role="clinician", password="long enough")
     storage.close_database()
     first = storage.open_database(db_path)
@@ -157,7 +157,7 @@ def test_quick_check_runs_once_a_day(db_path):
 
 
 def test_read_only_open_needs_an_existing_current_file(tmp_path):
-    with pytest.raises(errors.NotADatabaseError, match="no clinic file"):
+    with pytest.raises(errors.NoClinicFileError, match="no clinic in .*missing.sqlite .the file does not exist"):
         storage.open_database(tmp_path / "missing.sqlite", read_only=True)
     old = tmp_path / "old.sqlite"
     from peewee import SqliteDatabase
