@@ -294,6 +294,8 @@ def restore_backup(backup: Path, db_path: Path, *, now: dt.datetime | None = Non
         os.replace(incoming, db_path)
         _fsync_dir(db_path.parent)
     finally:
-        incoming.unlink(missing_ok=True)
-        lock.release()
+        try:
+            incoming.unlink(missing_ok=True)
+        finally:
+            lock.release()
     return RestoreReport(backup, db_path, info.schema_version, aside)

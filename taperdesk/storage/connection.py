@@ -135,6 +135,7 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
     """
     close_database()
     path = Path(path).expanduser()
+    moment = dt.datetime.combine(today, dt.datetime.now().time()) if today else None  # names the daily backup
     today = today or dt.date.today()
     folder = default_backup_dir(path)
     if not create and not read_only and _is_empty(path):
@@ -164,10 +165,10 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
         session = OpenDatabase(path, False, pre.schema_version, created=pre.schema_version == 0,
                                checked=check and pre.exists, _lock=lock, identity=files.identity(path))
         if stale and auto_backup:  # never upgrade a file without a copy of it first
-            session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily")
+            session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily", now=moment)
         elif due:
             try:
-                session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily")
+                session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily", now=moment)
             except StorageError as exc:  # the clinic can still work; the UI shows the warning
                 session.warnings.append(f"The daily backup failed: {exc}")
         session.migrated = apply_migrations(db)

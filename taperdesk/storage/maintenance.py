@@ -4,6 +4,7 @@ from the file otherwise (the CLI, while the app may be running elsewhere)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from taperdesk.storage.models import db
 from taperdesk.storage.paths import default_backup_dir
 
 
-def backup_now(*, db_path: Path | None = None, to: Path | None = None) -> Path:
+def backup_now(*, db_path: Path | None = None, to: Path | None = None, now: dt.datetime | None = None) -> Path:
     """Write a timestamped backup of db_path (default: the open file) into `to`
     (default: the `backups` folder beside it); return the backup's path."""
     session = connection._current
@@ -23,10 +24,10 @@ def backup_now(*, db_path: Path | None = None, to: Path | None = None) -> Path:
     db_path = Path(db_path)
     folder = Path(to) if to is not None else default_backup_dir(db_path)
     if session is not None and not db.is_closed() and session.path.resolve() == db_path.resolve():
-        target = backups.backup_connection(db.connection(), db_path, folder, kind="manual")
+        target = backups.backup_connection(db.connection(), db_path, folder, kind="manual", now=now)
         keep = connection._configured_keep()
     else:
-        target = backups.backup_file(db_path, folder, kind="manual")
+        target = backups.backup_file(db_path, folder, kind="manual", now=now)
         keep = _keep_from_file(target)
     backups.prune_backups(folder, keep, db_path=db_path, kind="manual")  # daily ones are never touched here
     return target
