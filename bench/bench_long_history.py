@@ -20,7 +20,7 @@ from taperdesk.core.dispensing import DrugStock
 from taperdesk.clinic import plans as operations
 from taperdesk.ui.workspace import Workspace
 app=QApplication([])
-clinicians.SCRYPT = {"n": 16, "r": 1, "p": 1}  # the password hash is not what is measured
+clinicians.ARGON2 = clinicians.CHEAP_ARGON2  # the password hash is not what is measured
 p=Path(tempfile.mkdtemp())/"c.sqlite"
 storage.open_database(p, auto_backup=False)
 doc=storage.add_clinician(name="D", role="clinician", password="long password here")

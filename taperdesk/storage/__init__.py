@@ -21,7 +21,18 @@ from taperdesk.storage.clinicians import (
     verify_password,
 )
 from taperdesk.storage.connection import OpenDatabase, close_database, open_database
-from taperdesk.storage.errors import StorageError
+from taperdesk.storage.errors import (
+    AlreadyOpenError,
+    ClinicFileChangedError,
+    CorruptFileError,
+    NewerFileError,
+    NoClinicFileError,
+    NotADatabaseError,
+    ReadOnlyLocationError,
+    SignInThrottledError,
+    StorageError,
+)
+from taperdesk.storage.files import write_private
 from taperdesk.storage.handouts import handout_pdf, handouts_for_revision, record_handout
 from taperdesk.storage.history import patient_history
 from taperdesk.storage.maintenance import backup_now

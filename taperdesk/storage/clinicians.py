@@ -1,23 +1,46 @@
-"""Accounts. Passwords are hashed with scrypt (stdlib, memory-hard) and a random
-salt; the parameters are stored per row so they can be raised later without
-locking anyone out. There is no default account: the first start must create
-one (`has_clinicians()` is False until then)."""
+"""Accounts. Passwords are hashed with argon2id (argon2-cffi) at the OWASP
+Password Storage Cheat Sheet's parameters (19 MiB, 2 passes, 1 lane); the hash
+string carries its parameters, so they can be raised later without locking
+anyone out. Rows from before (scrypt, N=2^14: below current guidance) still
+sign in, and their hash is replaced by an argon2id one at that sign-in.
+
+Sign-in is throttled per account: after 5 wrong passwords in a row each further
+attempt is refused until a time that doubles with every failure (30 s, 1 min,
+2 min … at most 1 hour), with no sleeping anywhere: the time is worked out from
+the audit trail, where every failed, refused and successful sign-in is
+recorded. There is no default account: the first start must create one
+(`has_clinicians()` is False until then)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
-import secrets
 
-from taperdesk.storage import audit
+import argon2
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from taperdesk.storage import audit, connection
 from taperdesk.storage.connection import reading, writing
-from taperdesk.storage.errors import InvalidInputError, NotFoundError, PermissionDeniedError
-from taperdesk.storage.models import ClinicianRow
+from taperdesk.storage.errors import (
+    InvalidInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    SignInThrottledError,
+)
+from taperdesk.storage.models import AuditEventRow, ClinicianRow
 from taperdesk.storage.records import ROLES, Clinician
-from taperdesk.storage.text import fold, from_utc_text, to_utc_text, utc_now
+from taperdesk.storage.text import fold, from_utc_text, to_utc_text
 
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}  # OWASP: m=19 MiB, t=2, p=1
+ARGON2_SCHEME = "argon2id"
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}  # tests and benches only
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # old rows only: verified, then upgraded
 MIN_PASSWORD = 8
+FREE_FAILURES = 5  # wrong passwords in a row before sign-in is slowed down
+FIRST_DELAY_S = 30
+MAX_DELAY_S = 3600
+SIGNIN_FAILED, SIGNIN_REFUSED, SIGNED_IN = "sign-in failed", "sign-in refused", "signed in"
 
 
 def _params_text(params: dict) -> str:
@@ -32,7 +55,42 @@ def _parse_params(text: str) -> dict:
 
 
 def _hash(password: str, salt: bytes, params: dict) -> bytes:
+    """scrypt, as rows before argon2id were hashed (kept to verify them once)."""
     return hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, maxmem=64 * 1024 * 1024, **params)
+
+
+def _hasher() -> argon2.PasswordHasher:
+    return argon2.PasswordHasher(type=argon2.Type.ID, **ARGON2)
+
+
+def _set_password(row: ClinicianRow, password: str) -> None:
+    """Store an argon2id hash (salt and parameters are inside the hash string)."""
+    row.password_hash = _hasher().hash(password).encode("ascii")
+    row.password_salt = b""
+    row.password_params = ARGON2_SCHEME
+
+
+def _matches(row: ClinicianRow, password: str) -> bool:
+    if row.password_params == ARGON2_SCHEME:
+        try:
+            return _hasher().verify(bytes(row.password_hash).decode("ascii"), password)
+        except (VerificationError, InvalidHashError, UnicodeDecodeError):
+            return False
+    try:
+        params = _parse_params(row.password_params)
+        candidate = _hash(password, bytes(row.password_salt), params)
+    except (InvalidInputError, ValueError, TypeError):
+        return False
+    return hmac.compare_digest(candidate, bytes(row.password_hash))
+
+
+def _needs_upgrade(row: ClinicianRow) -> bool:
+    if row.password_params != ARGON2_SCHEME:
+        return True
+    try:
+        return _hasher().check_needs_rehash(bytes(row.password_hash).decode("ascii"))
+    except (InvalidHashError, UnicodeDecodeError):
+        return True
 
 
 def _to_clinician(row: ClinicianRow) -> Clinician:
@@ -73,26 +131,84 @@ def add_clinician(*, name: str, role: str, password: str,
         else:
             author_row = audit.resolve_author(author, clinician_only=True)
         name = _check_new(name, role, password)
-        salt = secrets.token_bytes(16)
-        row = ClinicianRow.create(
-            name=name, name_key=fold(name), role=role, password_salt=salt,
-            password_hash=_hash(password, salt, SCRYPT), password_params=_params_text(SCRYPT),
-            active=True, created_at=to_utc_text(utc_now()))
+        row = ClinicianRow(name=name, name_key=fold(name), role=role, active=True,
+                           created_at=to_utc_text(audit.utc_now()))
+        _set_password(row, password)
+        row.save()
         audit.record(author_row or row, "create", "clinician", row.id,
                      f"added {role} account {name}" + (" (first account)" if first else ""))
         return _to_clinician(row)
 
 
+def refused_until(failures: int, last_failure: dt.datetime) -> dt.datetime | None:
+    """When an account with `failures` wrong passwords in a row may try again."""
+    if failures < FREE_FAILURES:
+        return None
+    delay = min(FIRST_DELAY_S * 2 ** (failures - FREE_FAILURES), MAX_DELAY_S)
+    return last_failure + dt.timedelta(seconds=delay)
+
+
+def _failures_in_a_row(clinician_id: int) -> tuple[int, dt.datetime | None]:
+    """Wrong passwords since the last successful sign-in (from the audit trail)."""
+    query = (AuditEventRow.select(AuditEventRow.action, AuditEventRow.at)
+             .where((AuditEventRow.entity == "clinician") & (AuditEventRow.entity_id == clinician_id)
+                    & AuditEventRow.action.in_((SIGNIN_FAILED, SIGNED_IN)))
+             .order_by(AuditEventRow.id.desc()).limit(FREE_FAILURES + 20))
+    count, last = 0, None
+    for event in query:
+        if event.action == SIGNED_IN:
+            break
+        count += 1
+        last = last or from_utc_text(event.at)
+    return count, last
+
+
+def _record_attempt(row: ClinicianRow | None, action: str, summary: str) -> None:
+    """Audit a sign-in attempt, unless the file is open read-only (nothing can be written)."""
+    if connection.current().read_only:
+        return
+    with writing():
+        audit.record(row if action == SIGNED_IN else None, action, "clinician", row.id if row else None, summary)
+
+
 def verify_password(*, name: str, password: str) -> Clinician | None:
-    """The active clinician with this name and password, else None (no hint which was wrong)."""
+    """The active clinician with this name and password, else None (no hint which
+    was wrong). Raises SignInThrottledError, without trying the password, while the
+    account is refused after too many wrong passwords. Every attempt is audited."""
     with reading():
         row = ClinicianRow.get_or_none(ClinicianRow.name_key == fold(name))
+        failures, last = _failures_in_a_row(row.id) if row is not None else (0, None)
+    shown = " ".join(str(name).split())[:80]
     if row is None:
-        _hash(password, b"0" * 16, SCRYPT)  # same cost either way
+        _hasher().hash(password)  # same cost either way: no hint that the name is unknown
+        _record_attempt(None, SIGNIN_FAILED, f"failed sign-in as unknown name {shown!r}")
         return None
-    candidate = _hash(password, bytes(row.password_salt), _parse_params(row.password_params))
-    if not hmac.compare_digest(candidate, bytes(row.password_hash)) or not row.active:
+    now = audit.utc_now()
+    until = refused_until(failures, last) if last is not None else None
+    if until is not None and now < until:
+        _record_attempt(row, SIGNIN_REFUSED, f"sign-in as {row.name} refused: {failures} wrong passwords in a row")
+        local = until.astimezone()
+        wait = max(1, int((until - now).total_seconds() + 59) // 60)
+        raise SignInThrottledError(
+            f"Too many wrong passwords for {row.name}: try again after {local:%H:%M:%S} "
+            f"(in {wait} minute{'s' if wait != 1 else ''}), or ask a clinician to reset the password."
+        )
+    if not _matches(row, password):
+        _record_attempt(row, SIGNIN_FAILED,
+                        f"failed sign-in as {row.name} ({failures + 1} wrong password"
+                        f"{'s' if failures else ''} in a row)")
         return None
+    if not row.active:
+        _record_attempt(row, SIGNIN_FAILED, f"failed sign-in as {row.name}: the account is inactive")
+        return None
+    if not connection.current().read_only:
+        with writing():
+            upgrade = _needs_upgrade(row)
+            if upgrade:
+                _set_password(row, password)
+                row.save()
+            audit.record(row, SIGNED_IN, "clinician", row.id,
+                         f"{row.name} signed in" + (" (password hash upgraded to argon2id)" if upgrade else ""))
     return _to_clinician(row)
 
 
@@ -139,8 +255,6 @@ def change_password(*, clinician_id: int, new_password: str, author: Clinician |
         row = ClinicianRow.get_or_none(ClinicianRow.id == clinician_id)
         if row is None:
             raise NotFoundError(f"No clinician with id {clinician_id}.")
-        salt = secrets.token_bytes(16)
-        row.password_salt, row.password_params = salt, _params_text(SCRYPT)
-        row.password_hash = _hash(new_password, salt, SCRYPT)
+        _set_password(row, new_password)
         row.save()
         audit.record(author_row, "update", "clinician", row.id, f"changed the password of {row.name}")

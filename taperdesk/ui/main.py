@@ -1,6 +1,7 @@
 """Start-up of the desktop app: open the clinic file (or a fresh demo clinic),
-sign in, show the workspace. Every refusal to open says which file and what
-to do, and leaves the file as it was."""
+sign in, show the workspace. Every refusal to open is a modal dialog that says
+which file and what to do (ui.refusals), leaves the file as it was, and ends
+with exit status 2. Bad arguments are one line and exit status 2."""
 
 from __future__ import annotations
 
@@ -12,14 +13,29 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from taperdesk import storage
+from taperdesk.ui.refusals import open_clinic
+
+
+class BadArguments(Exception):
+    """The app's command line was wrong: one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadArguments(message)
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="taperdesk", description="Open the TaperDesk desktop app.")
+    parser = _Parser(prog="taperdesk", description="Open the TaperDesk desktop app.")
     parser.add_argument("--db", help="the clinic file (default: $TAPERDESK_DB or the user data folder)")
     parser.add_argument("--demo", action="store_true", help="open a fresh demo clinic in a temporary folder")
     parser.add_argument("--read-only", action="store_true", help="open the clinic file without changing it")
-    return parser.parse_args(argv)
+    parser.add_argument("--new", action="store_true",
+                        help="start a new clinic in --db PATH if that file is missing or empty")
+    args = parser.parse_args(argv)
+    if args.new and args.read_only:
+        raise BadArguments("--new and --read-only do not go together: a new clinic must be written")
+    return args
 
 
 def _application(argv: list[str]) -> QApplication:
@@ -27,19 +43,6 @@ def _application(argv: list[str]) -> QApplication:
     app.setOrganizationName("TaperDesk")
     app.setApplicationName("TaperDesk")
     return app
-
-
-def open_clinic(path: Path, read_only: bool) -> storage.OpenDatabase | None:
-    """Open the file, offering read-only when another TaperDesk has it open."""
-    try:
-        return storage.open_database(path, read_only=read_only)
-    except storage.AlreadyOpenError as exc:
-        answer = QMessageBox.question(None, "TaperDesk", f"{exc}\n\nOpen it read-only now?")
-        if answer == QMessageBox.StandardButton.Yes:
-            return open_clinic(path, True)
-    except storage.StorageError as exc:
-        QMessageBox.critical(None, "TaperDesk cannot open the clinic file", str(exc))
-    return None
 
 
 def _splash(text: str):
@@ -62,7 +65,11 @@ def sign_in(hint: str = "") -> storage.Clinician | None:
 
 
 def run_gui(argv: list[str]) -> int:
-    args = parse_gui_args(argv)
+    try:
+        args = parse_gui_args(argv)
+    except BadArguments as exc:
+        print(f"taperdesk: {exc}", file=sys.stderr)
+        return 2
     app = _application(argv)
     hint = ""
     if args.demo:
@@ -74,16 +81,28 @@ def run_gui(argv: list[str]) -> int:
         path = storage.resolve_db_path(args.db)
     from taperdesk.ui.errors import install_error_handling
 
-    install_error_handling(path.parent / "taperdesk.log")
+    uninstall = install_error_handling(path.parent / "taperdesk.log")
+    try:
+        return _open_and_run(app, path, args, hint)
+    finally:
+        uninstall()
+
+
+def _open_and_run(app: QApplication, path: Path, args: argparse.Namespace, hint: str) -> int:
     splash = _splash(f"Opening {path.name}… (the first start of the day checks the file and makes a backup)")
-    opened = open_clinic(path, args.read_only)
+    opened = open_clinic(path, read_only=args.read_only, new=args.new)
     splash.close()
     if opened is None:
         return 2
+    from taperdesk.ui.lost_file import watch_for_lost_file
+
+    stop_watching = watch_for_lost_file()
     for warning in opened.warnings:
         QMessageBox.warning(None, "TaperDesk", warning)
     clinician = sign_in(hint)
     if clinician is None:
+        stop_watching()
+        storage.close_database()
         return 0
     from taperdesk.ui.workspace import Workspace
 
@@ -92,5 +111,6 @@ def run_gui(argv: list[str]) -> int:
     if opened.backup is not None:  # the first open of the day: check every record, in the background
         window.start_record_check()
     code = app.exec()
+    stop_watching()
     storage.close_database()
     return code

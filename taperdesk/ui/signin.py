@@ -44,7 +44,12 @@ class SignInDialog(QDialog):
         self.password.setFocus()
 
     def try_sign_in(self) -> bool:
-        clinician = storage.verify_password(name=self.name.currentText().strip(), password=self.password.text())
+        try:
+            clinician = storage.verify_password(name=self.name.currentText().strip(), password=self.password.text())
+        except storage.StorageError as exc:  # too many wrong passwords: refused until a time (and why)
+            self.message.setText(str(exc))
+            self.password.clear()
+            return False
         if clinician is None:
             self.message.setText("That name and password do not match an active account. Check both and try again.")
             self.password.selectAll()

@@ -16,6 +16,7 @@ from taperdesk.storage import clinicians
 @pytest.fixture(autouse=True)
 def _cheap_scrypt(monkeypatch):
     monkeypatch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
+    monkeypatch.setattr(clinicians, "ARGON2", clinicians.CHEAP_ARGON2)
 
 
 @pytest.fixture(autouse=True)

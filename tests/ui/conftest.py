@@ -13,6 +13,7 @@ from taperdesk.storage import clinicians
 def db(tmp_path, monkeypatch):
     """An open, empty clinic database; password hashing made cheap for speed."""
     monkeypatch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
+    monkeypatch.setattr(clinicians, "ARGON2", clinicians.CHEAP_ARGON2)
     opened = storage.open_database(tmp_path / "clinic.sqlite", create=True, auto_backup=False)
     yield opened
     storage.close_database()

@@ -21,7 +21,7 @@ TODAY = date(2026, 12, 1)
 
 @pytest.fixture
 def clinic(tmp_path):
-    storage.open_database(tmp_path / "clinic.sqlite", auto_backup=False)
+    storage.open_database(tmp_path / "clinic.sqlite", create=True, auto_backup=False)
     yield tmp_path / "clinic.sqlite"
     storage.close_database()
 
