@@ -90,8 +90,10 @@ def test_export_ics_and_csv(demo_db, tmp_path, capsys):
     plan = revision.plan()
     ics, table = tmp_path / "plan.ics", tmp_path / "plan.csv"
     assert main(["export-ics", "--db", str(demo_db), "--patient", "DEMO-003", "--out", str(ics), "--reminders",
-                 "--time", "night=21:30"]) == 0
-    assert main(["export-csv", "--db", str(demo_db), "--patient", "DEMO-003", "--out", str(table)]) == 0
+                 "--time", "night=21:30", "--clinician", "demo"]) == 0
+    assert main(["export-csv", "--db", str(demo_db), "--patient", "DEMO-003", "--out", str(table),
+                 "--clinician", "demo"]) == 0
+    assert ics.stat().st_mode & 0o077 == 0 and table.stat().st_mode & 0o077 == 0
     events = list(Calendar.from_ical(ics.read_bytes()).walk("VEVENT"))
     changes = sorted(e.get("dtstart").dt for e in events
                      if str(e.get("summary")).startswith(("New dose", "Stop day")))
@@ -116,19 +118,23 @@ def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
     _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *out], "--clinician")
     _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *who, *out, "--kind", "poster"], "invalid choice")
     _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *who, *out, "--printed-on", "20/11/2026"], "YYYY-MM-DD")
+    _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *who, *out, "--printed-on", "2027-02-30"],
+           "February 2027 has no day 30")
+    _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *who, *out, "--printed-on", "9999-12-31"],
+           "the year must be from")
     _fails(capsys, ["handout", "--db", str(tmp_path / "missing.sqlite"), "--patient", "DEMO-001", *who, *out],
            "no clinic file")
-    _fails(capsys, ["export-ics", *db, "--patient", "NOPLAN-1", "--out", str(tmp_path / "x.ics")], "has no plan")
-    _fails(capsys, ["export-ics", *db, "--patient", "NOPE", "--out", str(tmp_path / "x.ics")], "No patient")
-    _fails(capsys, ["export-ics", *db, "--patient", "DEMO-001", "--out", str(tmp_path / "x.ics"),
+    _fails(capsys, ["export-ics", *who, *db, "--patient", "NOPLAN-1", "--out", str(tmp_path / "x.ics")], "has no plan")
+    _fails(capsys, ["export-ics", *who, *db, "--patient", "NOPE", "--out", str(tmp_path / "x.ics")], "No patient")
+    _fails(capsys, ["export-ics", *who, *db, "--patient", "DEMO-001", "--out", str(tmp_path / "x.ics"),
                     "--time", "night=22:30"], "--reminders")
-    _fails(capsys, ["export-ics", *db, "--patient", "DEMO-001", "--out", str(tmp_path / "x.ics"), "--reminders",
+    _fails(capsys, ["export-ics", *who, *db, "--patient", "DEMO-001", "--out", str(tmp_path / "x.ics"), "--reminders",
                     "--time", "bedtime=22:30"], "bedtime")
-    _fails(capsys, ["export-csv", *db, "--patient", "DEMO-001", "--out", str(tmp_path / "none" / "x.csv")],
+    _fails(capsys, ["export-csv", *who, *db, "--patient", "DEMO-001", "--out", str(tmp_path / "none" / "x.csv")],
            "does not exist")
     text = tmp_path / "notes.txt"
     text.write_text("hello")
-    _fails(capsys, ["export-csv", "--db", str(text), "--patient", "DEMO-001", "--out", str(tmp_path / "x.csv")])
+    _fails(capsys, ["export-csv", *who, "--db", str(text), "--patient", "DEMO-001", "--out", str(tmp_path / "x.csv")])
     monkeypatch.setenv("TAPERDESK_PASSWORD", "wrong password")
     _fails(capsys, ["handout", *db, "--patient", "DEMO-001", *who, *out], "Wrong name or password")
     assert not (tmp_path / "x.pdf").exists()

@@ -78,7 +78,7 @@ def test_every_drug_in_the_catalogue_plans_or_says_why(capsys, drug):
         (["--drug", "diazepam", "--dose", "night=5", "--cut-percent", "150"], "more than 0 and less than 100"),
         (["--drug", "diazepam", "--dose", "night=5", "--interval-days", "0"], "1 or more"),
         (["--drug", "diazepam", "--dose", "night=5", "--target-mg", "5"], "at or above the current dose"),
-        (["--drug", "diazepam", "--dose", "night=5", "--start", "2026-13-01"], "YYYY-MM-DD"),
+        (["--drug", "diazepam", "--dose", "night=5", "--start", "2026-13-01"], "there is no month 13"),
         (["--drug", "diazepam", "--dose", "night=5", "--stock", "3"], "no 3 mg tablet or capsule of diazepam"),
         (["--drug", "diazepam", "--dose", "night=7", "--stock", "10", "--split", "none"], "cannot be made from the stock"),
         (["--drug", "diazepam", "--dose", "night=10", "--cut-percent", "20", "--interval-days", "7"], "--allow-fast"),

@@ -46,7 +46,14 @@ def run_command(argv: list[str]) -> int:
         module = importlib.import_module(COMMANDS[args.command])
         return module.run(args)
     except UsageError as exc:
-        print(f"taperdesk: {exc}", file=sys.stderr)
+        print(f"taperdesk: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("taperdesk: stopped (Ctrl+C); nothing half-written was kept", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad input: still one line, and a status the fuzz tests catch
+        print(f"taperdesk: unexpected error ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+              f"please report it with the command you ran", file=sys.stderr)
+        return 70

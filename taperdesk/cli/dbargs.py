@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from taperdesk import storage
 from taperdesk.cli.errors import UsageError
-from taperdesk.storage.errors import StorageError
+from taperdesk.storage.errors import AlreadyOpenError, StorageError
 from taperdesk.storage.paths import ENV_VAR, resolve_db_path
 
 
@@ -33,3 +34,19 @@ def storage_errors() -> Iterator[None]:
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         raise UsageError(f"cannot use{where}: {exc.strerror or exc}") from None
+
+
+def open_for_reading_out(path: Path) -> bool:
+    """Open the clinic file for a command that only reads patients out (an
+    export): for writing when it can, so the sign-in and the export are recorded
+    in the audit trail; read-only when TaperDesk has it open elsewhere (then
+    nothing is recorded, and False is returned so the command can say so)."""
+    try:
+        storage.open_database(path)
+        return True
+    except AlreadyOpenError:
+        storage.open_database(path, read_only=True)
+        return False
+
+
+NOT_RECORDED = "note: {path} is open in TaperDesk elsewhere; this export was not recorded in the audit trail."

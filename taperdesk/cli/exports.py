@@ -2,17 +2,23 @@
 `taperdesk export-csv --patient ID --out FILE.csv`: the patient's current plan
 (newest revision, with its status) as a calendar or as one CSV row per day.
 A calendar file is remembered (its events' UIDs and SEQUENCEs) so the next one
-updates the patient's calendar instead of adding to it; the CSV writes nothing
-to the clinic file, so it is opened read-only."""
+updates the patient's calendar instead of adding to it. Like every export they
+are signed by a clinician (--clinician NAME; the password from
+$TAPERDESK_PASSWORD or a prompt) and recorded in the audit trail; while
+TaperDesk has the file open elsewhere the file is read read-only, the export is
+not recorded (a note says so) and a calendar cannot be made. The file written
+is 0600."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date, time
 
 from taperdesk import storage
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import NOT_RECORDED, add_db_option, db_path, open_for_reading_out, storage_errors
 from taperdesk.cli.errors import UsageError
+from taperdesk.cli.signin import add_clinician_option, sign_in
 from taperdesk.cli.handout import find_patient, output_path, write_atomically
 from taperdesk.clinic.calendar_files import calendar_file, doses_csv
 from taperdesk.clinic.paper import NoPlanError
@@ -35,6 +41,7 @@ def add_parser(sub, name: str) -> None:
                                        "tablets, diazepam-equivalent mg.")
         p.add_argument("--out", required=True, metavar="FILE.csv", help="where to write the CSV")
     p.add_argument("--patient", required=True, metavar="ID", help="the patient's clinic identifier")
+    add_clinician_option(p, "exports it")
     add_db_option(p)
 
 
@@ -63,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     if not path.exists():
         raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
     with storage_errors():
-        storage.open_database(path, read_only=not ics)
+        recorded = open_for_reading_out(path)
         try:
+            clinician = sign_in(args.clinician)
             patient = find_patient(args.patient, path)
             try:
                 if ics:
@@ -72,15 +80,19 @@ def run(args: argparse.Namespace) -> int:
                     # SEQUENCE is one higher, which calendars accept
                     data, revision, events = calendar_file(patient_id=patient.id, today=date.today(),
                                                            reminders=args.reminders, dose_times=dose_times)
-                    write_atomically(out, data)
                     what = f"the calendar ({events} events)"
                 else:
                     text, revision = doses_csv(patient_id=patient.id)
-                    write_atomically(out, text.encode("utf-8"))
+                    data = text.encode("utf-8")
                     what = f"{text.count(chr(10)) - 1} days of doses"
             except NoPlanError as exc:
                 raise UsageError(str(exc)) from None
+            write_atomically(out, data, (lambda: storage.record_export(
+                patient_id=patient.id, author=clinician,
+                summary=f"exported {what} of plan revision {revision} to {out} (command line)")) if recorded else None)
         finally:
             storage.close_database()
+    if not recorded:
+        print(NOT_RECORDED.format(path=path), file=sys.stderr)
     print(f"Wrote {what} of {patient.identifier}'s plan (revision {revision}) to {out}.")
     return 0

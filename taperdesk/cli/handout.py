@@ -11,18 +11,17 @@ What the paper prints comes from taperdesk.clinic.paper, as in the app."""
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from datetime import date
 from pathlib import Path
 
 from taperdesk import storage
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dates import parse_date
 from taperdesk.cli.errors import UsageError
+from taperdesk.cli.signin import PASSWORD_ENV, sign_in
 from taperdesk.clinic.paper import KINDS, NoPlanError, build_handout
 from taperdesk.export.fonts import ExportError
 
-PASSWORD_ENV = "TAPERDESK_PASSWORD"
 
 
 # -- the command ---------------------------------------------------------------------
@@ -51,12 +50,7 @@ def supply_days(text: str) -> int:
 
 
 def printed_on(text: str | None) -> date:
-    if text is None:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--printed-on {text!r}: write the date as YYYY-MM-DD, e.g. 2026-12-01") from None
+    return date.today() if text is None else parse_date("--printed-on", text)
 
 
 def output_path(text: str, suffix: str) -> Path:
@@ -70,16 +64,9 @@ def output_path(text: str, suffix: str) -> Path:
 
 
 def write_atomically(out: Path, data: bytes, then=None) -> None:
-    """Write to FILE.partial, run `then` (e.g. record the handout), then rename into place."""
-    tmp = out.with_name(out.name + ".partial")
-    try:
-        tmp.write_bytes(data)
-        if then is not None:
-            then()
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write to FILE.partial (0600), run `then` (e.g. record the handout), then
+    rename into place; the partial file is removed on any failure."""
+    storage.write_private(out, data, then=then)
 
 
 def find_patient(identifier: str, path: Path) -> storage.Patient:
@@ -98,10 +85,7 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         storage.open_database(path)
         try:
-            password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"Password for {args.clinician}: ")
-            clinician = storage.verify_password(name=args.clinician, password=password)
-            if clinician is None:
-                raise UsageError(f"Wrong name or password for {args.clinician!r}.")
+            clinician = sign_in(args.clinician)
             patient = find_patient(args.patient, path)
             try:
                 pdf, revision = build_handout(patient_id=patient.id, kind=args.kind, printed_on=day,

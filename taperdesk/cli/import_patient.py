@@ -5,17 +5,14 @@ clinician signs the import: the password comes from $TAPERDESK_PASSWORD or a pro
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 from pathlib import Path
 
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
 from taperdesk.cli.errors import UsageError
-from taperdesk.storage import close_database, open_database, verify_password
+from taperdesk.cli.signin import sign_in
+from taperdesk.storage import close_database, open_database
 from taperdesk.storage.portable import import_patient
 from taperdesk.storage.portable_checks import load_document
-
-PASSWORD_ENV = "TAPERDESK_PASSWORD"
 
 
 def add_parser(sub, name: str) -> None:
@@ -40,10 +37,7 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         open_database(path)
         try:
-            password = os.environ.get(PASSWORD_ENV) or getpass.getpass(f"Password for {args.clinician}: ")
-            clinician = verify_password(name=args.clinician, password=password)
-            if clinician is None:
-                raise UsageError(f"Wrong name or password for {args.clinician!r}.")
+            clinician = sign_in(args.clinician)
             patient = import_patient(document=document, author=clinician)
         finally:
             close_database()

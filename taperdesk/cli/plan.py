@@ -6,6 +6,7 @@ import argparse
 import sys
 from datetime import date
 
+from taperdesk.cli.dates import parse_date
 from taperdesk.cli.errors import UsageError
 from taperdesk.core.catalogue import CatalogueError, UnknownDrug, load_catalogue
 from taperdesk.core.dispensing import DrugStock
@@ -61,10 +62,7 @@ def _doses(items: list[str]) -> tuple[tuple[str, float], ...]:
 def _start(text: str | None) -> date:
     if text is None:
         return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--start {text!r}: write the date as YYYY-MM-DD, e.g. 2026-12-01") from None
+    return parse_date("--start", text)
 
 
 def _strengths(text: str | None) -> tuple[float, ...] | None:

@@ -21,6 +21,7 @@ from taperdesk.storage.clinicians import (
     verify_password,
 )
 from taperdesk.storage.connection import OpenDatabase, close_database, open_database
+from taperdesk.storage.disclosures import record_export
 from taperdesk.storage.errors import (
     AlreadyOpenError,
     ClinicFileChangedError,

@@ -75,9 +75,13 @@ def _check_document(doc: Any) -> None:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InvalidInputError("This is not a TaperDesk patient file (no \"format\": \"taperdesk-patient\").")
     version = doc.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise InvalidInputError(f"Patient file format version {version!r} is newer than this TaperDesk reads "
-                                f"(up to {FORMAT_VERSION}); install the newer TaperDesk.")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InvalidInputError(f"The patient file's format_version is {json.dumps(version)[:40]}, not a whole "
+                                f"number such as {FORMAT_VERSION}: the file was not written by export-patient "
+                                f"or was edited by hand; nothing was imported.")
+    if version > FORMAT_VERSION:
+        raise InvalidInputError(f"The patient file was written by a newer TaperDesk (format {version}; this "
+                                f"TaperDesk reads format {FORMAT_VERSION}); upgrade TaperDesk to import it.")
     for key in ("patient", "plans", "symptom_entries"):
         if key not in doc:
             raise InvalidInputError(f"The patient file has no {key!r} section.")

@@ -12,6 +12,8 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QVBoxLayout
 
+from taperdesk import storage
+
 
 class HandoutPreview(QDialog):
     def __init__(self, parent=None, *, pdf: bytes, title: str, suggested_name: str):
@@ -48,7 +50,7 @@ class HandoutPreview(QDialog):
 
     def save_to(self, path: Path) -> bool:
         try:
-            Path(path).write_bytes(self.pdf)
+            storage.write_private(Path(path), self.pdf)  # 0600, through a partial file
         except OSError as exc:
             self.status.setText(f"Not saved: {exc.strerror or exc} ({path}). Choose another folder.")
             return False

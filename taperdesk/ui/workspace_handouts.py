@@ -94,7 +94,7 @@ class HandoutActions:
             self.report(str(exc))
             return False
         try:
-            path.write_bytes(data)
+            storage.write_private(path, data)  # 0600: a patient's plan, for their eyes and the clinic's
         except OSError as exc:
             self.report(f"Not exported: {exc.strerror or exc} ({path}). Choose another folder or free some space.")
             return False

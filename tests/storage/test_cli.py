@@ -61,15 +61,22 @@ def test_env_var_chooses_the_file(demo_db, tmp_path, capsys, monkeypatch):
 def test_export_and_import_commands(demo_db, tmp_path, capsys, monkeypatch):
     path, password = demo_db
     out_file = tmp_path / "p.json"
-    assert main(["export-patient", "--db", str(path), "--id", "demo-003", "--out", str(out_file)]) == 0
-    assert json.loads(out_file.read_text())["patient"]["identifier"] == "DEMO-003"
-    capsys.readouterr()
+    _fails(capsys, ["export-patient", "--db", str(path), "--id", "demo-003", "--out", str(out_file)],
+           "--clinician")
+    _fails(capsys, ["export-patient", "--db", str(path), "--id", "demo-003", "--out", str(out_file),
+                    "--clinician", "demo"], "no password for 'demo': set TAPERDESK_PASSWORD")
     monkeypatch.setenv("TAPERDESK_PASSWORD", password)
+    assert main(["export-patient", "--db", str(path), "--id", "demo-003", "--out", str(out_file),
+                 "--clinician", "demo"]) == 0
+    assert json.loads(out_file.read_text())["patient"]["identifier"] == "DEMO-003"
+    assert out_file.stat().st_mode & 0o077 == 0 and not list(tmp_path.glob("*.partial"))
+    capsys.readouterr()
     _fails(capsys, ["import-patient", str(out_file), "--clinician", "demo", "--db", str(path)], "already belongs")
 
 
 def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
-    path, _ = demo_db
+    path, password = demo_db
+    monkeypatch.setenv("TAPERDESK_PASSWORD", password)
     db = ["--db", str(path)]
     text = tmp_path / "notes.txt"
     text.write_text("hello")
@@ -78,9 +85,9 @@ def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
     _fails(capsys, ["backup", "--db", str(tmp_path / "missing.sqlite")], "no clinic in")
     _fails(capsys, ["restore", str(text), *db], "not a TaperDesk file")
     _fails(capsys, ["restore", *db], "required")
-    _fails(capsys, ["export-patient", *db, "--id", "NOPE", "--out", str(tmp_path / "x.json")], "No patient")
-    _fails(capsys, ["export-patient", *db, "--id", "DEMO-001"], "--out")
-    _fails(capsys, ["export-patient", *db, "--id", "DEMO-001", "--out", str(tmp_path / "no" / "x.json")], "cannot use")
+    _fails(capsys, ["export-patient", *db, "--clinician", "demo", "--id", "NOPE", "--out", str(tmp_path / "x.json")], "No patient")
+    _fails(capsys, ["export-patient", *db, "--clinician", "demo", "--id", "DEMO-001"], "--out")
+    _fails(capsys, ["export-patient", *db, "--clinician", "demo", "--id", "DEMO-001", "--out", str(tmp_path / "no" / "x.json")], "folder that exists")
     _fails(capsys, ["import-patient", str(tmp_path / "none.json"), "--clinician", "demo", *db], "does not exist")
     _fails(capsys, ["import-patient", str(text), "--clinician", "demo", *db], "not JSON")
     monkeypatch.setenv("TAPERDESK_PASSWORD", "wrong password")

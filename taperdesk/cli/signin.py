@@ -1,0 +1,59 @@
+"""Signing a command: every command that reads a patient's record out of the
+clinic file or writes one in (handout, export-csv, export-ics, export-patient,
+import-patient) names a clinician with --clinician NAME, whose password comes
+from $TAPERDESK_PASSWORD (for scripts) or a prompt on the terminal. Without a
+terminal and without the variable the command stops with one line saying so
+(it used to end in EOFError). Wrong passwords count towards the account's
+refusal, as in the app (storage.verify_password)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import warnings
+
+from taperdesk import storage
+from taperdesk.cli.errors import UsageError
+
+PASSWORD_ENV = "TAPERDESK_PASSWORD"
+
+
+def add_clinician_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--clinician", required=True, metavar="NAME",
+                        help=f"who {what} (recorded); the password from ${PASSWORD_ENV} or a prompt")
+
+
+def _has_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):  # stdin closed or replaced
+        return False
+
+
+def password_for(name: str) -> str:
+    """The password from $TAPERDESK_PASSWORD, else asked on the terminal."""
+    password = os.environ.get(PASSWORD_ENV)
+    if password:
+        return password
+    if not _has_terminal():
+        raise UsageError(f"no password for {name!r}: set {PASSWORD_ENV}, or run the command in a terminal "
+                         f"to be asked for it")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", getpass.GetPassWarning)  # never echo a password
+            return getpass.getpass(f"Password for {name}: ")
+    except (EOFError, KeyboardInterrupt, getpass.GetPassWarning, OSError):
+        raise UsageError(f"no password was typed for {name!r}; nothing was done") from None
+
+
+def sign_in(name: str) -> storage.Clinician:
+    """The clinician `name`, signed in with their password (the clinic file is open).
+    A throttled account raises SignInThrottledError (a StorageError: one line)."""
+    if not name.strip():
+        raise UsageError("--clinician: give the name you sign in with")
+    clinician = storage.verify_password(name=name, password=password_for(name))
+    if clinician is None:
+        raise UsageError(f"Wrong name or password for {name!r}.")
+    return clinician
