@@ -22,7 +22,7 @@ from taperdesk.ui.workspace import Workspace
 app=QApplication([])
 clinicians.ARGON2 = clinicians.CHEAP_ARGON2  # the password hash is not what is measured
 p=Path(tempfile.mkdtemp())/"c.sqlite"
-storage.open_database(p, auto_backup=False)
+storage.open_database(p, create=True, auto_backup=False)
 doc=storage.add_clinician(name="D", role="clinician", password="long password here")
 today=date(2026,11,27)
 start=today-timedelta(days=3650)

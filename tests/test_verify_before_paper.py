@@ -133,7 +133,7 @@ def test_one_flipped_byte_in_a_dose_is_refused_on_every_paper(db, clinic, capsys
                          (["handout", "--clinician", "demo", "--kind", "clinician"], "pdf"),
                          (["handout", "--clinician", "demo", "--kind", "pharmacy"], "pdf"),
                          (["handout", "--clinician", "demo", "--kind", "dosebox"], "pdf"),
-                         (["export-ics"], "ics"), (["export-csv"], "csv")):
+                         (["export-ics", "--clinician", "demo"], "ics"), (["export-csv", "--clinician", "demo"], "csv")):
         out = tmp_path / f"paper.{suffix}"
         err = _one_line_refusal(capsys, [*argv, "--db", str(db), "--patient", identifier, "--out", str(out)])
         verb = "exported" if argv[0].startswith("export") else "printed"
