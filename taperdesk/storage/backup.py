@@ -141,8 +141,11 @@ def copy_database(source: sqlite3.Connection, target: Path, *, source_path: Path
             raise _copy_failure(exc, source_path or target, target) from None
         dest.execute("PRAGMA journal_mode=DELETE")
         result = dest.execute("PRAGMA quick_check").fetchone()[0]
-        if result != "ok":
-            raise CorruptFileError(f"The copy {target} failed its check ({result}); it was not kept.")
+        if result != "ok":  # the pages came across as they are: the damage is in the source
+            where = source_path or target
+            raise CorruptFileError(
+                f"{where} is damaged (its copy fails SQLite's quick_check: {str(result)[:80]}); no backup was "
+                f"made and {where} was not changed: restore an earlier backup with `taperdesk restore FILE`.")
     except BaseException:
         dest.close()
         partial.unlink(missing_ok=True)

@@ -243,3 +243,62 @@ def test_an_older_0644_file_is_made_private_when_opened(db_path, doctor):
     default_backup_dir(db_path).chmod(0o755)
     storage.open_database(db_path)
     assert _mode(db_path) == 0o600 and _mode(default_backup_dir(db_path)) == 0o700
+
+
+# -- item 7: messages that say what really happened ------------------------------------
+def _damage(path):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("CREATE TABLE filler (x TEXT)")
+    conn.executemany("INSERT INTO filler VALUES (?)", ((str(i) * 20,) for i in range(3000)))
+    conn.commit()
+    conn.close()
+    pages = path.stat().st_size // 4096
+    with open(path, "r+b") as fh:
+        for page in range(pages - 20, pages):
+            fh.seek(page * 4096 + 8)
+            fh.write(b"\xff" * 64)
+
+
+def test_backup_of_a_damaged_file_blames_the_file_not_the_backups_folder(db_path, doctor, capsys):
+    from taperdesk.app import main
+
+    storage.close_database()
+    _damage(db_path)
+    before = db_path.read_bytes()
+    assert main(["backup", "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{db_path} is damaged" in err and "no backup was made" in err, err
+    assert "backups is damaged" not in err and "taperdesk restore" in err
+    assert db_path.read_bytes() == before
+    assert list_backups(default_backup_dir(db_path)) == []
+    assert not list(default_backup_dir(db_path).glob("*.partial"))
+
+
+def test_disk_io_error_on_an_all_but_full_disk_says_the_disk_is_full(db_path, monkeypatch):
+    import sqlite3
+    from collections import namedtuple
+
+    from taperdesk.storage.failures import translate
+
+    raw = sqlite3.OperationalError("disk I/O error")
+    assert isinstance(translate(raw, db_path), errors.CorruptFileError)  # plenty of space: a real I/O fault
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10**9, 10**9 - 30 * 1024, 30 * 1024))
+    full = translate(raw, db_path)
+    assert isinstance(full, errors.DiskFullError)
+    assert f"The disk holding {db_path} is full" in str(full) and "restore" not in str(full)
+
+
+def test_portable_format_version_one_point_oh_is_not_called_newer(doctor):
+    from taperdesk.storage.portable import FORMAT, import_patient
+
+    document = {"format": FORMAT, "format_version": 1.0, "patient": {}, "plans": [], "symptom_entries": []}
+    with pytest.raises(errors.InvalidInputError) as info:
+        import_patient(document=document, author=doctor)
+    message = str(info.value)
+    assert "format_version is 1.0, not a whole number" in message and "newer" not in message
+    with pytest.raises(errors.InvalidInputError, match="written by a newer TaperDesk .format 7"):
+        import_patient(document={**document, "format_version": 7}, author=doctor)
