@@ -195,7 +195,7 @@ def backup_file(db_path: Path, folder: Path, *, kind: str = "manual", now: dt.da
     """Back up a clinic file that this process has not opened (the CLI path)."""
     info = inspect_file(db_path, quick_check=False)
     if not info.exists or info.schema_version == 0:
-        state = "is empty (0 bytes)" if info.exists else "does not exist"
+        state = "is empty: 0 bytes" if info.exists else "does not exist"
         raise NotADatabaseError(f"There is no clinic in {db_path} to back up (the file {state}); check --db PATH.")
     try:
         source = sqlite3.connect(read_only_uri(db_path), uri=True)

@@ -92,7 +92,7 @@ def current() -> OpenDatabase:
 
 
 def no_clinic_file(path: Path) -> NoClinicFileError:
-    state = "is empty (0 bytes)" if path.is_file() else "does not exist"
+    state = "is empty: 0 bytes" if path.is_file() else "does not exist"
     return NoClinicFileError(
         f"There is no clinic in {path} (the file {state}); nothing was created: check the path, "
         f"{RESTORE_HINT}, or start a new clinic there with `taperdesk --new --db {path}`."

@@ -41,6 +41,11 @@ def translate(exc: BaseException, path: Path | str) -> StorageError:
 def _known(exc: BaseException, path: Path | str) -> StorageError | None:
     if isinstance(exc, StorageError):
         return exc
+    if isinstance(exc, UnicodeDecodeError):  # SQLite handed back text that is not UTF-8: flipped bytes
+        return CorruptFileError(
+            f"{path} is damaged (some of its text is not readable: {exc.reason} at byte {exc.start}); "
+            f"nothing was changed: {RESTORE_HINT}."
+        )
     text = str(exc).lower()
     if "database or disk is full" in text:
         return DiskFullError(
@@ -83,4 +88,6 @@ def _known(exc: BaseException, path: Path | str) -> StorageError | None:
     return None
 
 
-DB_ERRORS = (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError)
+# UnicodeDecodeError: SQLite returns a damaged schema or row as bytes Python cannot
+# decode (one flipped byte in the schema text did this in every command).
+DB_ERRORS = (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError, UnicodeDecodeError)

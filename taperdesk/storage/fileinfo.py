@@ -16,7 +16,7 @@ from taperdesk.storage.errors import (
     NotADatabaseError,
     ReadOnlyLocationError,
 )
-from taperdesk.storage.failures import translate
+from taperdesk.storage.failures import DB_ERRORS, translate
 from taperdesk.storage.migrations import APPLICATION_ID, LATEST_VERSION
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -54,7 +54,7 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> FileInfo:
         )
     try:
         conn = sqlite3.connect(read_only_uri(path), uri=True)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise translate(exc, path) from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -77,7 +77,7 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> FileInfo:
                     f"{RESTORE_HINT}."
                 )
         return FileInfo(path, exists=True, schema_version=version)
-    except sqlite3.Error as exc:
+    except DB_ERRORS as exc:
         raise translate(exc, path) from None
     finally:
         conn.close()

@@ -22,12 +22,13 @@ from taperdesk.storage.paths import default_backup_dir
 TITLE = "TaperDesk cannot open the clinic file"
 
 
-def _box(icon: QMessageBox.Icon, text: str, detail: str, buttons: list[tuple[str, QMessageBox.ButtonRole]]):
+def _box(icon: QMessageBox.Icon, text: str, detail: str, buttons: list[tuple[str, QMessageBox.ButtonRole]],
+         default: int = 0):
     """A modal box with the given buttons; returns the text of the one pressed."""
     box = QMessageBox(icon, TITLE, text)
     box.setInformativeText(detail)
     made = {box.addButton(label, role): label for label, role in buttons}
-    box.setDefaultButton(next(iter(made)))
+    box.setDefaultButton(list(made)[default])
     box.exec()
     return made.get(box.clickedButton(), "")
 
@@ -55,7 +56,7 @@ def ask_new_clinic(path: Path) -> bool:
               "quit, and restore a backup (taperdesk restore BACKUP) or choose the right file with --db PATH.\n\n"
               "Start a new, empty clinic in this file?")
     pressed = _box(QMessageBox.Icon.Question, what, detail,
-                   [("Start a new clinic", QMessageBox.ButtonRole.AcceptRole), QUIT])
+                   [("Start a new clinic", QMessageBox.ButtonRole.AcceptRole), QUIT], default=1)  # Enter quits
     return pressed == "Start a new clinic"
 
 
@@ -74,8 +75,8 @@ def explain(path: Path, exc: errors.StorageError) -> str:
                        "can write to.", [READ_ONLY, QUIT])
         return "read-only" if pressed == READ_ONLY[0] else ""
     if isinstance(exc, errors.NewerFileError):
-        detail = ("A newer TaperDesk wrote this file. Upgrade TaperDesk on this computer to open it. "
-                  "The file was not changed.")
+        detail = ("Upgrade TaperDesk on this computer (ask whoever looks after it), or open the file on "
+                  "the computer that wrote it.")
     elif isinstance(exc, errors.CorruptFileError):
         detail = "The file was not changed. " + _restore_advice(path)
     elif isinstance(exc, errors.NotADatabaseError):

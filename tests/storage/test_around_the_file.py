@@ -74,7 +74,7 @@ def test_zero_byte_file_is_refused_and_left_as_it_is(db_path):
     with pytest.raises(errors.NoClinicFileError) as info:
         storage.open_database(db_path)
     message = str(info.value)
-    assert str(db_path) in message and "is empty (0 bytes)" in message and "nothing was created" in message
+    assert str(db_path) in message and "the file is empty: 0 bytes)" in message and "nothing was created" in message
     assert "taperdesk restore" in message and "--new" in message
     assert db_path.read_bytes() == b""
     assert not db_path.with_name(db_path.name + "-wal").exists()
@@ -302,3 +302,19 @@ def test_portable_format_version_one_point_oh_is_not_called_newer(doctor):
     assert "format_version is 1.0, not a whole number" in message and "newer" not in message
     with pytest.raises(errors.InvalidInputError, match="written by a newer TaperDesk .format 7"):
         import_patient(document={**document, "format_version": 7}, author=doctor)
+
+
+def test_one_flipped_byte_in_the_schema_text_is_a_damaged_file(db_path, doctor, capsys):
+    """Before: UnicodeDecodeError (a traceback) in every command."""
+    from taperdesk.app import main
+
+    storage.close_database()
+    data = bytearray(db_path.read_bytes())
+    data[data.find(b"CREATE TABLE") + 3] = 0xC3
+    db_path.write_bytes(bytes(data))
+    for argv in (["backup", "--db", str(db_path)], ["verify", "--db", str(db_path)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and f"{db_path} is damaged (some of its text is not readable" in err, err
+    with pytest.raises(errors.CorruptFileError):
+        storage.open_database(db_path)

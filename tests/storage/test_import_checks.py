@@ -26,7 +26,10 @@ def template(tmp_path_factory):
     path = folder / "demo.sqlite"
     password = make_demo(path).password
     exported = folder / "p.json"
-    assert main(["export-patient", "--db", str(path), "--id", "DEMO-001", "--out", str(exported)]) == 0
+    with pytest.MonkeyPatch.context() as mp:  # exports are signed by a clinician
+        mp.setenv("TAPERDESK_PASSWORD", password)
+        assert main(["export-patient", "--db", str(path), "--id", "DEMO-001", "--clinician", "demo",
+                     "--out", str(exported)]) == 0
     return path, password, json.loads(exported.read_text())
 
 
@@ -42,8 +45,12 @@ def clinic(template, tmp_path, monkeypatch):
 def _counts(path):
     conn = sqlite3.connect(path)
     try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("patient", "plan", "plan_revision", "symptom_entry", "handout", "audit_event")}
+        counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("patient", "plan", "plan_revision", "symptom_entry", "handout")}
+        # the importer's sign-in is audited (issue 12 item 6); nothing else may be written
+        counts["audit_event"] = conn.execute("SELECT count(*) FROM audit_event WHERE action NOT IN "
+                                             "('signed in', 'sign-in failed', 'sign-in refused')").fetchone()[0]
+        return counts
     finally:
         conn.close()
 

@@ -27,8 +27,11 @@ class ModalAnswerer:
     answers: list[str]
     seen: list[Seen] = field(default_factory=list)
     _timer: QTimer | None = None
+    _before: set = field(default_factory=set)
 
     def start(self) -> ModalAnswerer:
+        # a box left open by an earlier test is not one of ours
+        self._before = {id(w) for w in QApplication.topLevelWidgets() if w.isVisible()}
         self._timer = QTimer()
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._poll)
@@ -42,6 +45,8 @@ class ModalAnswerer:
     def _poll(self) -> None:
         widget = QApplication.activeModalWidget()
         if widget is None or not widget.isVisible() or getattr(widget, "_answered", False):
+            return
+        if id(widget) in self._before:
             return
         widget._answered = True
         answer = self.answers[len(self.seen)] if len(self.seen) < len(self.answers) else "cancel"
