@@ -24,8 +24,13 @@ def private_folder(folder: Path) -> Path:
     """Make `folder` (and missing parents) as 0700; a folder TaperDesk owns
     already (the backups folder) is tightened to 0700 if it is looser."""
     folder = Path(folder)
-    if not folder.is_dir():
-        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    missing = []
+    probe = folder
+    while not probe.is_dir() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for part in reversed(missing):  # each one 0700 (mkdir(parents=True) would leave the parents 0755)
+        part.mkdir(mode=FOLDER_MODE, exist_ok=True)
     return folder
 
 

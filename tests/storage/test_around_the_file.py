@@ -234,6 +234,7 @@ def test_every_file_made_is_private(db_path, doctor, patient, tmp_path):
     world_readable = [p for p in made if p.exists() and _mode(p) & 0o077]
     assert world_readable == []
     assert _mode(default_backup_dir(db_path)) == 0o700 and _mode(elsewhere.parent) == 0o700
+    assert _mode(elsewhere.parent.parent) == 0o700  # usb/, made on the way to usb/backups
 
 
 def test_an_older_0644_file_is_made_private_when_opened(db_path, doctor):
