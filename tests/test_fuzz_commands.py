@@ -7,7 +7,7 @@ must be exit 0, or exit 2 with exactly one line on stderr, never a traceback,
 and a refusal must take under a second of this process's CPU time.
 
 `plan` is fuzzed by its own tests (2,000 argument lists); here each other
-command gets TAPERDESK_FUZZ_EXAMPLES lists (500 by default; more for a soak)."""
+command gets 500 lists (5,000 under `make soak`; TAPERDESK_FUZZ_EXAMPLES=N to choose)."""
 
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ from taperdesk import storage
 from taperdesk.app import main
 from taperdesk.storage import audit, clinicians
 from taperdesk.storage.migrations import LATEST_VERSION
+from tests.conftest import examples
 
-EXAMPLES = int(os.environ.get("TAPERDESK_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("TAPERDESK_FUZZ_EXAMPLES", "0")) or examples(500, 5000)
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much])
