@@ -29,6 +29,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_long_history.py
 	$(BIN)/python bench/bench_handout.py
+	$(BIN)/python bench/bench_tamper.py
 	$(BIN)/python bench/bench_pharmacy.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_print.py
 	$(BIN)/python bench/bench_today.py --db bench/out/clinic.sqlite
