@@ -253,7 +253,7 @@ def _verify_clinic(attention: bool) -> Report:
         findings += _status_findings("1", (), places)
         handouts, found = _handout_findings("1", (), places)
         findings += found
-        for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id").fetchall():
+        for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id"):
             plans += 1
             findings += _plan_findings(rev_id, plan_id, number, text, patient_id, places)
         if attention and not findings:  # derived from the records: compared only when they are sound
