@@ -18,7 +18,7 @@ test: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 soak: deps
-	TAPERDESK_HYPOTHESIS=soak QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
+	TAPERDESK_HYPOTHESIS=soak TAPERDESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: deps
 	$(BIN)/python bench/bench_planner.py

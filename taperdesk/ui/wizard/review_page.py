@@ -84,7 +84,7 @@ class ReviewPage(QWizardPage):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._measure(False)  # rows are measured while the page is on screen, not on every hidden re-plan
         self.model.modelReset.connect(self._size_columns)
         self.table.setAccessibleName("schedule")
 
@@ -129,10 +129,28 @@ class ReviewPage(QWizardPage):
     def _size_columns(self) -> None:
         """Dates, days, step and eq fit their text; the times of day share the rest (wrapping)."""
         header = self.table.horizontalHeader()
+        measure = self.isVisible()
         for col in range(self.model.columnCount()):
             fixed = col < len(FIXED_BEFORE)
-            mode = QHeaderView.ResizeMode.ResizeToContents if fixed else QHeaderView.ResizeMode.Stretch
+            mode = QHeaderView.ResizeMode.Stretch if not fixed else (
+                QHeaderView.ResizeMode.ResizeToContents if measure else QHeaderView.ResizeMode.Interactive)
             header.setSectionResizeMode(col, mode)
+
+    def _measure(self, on: bool) -> None:
+        """Fit rows and columns to their text (on screen), or leave them be (hidden):
+        every earlier page re-plans on each change, and measuring a hidden table of
+        a year's steps cost 40-50 ms a keystroke."""
+        mode = QHeaderView.ResizeMode.ResizeToContents if on else QHeaderView.ResizeMode.Fixed
+        self.table.verticalHeader().setSectionResizeMode(mode)
+        self._size_columns()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        self._measure(True)
+
+    def hideEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self._measure(False)
+        super().hideEvent(event)
 
     def show_outcome(self, out: Outcome) -> None:
         plan = out.plan
