@@ -130,6 +130,7 @@ IDS = st.sampled_from(["DEMO-001", "DEMO-003", "DEMO-003", "demo-003", "DEMO\u20
                        "DEMO-0O1", "NOPLAN-1"])
 NAMES = st.sampled_from(["demo", "demo", "demo", "Demo", "nobody", "", "  ", "d" * 300])
 KINDS = st.sampled_from(["patient", "clinician", "poster", ""])
+HOMES = st.sampled_from(["~0", "~nobody-here/x", "~", "~/x.pdf"])  # ~user with no such user
 TIMES = st.sampled_from(["night=21:30", "night=25:00", "bedtime=22:00", "morning", "morning=", "evening=7:5"])
 
 
@@ -142,18 +143,18 @@ def _file_values(world, names):
 def _option_values(world):
     """Good values often enough that lists get deep (a good file, the right
     patient, a writable --out), odd ones the rest of the time."""
-    dbs = _file_values(world, ["good"] * 8 + ["zero", "truncated", "flipped", "schema-flip", "text", "newer",
-                                              "folder", "devzero", "missing"])
+    dbs = st.one_of(_file_values(world, ["good"] * 8 + ["zero", "truncated", "flipped", "schema-flip", "text",
+                                                        "newer", "folder", "devzero", "missing"]), HOMES)
     outs = st.one_of(_file_values(world, ["out-pdf"] * 6 + ["out-csv", "folder", "missing", "devzero"]),
-                     st.sampled_from(["-", "x.pdf", "nowhere/x.pdf", ""]))
+                     st.sampled_from(["-", "x.pdf", "nowhere/x.pdf", ""]), HOMES)
     jsons = _file_values(world, ["portable", "deep-json", "version-1.0", "far-dates", "empty-revisions",
                                  "steps-lol", "source-list", "zero", "folder", "devzero", "text", "missing"])
     backups = _file_values(world, ["good", "zero", "truncated", "flipped", "text", "newer", "folder", "devzero",
                                    "missing", "portable"])
     return {"--db": dbs, "--out": outs, "--to": st.one_of(_file_values(world, ["backups", "folder", "devzero",
-                                                                                "missing"]), JUNK),
+                                                                                "missing"]), JUNK, HOMES),
             "--patient": IDS, "--id": IDS, "--clinician": NAMES, "--kind": KINDS, "--printed-on": DATES,
-            "--time": TIMES, "FILE": st.one_of(jsons, backups)}
+            "--time": TIMES, "FILE": st.one_of(jsons, backups, HOMES)}
 
 
 OPTIONS = {
@@ -228,6 +229,7 @@ def _run(argv, env, capsys):
 def test_fuzz_command(command, world, capsys, tmp_path_factory, monkeypatch):
     work = tmp_path_factory.mktemp(f"cwd-{command}")
     monkeypatch.chdir(work)  # relative --out paths land here
+    monkeypatch.setenv("HOME", str(work))  # and so do ~/x.pdf ones
     monkeypatch.setenv("TAPERDESK_DB", str(world["files"]["missing"]))  # never the user's own clinic file
     monkeypatch.setattr(clinicians, "ARGON2", clinicians.CHEAP_ARGON2)
     tally = {"runs": 0, "ok": 0, "refused": 0, "slowest": 0.0, "tracebacks": 0}

@@ -4,9 +4,8 @@ SQLite's online backup API (safe while the app is open elsewhere)."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.storage import backup_now
 
 
@@ -19,6 +18,6 @@ def add_parser(sub, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with storage_errors():
-        target = backup_now(db_path=db_path(args), to=Path(args.to).expanduser() if args.to else None)
+        target = backup_now(db_path=db_path(args), to=user_path(args.to, "--to") if args.to else None)
     print(f"Backed up {db_path(args)} to {target}")
     return 0

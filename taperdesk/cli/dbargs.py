@@ -12,7 +12,7 @@ from pathlib import Path
 from taperdesk import storage
 from taperdesk.cli.errors import UsageError
 from taperdesk.storage.errors import AlreadyOpenError, StorageError
-from taperdesk.storage.paths import ENV_VAR, resolve_db_path
+from taperdesk.storage.paths import ENV_VAR, expand, resolve_db_path
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +21,18 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 
 def db_path(args: argparse.Namespace) -> Path:
-    return resolve_db_path(args.db)
+    try:
+        return resolve_db_path(args.db)
+    except StorageError as exc:
+        raise UsageError(f"--db {exc}") from None
+
+
+def user_path(text: str, flag: str = "") -> Path:
+    """A path from the command line with `~` expanded (`~nobody` is one line, not a traceback)."""
+    try:
+        return expand(text)
+    except StorageError as exc:
+        raise UsageError(f"{flag} {exc}".strip()) from None
 
 
 @contextmanager

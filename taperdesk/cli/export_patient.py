@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 from taperdesk import storage
-from taperdesk.cli.dbargs import NOT_RECORDED, add_db_option, db_path, open_for_reading_out, storage_errors
+from taperdesk.cli.dbargs import (
+    NOT_RECORDED,
+    add_db_option,
+    db_path,
+    open_for_reading_out,
+    storage_errors,
+    user_path,
+)
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import add_clinician_option, sign_in
 from taperdesk.storage import close_database, find_patient_by_identifier
@@ -33,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     if not path.exists():
         raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
-    out = None if args.out == "-" else Path(args.out).expanduser()
+    out = None if args.out == "-" else user_path(args.out, "--out")
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
         raise UsageError(f"--out {args.out}: give a file name in a folder that exists")
     with storage_errors():

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from taperdesk import storage
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.cli.dates import parse_date
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import PASSWORD_ENV, sign_in
@@ -55,7 +55,7 @@ def printed_on(text: str | None) -> date:
 
 def output_path(text: str, suffix: str) -> Path:
     """The file to write, checked before any work: its folder exists and it is not a folder."""
-    out = Path(text).expanduser()
+    out = user_path(text, "--out")
     if out.is_dir():
         raise UsageError(f"--out {text}: that is a folder; give a file name ending in {suffix}")
     if not out.parent.is_dir():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import sign_in
 from taperdesk.storage import close_database, open_database
@@ -30,7 +30,7 @@ def _document(path: Path) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    document = _document(Path(args.file).expanduser())
+    document = _document(user_path(args.file))
     path = db_path(args)
     if not path.exists():
         raise UsageError(f"There is no clinic file at {path}; check --db PATH.")

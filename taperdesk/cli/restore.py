@@ -5,9 +5,8 @@ and say what was done."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.storage import restore_backup
 
 
@@ -20,7 +19,7 @@ def add_parser(sub, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     with storage_errors():
-        report = restore_backup(Path(args.file).expanduser(), db_path(args))
+        report = restore_backup(user_path(args.file), db_path(args))
     for line in report.lines():
         print(line)
     return 0

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import platformdirs
 
+from taperdesk.storage.errors import InvalidInputError
+
 ENV_VAR = "TAPERDESK_DB"
 FILE_NAME = "taperdesk.sqlite"
 
@@ -17,13 +19,24 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("TaperDesk", "TaperDesk")) / FILE_NAME
 
 
+def expand(text: str | os.PathLike[str]) -> Path:
+    """`~` and `~user` expanded; a `~name` with no such user is one clear error
+    (Path.expanduser raises RuntimeError for it)."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        user = str(text)[1:].split("/", 1)[0]
+        raise InvalidInputError(f"{str(text)!r}: there is no user {user!r} on this computer, so {'~' + user!r} "
+                                f"is no folder; write the path in full") from None
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The file to use: an explicit path, else $TAPERDESK_DB, else the default."""
     if explicit:
-        return Path(explicit).expanduser()
+        return expand(explicit)
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return Path(env).expanduser()
+        return expand(env)
     return default_db_path()
 
 

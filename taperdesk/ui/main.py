@@ -78,7 +78,11 @@ def run_gui(argv: list[str]) -> int:
         hint = f"Demo clinic: sign in as '{demo.clinician}' with password {demo.password}"
         print(hint)
     else:
-        path = storage.resolve_db_path(args.db)
+        try:
+            path = storage.resolve_db_path(args.db)
+        except storage.StorageError as exc:  # --db ~nobody
+            print(f"taperdesk: --db {exc}", file=sys.stderr)
+            return 2
     from taperdesk.ui.errors import install_error_handling
 
     uninstall = install_error_handling(path.parent / "taperdesk.log")

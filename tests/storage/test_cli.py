@@ -83,6 +83,8 @@ def test_bad_input_is_one_line_exit_2(demo_db, tmp_path, capsys, monkeypatch):
     _fails(capsys, ["init-demo", *db], "already exists")
     _fails(capsys, ["backup", "--db", str(text)], "not a TaperDesk file")
     _fails(capsys, ["backup", "--db", str(tmp_path / "missing.sqlite")], "no clinic in")
+    _fails(capsys, ["backup", *db, "--to", "~0"], "there is no user '0' on this computer")  # was a RuntimeError
+    _fails(capsys, ["backup", "--db", "~nobody-here/clinic.sqlite"], "--db '~nobody-here/clinic.sqlite': there is no user")
     _fails(capsys, ["restore", str(text), *db], "not a TaperDesk file")
     _fails(capsys, ["restore", *db], "required")
     _fails(capsys, ["export-patient", *db, "--clinician", "demo", "--id", "NOPE", "--out", str(tmp_path / "x.json")], "No patient")
