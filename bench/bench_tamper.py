@@ -139,8 +139,9 @@ def _papers(clinic: Clinic, path: Path, folder: Path, plan_ids: set[int], newest
             continue
         tries = [("clinician summary", ["handout", "--kind", "clinician", "--clinician", "demo"], "pdf")]
         if plan_id in newest_changed:
-            tries += [("patient handout", ["handout", "--clinician", "demo"], "pdf"),
-                      ("calendar", ["export-ics"], "ics"), ("CSV", ["export-csv"], "csv")]
+            tries += [("patient handout", ["handout", "--clinician", "demo", "--draft"], "pdf"),
+                      ("calendar", ["export-ics", "--clinician", "demo"], "ics"),
+                      ("CSV", ["export-csv", "--clinician", "demo"], "csv")]
         for name, argv, suffix in tries:
             out = folder / f"paper.{suffix}"
             code, _o, _e = run([*argv, "--db", str(path), "--patient", patient, "--out", str(out)])
@@ -149,6 +150,15 @@ def _papers(clinic: Clinic, path: Path, folder: Path, plan_ids: set[int], newest
             if out.exists():
                 out.unlink()
     return made
+
+
+def control(clinic: Clinic, folder: Path) -> list[str]:
+    """The papers tried after a flip, made from the untouched file: all of them
+    must print (but a draft's calendar file, which is never made), or a refusal
+    after a flip would prove nothing."""
+    path = folder / "control.sqlite"
+    shutil.copy(clinic.path, path)
+    return _papers(clinic, path, folder, set(clinic.newest), set(clinic.newest))
 
 
 def flip_once(clinic: Clinic, folder: Path, offset: int, rng: random.Random) -> Flip:
@@ -317,6 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         clinic = make_clinic(folder)
+        made = control(clinic, folder)
+        print(f"control: {len(made)} papers made from the untouched file ({len(clinic.newest)} plans x 4 kinds, "
+              f"less the drafts' calendar files)")
         results = flips(clinic, folder, args.flips, args.seed)
         changed = [f for f in results if f.changed]
         caught = [f for f in changed if f.caught]

@@ -187,6 +187,18 @@ def test_verify_refuses_a_missing_file_in_one_line(tmp_path, capsys):
 
 
 # -- the measurements, smaller here (bench/bench_tamper.py runs 300 flips) ----------
+def test_every_paper_tried_after_a_flip_prints_from_the_untouched_file(clinic, tmp_path):
+    made = bench.control(clinic, tmp_path)
+    conn = sqlite3.connect(clinic.path)
+    drafts = {i for (i,) in conn.execute("SELECT q.identifier FROM plan p JOIN patient q ON q.id = p.patient_id "
+                                         "WHERE p.status = 'draft'")}
+    conn.close()
+    expected = {f"{kind} of {patient}" for patient in clinic.patient_of_plan.values()
+                for kind in ("clinician summary", "patient handout", "calendar", "CSV")
+                if not (kind == "calendar" and patient in drafts)}  # a draft gets no calendar file
+    assert set(made) == expected and len(made) == len(expected)
+
+
 def test_flipped_bytes_that_change_a_plan_are_all_caught_before_paper(clinic, tmp_path):
     results = bench.flips(clinic, tmp_path, 6, seed=7)
     changed = [f for f in results if f.changed]
