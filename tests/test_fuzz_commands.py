@@ -85,7 +85,7 @@ def shelf(tmp_path_factory):
         conn.close()
         files["folder"] = root / "a-folder"
         files["folder"].mkdir()
-        files["devzero"] = Path("/dev/zero")
+        files["devzero"] = _private_zero_device(root)
         files["missing"] = root / "nowhere" / "missing.sqlite"
         files["fresh"] = root / "fresh-demo.sqlite"
         # patient files
@@ -119,6 +119,15 @@ def shelf(tmp_path_factory):
         files["out-pdf"] = root / "out.pdf"
         files["out-csv"] = root / "out.csv"
         yield {"root": root, "files": files, "password": demo.password}
+
+
+def _private_zero_device(root: Path) -> Path:
+    """/dev/zero by way of a link in the test's own folder: a command that wrongly
+    renamed a file over it would replace the link, never the machine's /dev/zero
+    (an early version of this fuzz did exactly that, as root)."""
+    node = root / "zero-device"
+    node.symlink_to("/dev/zero")
+    return node
 
 
 # -- values ---------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from taperdesk import storage
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.cli.dates import parse_date
 from taperdesk.cli.errors import UsageError
+from taperdesk.storage.errors import StorageError
+from taperdesk.storage.paths import refuse_special
 from taperdesk.cli.signin import PASSWORD_ENV, sign_in
 from taperdesk.clinic.paper import KINDS, NoPlanError, build_handout
 from taperdesk.export.fonts import ExportError
@@ -56,6 +58,10 @@ def printed_on(text: str | None) -> date:
 def output_path(text: str, suffix: str) -> Path:
     """The file to write, checked before any work: its folder exists and it is not a folder."""
     out = user_path(text, "--out")
+    try:
+        refuse_special(out)
+    except StorageError as exc:
+        raise UsageError(f"--out {exc}") from None
     if out.is_dir():
         raise UsageError(f"--out {text}: that is a folder; give a file name ending in {suffix}")
     if not out.parent.is_dir():

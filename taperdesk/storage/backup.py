@@ -265,7 +265,9 @@ def restore_backup(backup: Path, db_path: Path, *, now: dt.datetime | None = Non
     check the backup; copy it to `FILE.restoring` (fsynced); give the old file a
     second name `FILE.replaced-DATE` (with its -wal/-shm); drop the old -wal/-shm;
     one os.replace puts the copy in place."""
-    backup, db_path = Path(backup), Path(db_path)
+    from taperdesk.storage.paths import refuse_special
+
+    backup, db_path = Path(backup), refuse_special(Path(db_path), "clinic file")
     info = inspect_file(backup, quick_check=True)
     if not info.exists or info.schema_version == 0:
         raise NotADatabaseError(f"{backup} is not a TaperDesk backup (missing or empty); nothing was changed.")

@@ -39,7 +39,7 @@ from taperdesk.storage.fileinfo import inspect_file, read_only_uri
 from taperdesk.storage.lock import WriterLock, acquire
 from taperdesk.storage.migrations import LATEST_VERSION, apply_migrations, schema_version
 from taperdesk.storage.models import db
-from taperdesk.storage.paths import default_backup_dir, expand
+from taperdesk.storage.paths import default_backup_dir, expand, refuse_special
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full",
@@ -134,7 +134,7 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
     reports damage met later as a CorruptFileError.
     """
     close_database()
-    path = expand(path)
+    path = refuse_special(expand(path), "clinic file")
     moment = dt.datetime.combine(today, dt.datetime.now().time()) if today else None  # names the daily backup
     today = today or dt.date.today()
     folder = default_backup_dir(path)

@@ -69,7 +69,9 @@ def write_private(path: str | os.PathLike[str], data: bytes, *, then: Callable[[
     """Write `data` to `path` as 0600 through `path.partial`, fsync it, run `then`
     (e.g. record the handout in the clinic file) and rename it into place. On any
     failure the partial file is removed and `path` is left as it was."""
-    path = Path(path)
+    from taperdesk.storage.paths import refuse_special
+
+    path = refuse_special(Path(path))
     tmp = partial_name(path)
     tmp.unlink(missing_ok=True)
     try:

@@ -4,6 +4,7 @@ platform's user data folder. One function so every command resolves it alike."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
@@ -30,13 +31,30 @@ def expand(text: str | os.PathLike[str]) -> Path:
                                 f"is no folder; write the path in full") from None
 
 
+def refuse_special(path: str | os.PathLike[str], what: str = "file") -> Path:
+    """A path TaperDesk may write or replace: absent, or a regular file (or a
+    folder, which callers refuse in their own words). A device, FIFO or socket
+    (/dev/zero, /dev/null) is refused before anything is written: renaming a
+    file over one, as root, would replace the device for the whole machine."""
+    path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return path
+    except OSError:
+        return path  # unreadable: the caller's own open says what is wrong
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise InvalidInputError(f"{path} is a device or special file, not a {what}: give a file name in a folder")
+    return path
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The file to use: an explicit path, else $TAPERDESK_DB, else the default."""
     if explicit:
-        return expand(explicit)
+        return refuse_special(expand(explicit), "clinic file")
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return expand(env)
+        return refuse_special(expand(env), "clinic file")
     return default_db_path()
 
 

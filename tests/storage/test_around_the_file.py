@@ -319,3 +319,31 @@ def test_one_flipped_byte_in_the_schema_text_is_a_damaged_file(db_path, doctor, 
         assert err.count("\n") == 1 and f"{db_path} is damaged (some of its text is not readable" in err, err
     with pytest.raises(errors.CorruptFileError):
         storage.open_database(db_path)
+
+
+def test_a_device_is_never_taken_for_a_clinic_file_or_an_output(tmp_path, capsys):
+    """`restore`, `init-demo`, `backup` and every `--out` refuse a device path in one
+    line, before anything is written: renaming a file over /dev/zero as root replaced
+    the machine's device once."""
+    import stat as _stat
+
+    from taperdesk.app import main
+
+    device = tmp_path / "zero"
+    device.symlink_to("/dev/zero")
+    backup = tmp_path / "b.sqlite"
+    assert main(["init-demo", "--db", str(backup)]) == 0
+    capsys.readouterr()
+    for argv in (["restore", str(backup), "--db", str(device)], ["init-demo", "--db", str(device)],
+                 ["backup", "--db", str(device)], ["plan", "--drug", "diazepam", "--dose", "night=5"],
+                 ["export-csv", "--patient", "DEMO-001", "--clinician", "demo", "--db", str(backup),
+                  "--out", str(device)]):
+        code = main(argv)
+        err = capsys.readouterr().err
+        if argv[0] == "plan":
+            assert code == 0
+            continue
+        assert code == 2, argv
+        assert "device or special file" in err and err.count("\n") == 1, err
+        assert device.is_symlink() and _stat.S_ISCHR(os.stat(device).st_mode)
+    assert _stat.S_ISCHR(os.stat("/dev/zero").st_mode)
