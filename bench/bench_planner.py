@@ -39,6 +39,9 @@ def varied_inputs(n: int, seed: int = 7):
                 doses.append((t, q / Q))
         if not doses:
             continue
+        ceiling = catalogue.drug(drug).max_daily_mg
+        if ceiling and sum(mg for _, mg in doses) > ceiling:
+            continue  # above the drug's maximum: refused (R11), not a plan to time
         method = rng.choice(("proportional", "fixed", "stepwise"))
         kwargs = {"cut_percent": rng.choice((5, 10))} if method != "stepwise" else {}
         crossover = rng.random() < 0.3

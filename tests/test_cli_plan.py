@@ -84,7 +84,7 @@ def test_every_drug_in_the_catalogue_plans_or_says_why(capsys, drug):
         (["--drug", "diazepam", "--dose", "night=10", "--cut-percent", "20", "--interval-days", "7"], "--allow-fast"),
         (["--drug", "nitrazepam", "--dose", "night=5", "--table", "vadod"], "VA/DoD"),
         (["--drug", "diazepam", "--dose", "night=5", "--table", "nice"], "unknown equivalence table"),
-        (["--drug", "diazepam", "--dose", "night=5", "--method", "fixed"], "either a cut in mg"),
+        (["--drug", "diazepam", "--dose", "night=5", "--method", "fixed", "--cut-mg", "1", "--cut-percent", "5"], "not both"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, args, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from datetime import date
 
@@ -13,7 +14,26 @@ from taperdesk.core.dispensing import DrugStock
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import TIMES, PlanInputError, Regimen
 from taperdesk.core.schedule_text import plan_csv, plan_table
-from taperdesk.core.settings import METHODS, PlanSettings
+from taperdesk.core.settings import END_BANDS, FIRST_DAY, LAST_DAY, METHODS, PlanSettings
+
+
+def _number(text: str) -> float:
+    """A finite number (argparse type): inf, nan and 1e308-style overflows are refused in one line."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or abs(value) > 1e6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a usable number: give an ordinary number, e.g. 10")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    return value
 
 
 def add_parser(sub, name: str) -> None:
@@ -22,20 +42,31 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--dose", action="append", required=True, metavar="TIME=MG",
                    help=f"mg at a time of day ({', '.join(TIMES)}); repeat for each time")
     p.add_argument("--method", choices=METHODS, default="proportional")
-    p.add_argument("--cut-percent", type=float, help="proportional: %% of the current dose; fixed: %% of the starting dose")
-    p.add_argument("--cut-mg", type=float, help="fixed: mg per cut")
-    p.add_argument("--max-cut-percent", type=float, help="the pace cap per interval (default from the method)")
-    p.add_argument("--interval-days", type=int, default=14)
+    p.add_argument("--cut-percent", type=_number,
+                   help="proportional: %% of the current dose (default 10); fixed: %% of the starting dose"
+                        " (default 10%% of the starting dose when neither this nor --cut-mg is given)")
+    p.add_argument("--cut-mg", type=_number, help="fixed: mg per cut")
+    p.add_argument("--max-cut-percent", type=_number, help="the pace cap per interval (default from the method)")
+    p.add_argument("--interval-days", type=_days, default=14)
     p.add_argument("--crossover", action="store_true", help="switch to diazepam first, one dose time at a time")
-    p.add_argument("--crossover-days", type=int)
-    p.add_argument("--target-mg", type=float, default=0.0, help="mg a day to end on (0: stop)")
+    p.add_argument("--crossover-days", type=_days)
+    p.add_argument("--target-mg", type=_number, default=0.0, help="mg a day to end on (0: stop)")
     p.add_argument("--start", help="YYYY-MM-DD (default today)")
     p.add_argument("--stock", help="stocked strengths (mg) of the tapered drug, e.g. 2,5,10")
     p.add_argument("--split", choices=("none", "half", "quarter"), default="half")
     p.add_argument("--liquid", action="store_true", help="the oral liquid may be used")
     p.add_argument("--market", choices=("US", "UK"), help="only this market's products")
-    p.add_argument("--end-step-mg", type=float, help="largest end-phase cut, mg diazepam-equivalent")
-    p.add_argument("--end-phase-mg", type=float, help="end phase begins at this mg diazepam-equivalent")
+    p.add_argument("--cut-order", default="even", metavar="even|TIME,TIME",
+                   help="even (default): doses stay equal; a list such as morning,night cuts the morning dose"
+                        " to zero before the night dose (NHS Scotland's pattern)")
+    p.add_argument("--final-dose-mg", type=_number,
+                   help="stop from this daily dose or less, mg diazepam-equivalent (default 0.5, or the smallest"
+                        " dose the stock can make if larger)")
+    p.add_argument("--end-band", choices=END_BANDS, default="default",
+                   help="nice: below 5 mg diazepam-equivalent cut 0.5-1 mg each interval (NICE CKS), even where"
+                        " that is faster than the pace; written into the plan's warnings")
+    p.add_argument("--confirm-high-dose", action="store_true",
+                   help="plan a regimen above the drug's maximum daily dose (recorded in the plan)")
     p.add_argument("--keep-longest", choices=TIMES, default="night")
     p.add_argument("--table", default="ashton", help="equivalence table: ashton or vadod")
     p.add_argument("--allow-fast", action="store_true", help="override the guideline pace limit (recorded)")
@@ -55,6 +86,8 @@ def _doses(items: list[str]) -> tuple[tuple[str, float], ...]:
             value = float(mg)
         except ValueError:
             raise UsageError(f"--dose {item!r}: {mg!r} is not a number of mg") from None
+        if not math.isfinite(value) or abs(value) > 1e6:
+            raise UsageError(f"--dose {item!r}: give the dose as an ordinary number of mg, e.g. night=10")
         out.append((time, value))
     return tuple(out)
 
@@ -62,7 +95,10 @@ def _doses(items: list[str]) -> tuple[tuple[str, float], ...]:
 def _start(text: str | None) -> date:
     if text is None:
         return date.today()
-    return parse_date("--start", text)
+    day = parse_date("--start", text)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise UsageError(f"--start {text!r}: give a date between {FIRST_DAY} and {LAST_DAY}")
+    return day
 
 
 def _strengths(text: str | None) -> tuple[float, ...] | None:
@@ -72,7 +108,7 @@ def _strengths(text: str | None) -> tuple[float, ...] | None:
         values = tuple(float(x) for x in text.split(",") if x.strip())
     except ValueError:
         raise UsageError(f"--stock {text!r}: list strengths in mg separated by commas, e.g. 2,5,10") from None
-    if not values or any(v <= 0 for v in values):
+    if not values or any(not 0 < v < 1e6 for v in values):
         raise UsageError(f"--stock {text!r}: strengths must be more than 0 mg")
     return values
 
@@ -95,9 +131,11 @@ def run(args: argparse.Namespace) -> int:
             crossover_days=args.crossover_days,
             keep_longest=args.keep_longest,
             table=args.table,
-            end_step_eq_mg=args.end_step_mg,
-            end_phase_eq_mg=args.end_phase_mg,
             allow_fast=args.allow_fast,
+            cut_order=args.cut_order,
+            final_dose_eq_mg=args.final_dose_mg,
+            end_band=args.end_band,
+            confirm_high_dose=args.confirm_high_dose,
             stock=(stock,) if tapered == drug else (stock, DrugStock(drug, market=args.market)),
         )
         plan = make_plan(Regimen(drug, _doses(args.dose)), settings, catalogue)

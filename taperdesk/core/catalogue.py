@@ -206,6 +206,7 @@ def _parse_drugs(doc: dict[str, Any], name: str, tables: dict[str, TableInfo]) -
             f"{name} entry {i} ({label})",
             ("name", "class", "half_life_h", "half_life_source", "short_acting",
              "short_acting_source", "equivalent"),
+            ("max_daily_mg", "max_daily_source", "max_daily_unverified"),
         )
         drug_name = entry.text("name")
         if drug_name != drug_name.strip().lower():
@@ -247,6 +248,9 @@ def _parse_drugs(doc: dict[str, Any], name: str, tables: dict[str, TableInfo]) -
             short_acting_source=entry.text("short_acting_source"),
             equivalents=tuple(equivalents),
             half_life_source=entry.text("half_life_source"),
+            max_daily_mg=entry.positive("max_daily_mg") if entry.has("max_daily_mg") else None,
+            max_daily_source=entry.text("max_daily_source") if entry.has("max_daily_mg") else "",
+            max_daily_unverified=entry.flag("max_daily_unverified") if entry.has("max_daily_unverified") else False,
             table_titles=titles,
         )
     reference = drugs.get(REFERENCE_DRUG)

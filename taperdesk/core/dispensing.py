@@ -16,6 +16,7 @@ from functools import lru_cache
 from math import gcd
 
 from taperdesk.core.catalogue import SPLIT_PIECES, Catalogue, Formulation
+from taperdesk.core.pieces import PieceSolver
 from taperdesk.core.quantity import Q, fmt_mg, to_q
 from taperdesk.core.regimen import PlanInputError
 
@@ -126,6 +127,11 @@ class Dispenser:
         for p in self._pieces:
             self.grid = gcd(self.grid, p.q)
         self.smallest_piece_q = min(p.q for p in self._pieces)
+        self.has_solids = bool(solids)
+        self._solver = PieceSolver(tuple(
+            (to_q(Fraction(str(f.strength_mg))), SPLIT_PIECES[split]) for f, split in solids
+        )) if solids and not liquids else None
+        self._forms: dict[str, Dispenser | None] = {}
         self._top = 0
         self._suffix: list[int] = []
         self._grow(64 * self.grid)
@@ -161,10 +167,52 @@ class Dispenser:
         """The largest dose the stock can make that is less than q (0 at worst)."""
         return self.floor(q - 1) if q > 0 else 0
 
+    # -- one form at a time (R10: a dose is all tablets or all liquid) -------
+    def only(self, kind: str) -> "Dispenser | None":
+        """This stock's solids ("solid") or its liquid ("liquid") alone; None when it has none."""
+        if kind not in self._forms:
+            chosen = tuple((f, s) for f, s in self.stocked if f.is_liquid == (kind == "liquid"))
+            if kind == "liquid":
+                chosen = tuple((f, s) for f, s in chosen if f is self.liquid)
+            if not chosen:
+                self._forms[kind] = None
+            elif len(chosen) == len(self.stocked):
+                self._forms[kind] = self
+            else:
+                self._forms[kind] = Dispenser(self.drug, chosen)
+        return self._forms[kind]
+
+    def one_form(self, q: int) -> "Dispenser | None":
+        """The single-form stock that makes q: tablets if they can, else the liquid."""
+        for kind in ("solid", "liquid"):
+            d = self.only(kind)
+            if d is not None and d.can_make(q):
+                return d
+        return None
+
     # -- how to make it ------------------------------------------------------
     def units(self, q: int) -> tuple[Unit, ...]:
-        """Whole tablets first (largest strength first), then halves, then
-        quarters, then the liquid: the fewest pieces and the fewest cuts."""
+        """The simplest make-up: the fewest pieces in the hand, whole tablets
+        unless a split saves more than one piece (core.pieces), all liquid
+        when tablets cannot make the dose. Cached: the planner asks often."""
+        cache = self.__dict__.setdefault("_units", {})
+        if q not in cache:
+            cache[q] = self._units_uncached(q)
+        return cache[q]
+
+    def _units_uncached(self, q: int) -> tuple[Unit, ...]:
+        if self._solver is not None and self.can_make(q):
+            _, choice = self._solver.simplest(q)
+            forms = {}  # strength -> the form that splits furthest (a tablet before a capsule)
+            for f, split in sorted((fs for fs in self.stocked if not fs[0].is_liquid), key=lambda fs: SPLIT_PIECES[fs[1]]):
+                forms[to_q(Fraction(str(f.strength_mg)))] = f.form
+            units = [Unit(forms[s], strength_mg=float(Fraction(s, Q)), count=Fraction(n, per)) for s, n, per in choice]
+            units.sort(key=lambda u: -u.strength_mg)
+            return tuple(units)
+        if self.liquid is not None and len(self.stocked) > 1:
+            single = self.one_form(q)
+            if single is not None and single is not self:
+                return single.units(q)
         if not self.can_make(q):
             raise PlanInputError(f"{fmt_mg(q / Q)} mg of {self.drug} cannot be made from the stock")
         rem = q // self.grid

@@ -100,6 +100,10 @@ class Drug:
     short_acting_source: str
     equivalents: tuple[Equivalence, ...]
     half_life_source: str = ""
+    # R11: the most a day from the product label or the BNF, with its source
+    max_daily_mg: float | None = None
+    max_daily_source: str = ""
+    max_daily_unverified: bool = False
     # (table name, title) pairs for every table in the catalogue, so a lookup
     # error can name the table; not part of the drug's identity.
     table_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)

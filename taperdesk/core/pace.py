@@ -30,11 +30,12 @@ def resolve_pace(settings: PlanSettings, guidance: Guidance) -> ResolvedPace:
     guideline_cap = min(single_cap_pct, limit_pct * interval / limit_days)
 
     cut = Fraction(str(settings.cut_percent)) if settings.cut_percent is not None else None
-    if settings.method == "proportional" and cut is None:
+    if settings.method != "stepwise" and cut is None and settings.cut_mg is None:
+        # proportional: of the current dose; fixed with no cut given: 10% of the starting dose
         cut = guidance["pace.default_cut_percent"].number
     if settings.max_cut_percent is not None:
         max_cut = Fraction(str(settings.max_cut_percent))
-    elif cut is not None:
+    elif cut is not None and settings.method == "proportional":
         max_cut = cut
     else:
         max_cut = guideline_cap

@@ -89,15 +89,26 @@ class Pace:
     interval_days: int
     end_phase_eq_mg: float
     end_step_eq_mg: float
+    # issue 10 (rules 2): a pace without these was planned under the first, looser quality rules
+    rules: int = 1
+    final_dose_eq_mg: float | None = None
+    end_band: str = "default"
+    cut_order: str = "even"
+    crossover_days: int | None = None
+    cut_grid_mg: float | None = None  # fixed cuts in mg: doses on its multiples; one step may exceed 25%
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "since": self.since.isoformat(),
             "max_cut_percent": self.max_cut_percent,
             "interval_days": self.interval_days,
             "end_phase_eq_mg": self.end_phase_eq_mg,
             "end_step_eq_mg": self.end_step_eq_mg,
         }
+        if self.rules >= 2:
+            out.update(rules=self.rules, final_dose_eq_mg=self.final_dose_eq_mg, end_band=self.end_band,
+                       cut_order=self.cut_order, crossover_days=self.crossover_days, cut_grid_mg=self.cut_grid_mg)
+        return out
 
     @classmethod
     def from_dict(cls, d: dict) -> "Pace":
@@ -107,6 +118,12 @@ class Pace:
             d["interval_days"],
             d["end_phase_eq_mg"],
             d["end_step_eq_mg"],
+            d.get("rules", 1),
+            d.get("final_dose_eq_mg"),
+            d.get("end_band", "default"),
+            d.get("cut_order", "even"),
+            d.get("crossover_days"),
+            d.get("cut_grid_mg"),
         )
 
 
@@ -122,6 +139,9 @@ class Plan:
     stock: tuple[dict, ...] = ()
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    # per drug: diazepam factor and maximum daily dose with its source (R10, R11)
+    drugs: tuple[dict, ...] = ()
+    high_dose_confirmed: bool = False
     _starts: tuple[date, ...] = field(default=(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -177,10 +197,15 @@ class Plan:
     def holds(self) -> list[Step]:
         return [s for s in self.steps if s.kind == "hold"]
 
+    def fastest_rate_percent(self) -> float:
+        """R12: the fastest cut actually used, as % of the dose per interval
+        (the final stop excluded): what the header states."""
+        return fastest_rate_percent(self.to_dict(rate=False))
+
     # -- JSON contract ------------------------------------------------------
-    def to_dict(self) -> dict:
+    def to_dict(self, *, rate: bool = True) -> dict:
         pace = self.pace
-        return {
+        out = {
             "drug": self.drug,
             "method": self.method,
             "crossover_to": self.crossover_to,
@@ -197,6 +222,13 @@ class Plan:
             "warnings": list(self.warnings),
             "sources": list(self.sources),
         }
+        if pace.rules >= 2:
+            out.update(rules=pace.rules, final_dose_eq_mg=pace.final_dose_eq_mg, end_band=pace.end_band,
+                       cut_order=pace.cut_order, crossover_days=pace.crossover_days, drugs=list(self.drugs),
+                       high_dose_confirmed=self.high_dose_confirmed)
+            if rate:
+                out["fastest_rate_percent"] = fastest_rate_percent(out)
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -214,8 +246,42 @@ class Plan:
             stock=tuple(d.get("stock", ())),
             warnings=tuple(d.get("warnings", ())),
             sources=tuple(d.get("sources", ())),
+            drugs=tuple(d.get("drugs", ())),
+            high_dose_confirmed=bool(d.get("high_dose_confirmed", False)),
         )
 
     @classmethod
     def from_json(cls, text: str) -> "Plan":
         return cls.from_dict(json.loads(text))
+
+
+def step_days(step: dict) -> int:
+    return (date.fromisoformat(step["end"]) - date.fromisoformat(step["start"])).days + 1
+
+
+def pace_on(plan: dict, day: str) -> dict:
+    current = plan["paces"][0]
+    for pace in plan["paces"]:
+        if pace["since"] <= day:
+            current = pace
+    return current
+
+
+def cut_rates(plan: dict) -> list[tuple[int, float, float, int]]:
+    """Each cut other than the final stop: (step index, fraction cut, rate per interval, days waited).
+    The wait is every day at the dose before the cut (holds included)."""
+    steps = plan["steps"]
+    out, run = [], 0
+    for i, step in enumerate(steps):
+        if i and step["diazepam_eq_mg"] < steps[i - 1]["diazepam_eq_mg"] and step["kind"] != "stop":
+            old, new = steps[i - 1]["diazepam_eq_mg"], step["diazepam_eq_mg"]
+            interval = pace_on(plan, step["start"])["interval_days"]
+            frac = (old - new) / old
+            out.append((i, frac, frac / (run / interval), run))
+        same = i and step["diazepam_eq_mg"] == steps[i - 1]["diazepam_eq_mg"]
+        run = run + step_days(step) if same else step_days(step)
+    return out
+
+
+def fastest_rate_percent(plan: dict) -> float:
+    return round(max((rate for _, _, rate, _ in cut_rates(plan)), default=0.0) * 100, 2)

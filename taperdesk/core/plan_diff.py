@@ -80,7 +80,13 @@ def _pace(old: Plan, new: Plan) -> list[str]:
     if (a.max_cut_percent, a.interval_days) != (b.max_cut_percent, b.interval_days):
         out.append(f"Pace{since}: cuts of at most {_pace_text(b.max_cut_percent, b.interval_days)}"
                    f" (was {_pace_text(a.max_cut_percent, a.interval_days)}).")
-    if (a.end_phase_eq_mg, a.end_step_eq_mg) != (b.end_phase_eq_mg, b.end_step_eq_mg):
+    if b.rules >= 2:
+        if (a.final_dose_eq_mg, a.end_band, a.cut_order) != (b.final_dose_eq_mg, b.end_band, b.cut_order):
+            out.append(f"End{since}: stops from {fmt_mg(b.final_dose_eq_mg)} mg diazepam-equivalent a day or less"
+                       f"{', NICE CKS end band' if b.end_band == 'nice' else ''}, cut order {b.cut_order}"
+                       + (f" (was {fmt_mg(a.final_dose_eq_mg)} mg{', NICE CKS end band' if a.end_band == 'nice' else ''},"
+                          f" cut order {a.cut_order})." if a.rules >= 2 else "."))
+    elif (a.end_phase_eq_mg, a.end_step_eq_mg) != (b.end_phase_eq_mg, b.end_step_eq_mg):
         out.append(f"End phase{since}: begins at {fmt_mg(b.end_phase_eq_mg)} mg diazepam-equivalent a day,"
                    f" cuts of at most {fmt_mg(b.end_step_eq_mg)} mg there (was {fmt_mg(a.end_phase_eq_mg)} mg,"
                    f" cuts of at most {fmt_mg(a.end_step_eq_mg)} mg).")

@@ -1,31 +1,41 @@
 """Planning: a pure function of (regimen, settings, catalogue).
 
-The planner walks the patient's doses down one cut at a time. Each cut aims
-at the method's next dose, takes the nearest dose the stock can make that
-cuts no more than that, spreads the cut over the dose times (largest dose
-first, the `keep_longest` time last) and then waits as long as the pace
-needs before the next cut: where the stock is too coarse for a small cut it
-waits longer rather than cutting faster."""
+The planner walks the patient's doses down one cut at a time (rules in
+core/rules.py). Each cut aims at the method's next dose; `core.configs`
+picks the doses a patient can follow (equal at each time of day, or the
+clinician's cut order; whole tablets; few pieces) within the range the pace
+allows. The wait before the cut is as long as the pace needs, rounded up to
+whole weeks when the interval is in weeks, so that no cut is faster than the
+pace anywhere, the end included. Where the stock cannot make a cut that small
+the plan takes the smallest cut it can and waits longer, and says so. A taper
+to zero stops from a small dose (`final_dose_eq_mg`), never from 0.1 mL."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from fractions import Fraction
 
 from taperdesk.core.catalogue import Catalogue, load_catalogue
+from taperdesk.core.ceilings import check_regimen, drug_limits
+from taperdesk.core.configs import Chooser
 from taperdesk.core.dispensing import Dispenser, dispenser_for
 from taperdesk.core.guidance import Guidance, load_guidance
 from taperdesk.core.pace import ResolvedPace, resolve_pace
 from taperdesk.core.plan import Dose, Pace, Plan, Step
+from taperdesk.core.planner_notes import add_notes
 from taperdesk.core.quantity import Q, fmt_mg, round_mg, to_q
 from taperdesk.core.regimen import TIMES, PlanInputError, Regimen
-from taperdesk.core.settings import PlanSettings
+from taperdesk.core.settings import PlanSettings, parse_cut_order
 
 State = tuple[tuple[str, str, int], ...]  # (time, drug, quantity), doses > 0 only, in TIMES order
 
 CROSSOVER_ORDER = ("night", "evening", "midday", "morning")
+MAX_PLAN_DAYS = 3653  # ten years: a longer plan is a setting to fix, not a plan
+DEFAULT_FINAL_EQ = Fraction(1, 2)  # mg diazepam-equivalent a day (NICE CKS: the last cuts are 0.5-1 mg)
+NICE_BAND_BELOW_EQ = 5  # NICE CKS last band: below 5 mg diazepam, cut 0.5-1 mg
+NICE_BAND_CUT_EQ = 1
 
 
 @dataclass
@@ -35,25 +45,27 @@ class _Segment:
     days: int
     eq: Fraction
     reason: str = ""
+    liquid: bool = False
 
 
 def make_plan(regimen: Regimen, settings: PlanSettings, catalogue: Catalogue | None = None) -> Plan:
     catalogue = catalogue or load_catalogue()
     drug = catalogue.drug(regimen.drug)
     dispenser = dispenser_for(catalogue, settings.stock_for(drug.name))
+    warnings = check_regimen(regimen, drug, settings)
     state = []
     for time, mg in regimen.doses:
         try:
             q = to_q(mg)
         except ValueError:
             q = -1
-        if not dispenser.can_make(q):
+        if q < 0 or dispenser.one_form(q) is None:
             raise PlanInputError(
                 f"the {time} dose of {fmt_mg(mg)} mg {drug.name} cannot be made from the stock"
                 f" ({_describe_stock(dispenser)}): check the dose, or stock another strength, a split or the liquid"
             )
         state.append((time, drug.name, q))
-    return plan_from_state(tuple(state), settings, catalogue, original_drug=drug.name)
+    return plan_from_state(tuple(state), settings, catalogue, original_drug=drug.name, warnings=warnings)
 
 
 def plan_from_state(
@@ -64,10 +76,13 @@ def plan_from_state(
     original_drug: str,
     prior_days: int = 0,
     prior_paces: tuple[Pace, ...] = (),
+    warnings: tuple[str, ...] = (),
 ) -> Plan:
     """Plan onward from doses already being taken (a new plan, or the rest of
     a revised one: `prior_days` on these doses count toward the first cut)."""
-    return _Planner(state, settings, catalogue, load_guidance(), original_drug, prior_days, prior_paces).plan()
+    planner = _Planner(state, settings, catalogue, load_guidance(), original_drug, prior_days, prior_paces)
+    planner.warnings[:0] = warnings
+    return planner.plan()
 
 
 def _describe_stock(dispenser: Dispenser) -> str:
@@ -91,6 +106,8 @@ class _Planner:
         self.prior_paces = prior_paces
         self.warnings: list[str] = []
         self.sources: list[str] = []
+        self.stretched: list[tuple[Fraction, int]] = []  # (dose before the cut, days waited) past 2 x interval
+        self.capped = False
         self.table = catalogue.table(settings.table)
         drugs = {d for _, d, _ in state}
         self.crossing = settings.crossover and drugs != {"diazepam"}
@@ -103,32 +120,59 @@ class _Planner:
         self.warnings += self.pace.warnings
         self.state = state
         self.segments: list[_Segment] = []
-        tapered_disp = self.dispensers[self.tapered]
-        self.piece_eq = Fraction(tapered_disp.smallest_piece_q, Q) * self.factors[self.tapered]
-        self.end_step = Fraction(str(settings.end_step_eq_mg)) if settings.end_step_eq_mg else self.piece_eq
-        multiple = guidance["pace.end_phase_multiple"].number
-        self.end_phase = Fraction(str(settings.end_phase_eq_mg)) if settings.end_phase_eq_mg else multiple * self.end_step
-        if self.end_step < self.piece_eq:
-            raise PlanInputError(
-                f"the end step ({fmt_mg(self.end_step)} mg diazepam-equivalent) is smaller than the smallest amount"
-                f" the stock can take off ({fmt_mg(self.piece_eq)} mg): raise it, or stock a smaller strength or the liquid"
+        disp = self.dispensers[self.tapered]
+        factor = self.factors[self.tapered]
+        self.forms = {k: disp.only(k) for k in ("solid", "liquid")}
+        self.piece_eq = Fraction(disp.smallest_piece_q, Q) * factor
+        self.end_step = self.piece_eq
+        self.end_phase = guidance["pace.end_phase_multiple"].number * self.piece_eq
+        chosen = Fraction(str(settings.final_dose_eq_mg)) if settings.final_dose_eq_mg else DEFAULT_FINAL_EQ
+        self.final_eq = max(chosen, self.piece_eq)
+        if settings.final_dose_eq_mg and self.final_eq > chosen:
+            self.warnings.append(
+                f"The final dose is {fmt_mg(self.final_eq)} mg diazepam-equivalent a day, not {fmt_mg(chosen)}:"
+                " the stock makes nothing smaller."
             )
-        if self.end_phase < multiple * self.piece_eq:
-            raise PlanInputError(
-                f"the end phase must begin at {fmt_mg(multiple * self.piece_eq)} mg diazepam-equivalent or higher"
-                f" with this stock, or cuts above it would take more than 25% of the dose"
-            )
-        self.target_eq = Fraction(str(settings.target_mg)) * self.factors[self.tapered]
+        self.target_eq = Fraction(str(settings.target_mg)) * factor
         if self.target_eq >= self.eq(state):
             raise PlanInputError(
                 f"the target ({fmt_mg(settings.target_mg)} mg {self.tapered} a day) is at or above the current dose"
                 f" ({fmt_mg(self.eq(state))} mg diazepam-equivalent): choose a lower target, or 0 to stop"
             )
         self.order = tuple(t for t in TIMES if t != settings.keep_longest) + (settings.keep_longest,)
+        self.cut_order = parse_cut_order(settings.cut_order)
+        if self.cut_order:
+            missing = [t for t, _, _ in state if t not in self.cut_order]
+            if missing:
+                raise PlanInputError(
+                    f"the cut order {settings.cut_order!r} leaves out the {', '.join(missing)} dose:"
+                    " name every time of day the patient takes a dose, e.g. morning,night"
+                )
+        order = self.cut_order or self.order
+        self.choosers = {k: Chooser(d, factor, order, not self.cut_order) for k, d in self.forms.items() if d is not None}
+        self.liquid = not all(
+            q == 0 or (self.forms["solid"] is not None and self.forms["solid"].can_make(q))
+            for _, d, q in state if d == self.tapered
+        )
+        self.crossover_days = settings.crossover_days or int(guidance["crossover.default_days"].value)
+        self.grid_mg = None
+        if settings.method == "fixed" and settings.cut_mg is not None:
+            # the clinician's fixed cut sets the dose grid (NHS Scotland: whole mg), unless it is
+            # more than 25% of the starting dose: then cuts are capped (and the plan says so)
+            start_mg = sum(Fraction(q, Q) * self.factors[d] for _, d, q in state) / factor
+            cut = Fraction(str(settings.cut_mg))
+            if cut <= start_mg * self.pace.single_cap and (cut * Q).denominator == 1:
+                self.grid_mg = cut
+                for chooser in self.choosers.values():
+                    chooser.grid = int(cut * Q)
+                self.final_eq = max(self.final_eq, cut * factor)  # the smallest dose on the clinician's grid
 
     # -- arithmetic -----------------------------------------------------------
     def eq(self, state: State) -> Fraction:
         return sum((Fraction(q, Q) * self.factors[d] for _, d, q in state), Fraction(0))
+
+    def total_days(self) -> int:
+        return self.prior_days + sum(seg.days for seg in self.segments)
 
     # -- building segments ----------------------------------------------------
     def run_days(self) -> int:
@@ -143,34 +187,56 @@ class _Planner:
             total += seg.days
         return total + self.prior_days
 
-    def change_to(self, new: State, kind: str, days: int, *, min_wait: int) -> None:
-        """Move to `new`, first waiting at the current dose as long as the pace needs."""
+    def weeks(self, days: int) -> int:
+        """R8: waits round up to whole weeks when the interval is in weeks."""
+        interval = self.pace.interval_days
+        return -(-days // 7) * 7 if interval % 7 == 0 and days > 0 else days
+
+    def change_to(self, new: State, kind: str, days: int, *, liquid: bool | None = None) -> None:
+        """Move to `new` (in the liquid if `liquid`), first waiting at the current dose as long as the pace needs."""
+        liquid = self.liquid if liquid is None else liquid
         old_eq, new_eq = self.eq(self.state), self.eq(new)
         if not self.segments:
             if new_eq == old_eq and kind == "crossover":
-                self.segments.append(_Segment(kind, new, days, new_eq))
+                self.segments.append(_Segment(kind, new, days, new_eq, liquid=self.liquid))
                 self.state = new
                 return
-            self.segments.append(_Segment("start", self.state, 0, old_eq))
+            self.segments.append(_Segment("start", self.state, 0, old_eq, liquid=self.liquid))
         if new_eq < old_eq:
-            need = self.wait_needed(old_eq, new_eq, min_wait)
+            need = self.wait_needed(old_eq, new_eq, kind)
             short = need - self.run_days()
             if short > 0:
+                if self.segments[-1].kind == "crossover" and self.crossover_days % 7 == 0:
+                    short = -(-short // 7) * 7  # R8: crossover stages in whole weeks too
                 self.segments[-1].days += short
-        self.segments.append(_Segment(kind, new, days, new_eq))
+        self.segments.append(_Segment(kind, new, days, new_eq, liquid=liquid))
         self.state = new
+        self.liquid = liquid
+        if self.total_days() > MAX_PLAN_DAYS:
+            raise PlanInputError(
+                "this plan would run past 10 years: choose a larger cut or a shorter interval,"
+                " stock a smaller strength or the liquid, or set a target dose"
+            )
 
-    def wait_needed(self, old: Fraction, new: Fraction, min_wait: int) -> int:
+    def nice_band(self, old: Fraction, new: Fraction) -> bool:
+        return self.settings.end_band == "nice" and old <= NICE_BAND_BELOW_EQ and old - new <= NICE_BAND_CUT_EQ
+
+    def wait_needed(self, old: Fraction, new: Fraction, kind: str) -> int:
         interval = self.pace.interval_days
-        if old <= self.end_phase:
-            return max(min_wait, interval)
-        frac = (old - new) / old
-        return max(min_wait, math.ceil(interval * frac / self.pace.max_cut))
+        if kind == "stop" or self.nice_band(old, new):
+            return self.weeks(interval)
+        need = math.ceil(interval * ((old - new) / old) / self.pace.max_cut)
+        if kind != "crossover":
+            need = max(need, interval)
+        need = self.weeks(need)
+        if kind == "reduce" and need > 2 * interval:
+            self.stretched.append((old, need))
+        return need
 
     # -- crossover ------------------------------------------------------------
     def crossover(self) -> None:
-        days = self.settings.crossover_days or int(self.guidance["crossover.default_days"].value)
-        dz = self.dispensers["diazepam"]
+        days = self.crossover_days
+        dz = self.dispensers["diazepam"].only("solid") or self.dispensers["diazepam"]
         self.sources.append(self.guidance["crossover.default_days"].cite())
         for time in CROSSOVER_ORDER:
             dose = next((d for d in self.state if d[0] == time), None)
@@ -181,19 +247,20 @@ class _Planner:
             label = f"the {time} dose ({fmt_mg(Fraction(dose[2], Q))} mg {dose[1]} ≈ diazepam {fmt_mg(exact / Q)} mg)"
             if made == 0:
                 raise PlanInputError(
-                    f"{label} is below the smallest diazepam dose the stock can make: allow splitting or the liquid, or skip crossover"
+                    f"{label} is below the smallest diazepam tablet dose the stock can make: allow splitting, or skip crossover"
                 )
             if exact - made > exact * self.pace.max_cut:
                 raise PlanInputError(
-                    f"{label} cannot be made in diazepam without a cut of more than the pace allows"
-                    f" (the nearest is {fmt_mg(made / Q)} mg): allow splitting or the liquid, or skip crossover"
+                    f"{label} cannot be made in diazepam tablets without a cut of more than the pace allows"
+                    f" (the nearest is {fmt_mg(made / Q)} mg): allow splitting, or skip crossover"
                 )
             if made != exact:
                 self.warnings.append(
                     f"Crossover: {label} becomes diazepam {fmt_mg(made / Q)} mg, the nearest the stock can make below it."
                 )
             new = tuple((t, "diazepam", made) if t == time else (t, d, q) for t, d, q in self.state)
-            self.change_to(new, "crossover", days, min_wait=0)
+            self.change_to(new, "crossover", days)
+        self.liquid = False
 
     # -- tapering -------------------------------------------------------------
     def desired(self, eq: Fraction, start_eq: Fraction) -> Fraction:
@@ -207,55 +274,98 @@ class _Planner:
         band = self.guidance.band_for(eq)
         return max(eq - band.cut_eq_mg, band.above_eq_mg) if eq > band.above_eq_mg else eq - band.cut_eq_mg
 
-    def next_state(self, eq: Fraction, start_eq: Fraction) -> State | None:
-        """The next doses: the dose the stock can make nearest the method's aim
-        (a larger cut only where the pace then waits longer for it, never past
-        the 25% cap, the end step or the target)."""
-        floor = max(eq - self.end_step if eq <= self.end_phase else eq * (1 - self.pace.single_cap), self.target_eq)
-        aim = max(self.desired(eq, start_eq), floor)
+    def next_state(self, eq: Fraction, start_eq: Fraction) -> tuple[State, bool] | None:
+        """The next doses: the best set the pace allows (configs.Chooser);
+        where the stock makes none, the smallest cut it can, waited for."""
         factor = self.factors[self.tapered]
-        aim_q, floor_q = aim / factor * Q, floor / factor * Q  # tapered-drug quantity units
-        disp = self.dispensers[self.tapered]
-        amounts = {t: q for t, _, q in self.state}
-        total = sum(amounts.values())
-        best = best_total = None
-        while total > 0:
-            time = max(self.order, key=lambda t: (amounts.get(t, 0), -self.order.index(t)))
-            lower = disp.next_lower(amounts[time])
-            total -= amounts[time] - lower
-            amounts[time] = lower
-            if total < aim_q:
-                break
-            best, best_total = dict(amounts), total
-        if best is None:
-            chosen = amounts  # the smallest cut there is
-        elif total >= floor_q and aim_q - total < best_total - aim_q:
-            chosen = amounts  # nearer the aim from below: the pace will wait longer for it
+        if self.settings.end_band == "nice" and eq <= NICE_BAND_BELOW_EQ:
+            lo = max(eq - NICE_BAND_CUT_EQ, self.target_eq, self.final_eq)
         else:
-            chosen = best
-        new = tuple((t, self.tapered, chosen[t]) for t in TIMES if chosen.get(t, 0) > 0)
-        if self.eq(new) < self.target_eq:
-            return None
-        return new
+            pace_floor = eq * (1 - self.pace.max_cut)
+            aim = self.desired(eq, start_eq)
+            if aim < pace_floor and not self.capped:
+                self.capped = True
+                rate = f"{fmt_mg(self.pace.max_cut * 100)}% of the dose per {self.pace.interval_days} days"
+                if self.grid_mg:
+                    self.warnings.append(
+                        f"Slower near the end: from {fmt_mg(eq)} mg diazepam-equivalent a day the fixed"
+                        f" {fmt_mg(self.grid_mg)} mg cut is more than {rate}, so the plan waits longer before"
+                        " each of those cuts to keep the pace."
+                    )
+                else:
+                    self.warnings.append(
+                        f"Capped: the {self.settings.method} cut from {fmt_mg(eq)} mg diazepam-equivalent a day would"
+                        f" take more than {rate}; from there each cut is at most that."
+                    )
+            lo = max(aim, pace_floor, self.target_eq)
+        lo_q = math.ceil(lo / factor * Q)
+        floor_q = math.ceil(self.target_eq / factor * Q)
+        old = {t: q for t, _, q in self.state}
+        kinds = ["liquid"] if self.liquid else ["solid", "liquid"]
+        kinds = [k for k in kinds if k in self.choosers]
+        chosen = kind = None
+        heavy = None  # a set in range whose doses need more than 4 pieces: used if nothing simpler exists
+        for k in kinds:
+            chooser = self.choosers[k]
+            best = chooser.best(old, lo_q)
+            if best is not None and chooser.too_many_pieces(best) and heavy is None:
+                heavy = (k, best)
+            if best is not None and not chooser.too_many_pieces(best):
+                chosen, kind = best, k
+                if lo_q > floor_q and not (self.settings.end_band == "nice" and eq <= NICE_BAND_BELOW_EQ):
+                    cap_q = max(math.ceil(eq * (1 - self.pace.single_cap) / factor * Q), floor_q)
+                    nearer = chooser.nearer_below(old, lo_q, cap_q, math.ceil(lo / factor * Q), best)
+                    chosen = nearer or best
+                break
+        if chosen is None and heavy is not None:
+            kind, chosen = heavy
+        if chosen is None:
+            options = self.smallest_cuts(old, floor_q, kinds)
+            if self.grid_mg and options:
+                cut = sum(old.values()) - max(sum(c.values()) for _, c in options)
+                if cut > self.grid_mg * Q:  # off the grid rather than a cut larger than the clinician's step
+                    grids = {k: c.grid for k, c in self.choosers.items()}
+                    for c in self.choosers.values():
+                        c.grid = 0
+                    options = self.smallest_cuts(old, floor_q, kinds) or options
+                    for k, c in self.choosers.items():
+                        c.grid = grids[k]
+            if not options:
+                return None
+            kind, chosen = max(options, key=lambda kc: (sum(kc[1].values()), kc[0] == "solid"))
+        return tuple((t, self.tapered, chosen[t]) for t in TIMES if chosen.get(t, 0) > 0), kind == "liquid"
+
+    def smallest_cuts(self, old, floor_q: int, kinds: list[str]) -> list:
+        options = [(k, self.choosers[k].smallest_cut(old, floor_q)) for k in kinds]
+        return [(k, c) for k, c in options if c is not None]
 
     def taper(self) -> None:
         start_eq = self.eq(self.state)
-        while self.eq(self.state) > self.target_eq:
+        while True:
             eq = self.eq(self.state)
-            new = self.next_state(eq, start_eq)
-            if new is None:
+            if self.target_eq > 0 and eq <= self.target_eq:
+                break
+            if self.target_eq == 0 and eq <= self.final_eq:
+                self.change_to((), "stop", 1)
+                return
+            found = self.next_state(eq, start_eq)
+            if found is None:
                 self.warnings.append(
                     f"The stock cannot make the target exactly: the plan ends on {fmt_mg(eq)} mg diazepam-equivalent a day."
                 )
                 break
+            new, liquid = found
             if not new:
-                self.change_to(new, "stop", 1, min_wait=self.pace.interval_days)
+                self.change_to(new, "stop", 1)
                 return
-            self.change_to(new, "reduce", 0, min_wait=self.pace.interval_days)
+            self.change_to(new, "reduce", 0, liquid=liquid)
         if not self.segments:
-            self.segments.append(_Segment("start", self.state, 0, self.eq(self.state)))
-        last = self.segments[-1]
-        last.days = max(last.days, self.pace.interval_days)
+            self.segments.append(_Segment("start", self.state, 0, self.eq(self.state), liquid=self.liquid))
+        short = self.weeks(self.pace.interval_days) - self.run_days()
+        if short > 0:
+            if self.segments[-1].kind == "crossover" and self.crossover_days % 7 == 0:
+                short = -(-short // 7) * 7
+            self.segments[-1].days += short
 
     # -- the plan ---------------------------------------------------------------
     def plan(self) -> Plan:
@@ -263,13 +373,20 @@ class _Planner:
             self.crossover()
         self.taper()
         steps = self._steps = self.steps()
-        self.add_notes()
+        limits, confirmed = drug_limits(self, steps)
+        add_notes(self)
         pace = Pace(
             since=self.settings.start,
             max_cut_percent=round_mg(self.pace.max_cut * 100),
             interval_days=self.pace.interval_days,
             end_phase_eq_mg=round_mg(self.end_phase),
             end_step_eq_mg=round_mg(self.end_step),
+            rules=2,
+            final_dose_eq_mg=round_mg(self.final_eq),
+            end_band=self.settings.end_band,
+            cut_order=",".join(self.cut_order) or "even",
+            crossover_days=self.crossover_days,
+            cut_grid_mg=round_mg(self.grid_mg) if self.grid_mg else None,
         )
         stock = [d for drug in sorted(self.dispensers) for d in self.dispensers[drug].stock_dicts()]
         return Plan(
@@ -283,79 +400,33 @@ class _Planner:
             stock=tuple(stock),
             warnings=tuple(dict.fromkeys(self.warnings)),
             sources=tuple(dict.fromkeys(self.sources)),
+            drugs=limits,
+            high_dose_confirmed=confirmed,
         )
+
+    def units(self, drug: str, q: int, liquid: bool):
+        disp = self.dispensers[drug]
+        if drug == self.tapered:
+            form = self.forms["liquid" if liquid else "solid"]
+            if form is not None and form.can_make(q):
+                return form.units(q)
+        single = disp.one_form(q)
+        return (single or disp).units(q)
 
     def steps(self) -> tuple[Step, ...]:
         day = self.settings.start
-        units_cache: dict[tuple[str, int], tuple] = {}
+        units_cache: dict[tuple[str, int, bool], tuple] = {}
         steps = []
         # a revision whose first cut is already due on its first day keeps no day at the old dose
         segments = [seg for seg in self.segments if seg.days > 0]
         for i, seg in enumerate(segments):
             doses = []
             for time, drug, q in seg.state:
-                key = (drug, q)
+                key = (drug, q, seg.liquid)
                 if key not in units_cache:
-                    units_cache[key] = self.dispensers[drug].units(q)
+                    units_cache[key] = self.units(drug, q, seg.liquid)
                 doses.append(Dose(time, drug, round_mg(Fraction(q, Q)), units_cache[key]))
             end = day + timedelta(days=seg.days - 1)
             steps.append(Step(i, day, end, seg.kind, tuple(doses), round_mg(seg.eq), seg.reason))
             day = end + timedelta(days=1)
         return tuple(steps)
-
-    def add_notes(self) -> None:
-        g, s = self.guidance, self.settings
-        self.sources.insert(0, self.table.source)
-        self.sources.append(g["pace.limit_percent"].cite())
-        if s.method == "stepwise":
-            self.sources.append(g.bands[0].source)
-            limit = g["stepwise.written_for_up_to_eq_mg"]
-            if self.eq(self.segments[0].state) > limit.number:
-                self.warnings.append(
-                    f"The stepwise schedule is written for up to {fmt_mg(limit.number)} mg diazepam a day;"
-                    " above that the 20-40 mg band's cut is used."
-                )
-        if s.method == "proportional":
-            self.sources.append("Horowitz & Taylor; Maudsley Deprescribing Guidelines (Wiley, 2024)")
-        drug = self.catalogue.drug(self.original)
-        equivalence = drug.equivalence(s.table)
-        if equivalence.low_mg != equivalence.high_mg:
-            self.warnings.append(
-                f"{drug.name}: {equivalence.range_text()} ≈ diazepam 10 mg in the {self.table.title};"
-                f" the midpoint {fmt_mg(equivalence.mid_mg)} mg is used."
-            )
-        if drug.short_acting and not self.crossing and self.original != "diazepam" and self.tapered == self.original:
-            self.warnings.append(
-                f"{drug.name} is short-acting: a gradual crossover to diazepam can be considered (Joint Guideline 2025 Rec 7)."
-            )
-        if s.stock_for(self.tapered).liquid and self.dispensers[self.tapered].liquid is None:
-            self.warnings.append(f"There is no oral liquid of {self.tapered} in the catalogue: planned with tablets only.")
-        warn_at = g["pace.end_step_warn_eq_mg"]
-        if self.target_eq == 0 and self.end_step > warn_at.number:
-            ideas = []
-            if self.dispensers[self.tapered].liquid is None and self.catalogue.formulations_for(self.tapered, forms=("liquid",)):
-                ideas.append("the oral liquid")
-            if not self.crossing and self.tapered != "diazepam":
-                ideas.append("a crossover to diazepam")
-            if s.stock_for(self.tapered).split == "none":
-                ideas.append("splitting tablets")
-            ideas = ideas or ["a smaller strength"]
-            self.warnings.append(
-                f"The last cuts are {fmt_mg(self.end_step)} mg diazepam-equivalent each, more than 25% of the dose"
-                f" near the end and more than the {fmt_mg(warn_at.number)} mg of the guidance ({warn_at.cite()}):"
-                f" consider {' or '.join(ideas)}."
-            )
-        used = {(d, u.form, u.strength_mg) for step in self._steps for dose in step.doses for u in dose.units
-                for d in (dose.drug,) if u.form != "liquid"}
-        used |= {(dose.drug, "liquid", u.mg_per_ml) for step in self._steps for dose in step.doses for u in dose.units
-                 if u.form == "liquid"}
-        unverified = sorted(
-            {
-                f.describe()
-                for disp in self.dispensers.values()
-                for f, _ in disp.stocked
-                if f.unverified and (f.drug, f.form, f.mg_per_ml if f.is_liquid else f.strength_mg) in used
-            }
-        )
-        if unverified:
-            self.warnings.append("Verify locally (UNVERIFIED in the catalogue): " + "; ".join(unverified) + ".")

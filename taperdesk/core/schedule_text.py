@@ -25,9 +25,14 @@ def plan_table(plan: Plan) -> str:
     lines = [
         f"Taper of {plan.drug}"
         + (f" with crossover to {plan.crossover_to}" if plan.crossover_to else "")
-        + f", {plan.method} method, {fmt_mg(pace.max_cut_percent)}% at most every {pace.interval_days} days",
-        f"Equivalence table: {plan.equivalence_table}; end phase at or below {fmt_mg(pace.end_phase_eq_mg)} mg"
-        f" diazepam-equivalent, cuts of at most {fmt_mg(pace.end_step_eq_mg)} mg there",
+        + f", {plan.method} method, {fmt_mg(pace.max_cut_percent)}% at most every {pace.interval_days} days"
+        + (f" (fastest cut used: {fmt_mg(plan.fastest_rate_percent())}% per {pace.interval_days} days)" if pace.rules >= 2 else ""),
+        f"Equivalence table: {plan.equivalence_table}; "
+        + (f"cut order: {pace.cut_order}; stops from {fmt_mg(pace.final_dose_eq_mg)} mg diazepam-equivalent a day or less"
+           + ("; NICE CKS end band" if pace.end_band == "nice" else "")
+           if pace.rules >= 2 else
+           f"end phase at or below {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent,"
+           f" cuts of at most {fmt_mg(pace.end_step_eq_mg)} mg there"),
         f"From {plan.start} to {plan.end}: {(plan.end - plan.start).days + 1} days,"
         f" {len(plan.cut_dates())} cuts" + (", then stop" if plan.stops else ", then stay on the last dose"),
         "",

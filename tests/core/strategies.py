@@ -34,18 +34,24 @@ def drug_stocks(draw, drug: str) -> DrugStock:
 @st.composite
 def regimens(draw, drug: str, stock: DrugStock) -> Regimen:
     """1-4 dose times, each a dose the stock can make, 1-60 mg diazepam-equivalent a day."""
-    dispenser = dispenser_for(CATALOGUE, stock)
+    # a patient's doses are all tablets or all liquid (R10): draw them from one form
+    both = dispenser_for(CATALOGUE, stock)
+    dispenser = both.only("solid") or both.only("liquid")
     factor = CATALOGUE.drug(drug).diazepam_factor("ashton")
     times = draw(st.lists(st.sampled_from(TIMES), min_size=1, max_size=4, unique=True))
     doses = []
+    ceiling = CATALOGUE.drug(drug).max_daily_mg
+    top = min(60, float(Fraction(str(ceiling)) * factor)) if ceiling else 60  # R11: at or below the maximum
     for time in times:
-        eq = draw(st.floats(min_value=0.5, max_value=60 / len(times)))
+        eq = draw(st.floats(min_value=min(0.5, top / len(times)), max_value=top / len(times)))
         q = dispenser.floor(int(Fraction(eq) / factor * Q))
         if q <= 0:
             q = dispenser.smallest_piece_q
             while not dispenser.can_make(q):
                 q += dispenser.grid
         doses.append((time, q / Q))
+    while ceiling and len(doses) > 1 and sum(mg for _, mg in doses) > ceiling:
+        doses.pop()  # the smallest doses the stock makes can add up past the maximum
     return Regimen(drug, tuple(doses))
 
 
@@ -63,13 +69,16 @@ def plan_inputs(draw, *, crossover=None, fast=None, target=None):
     kwargs = {}
     limit = min(25.0, 25.0 * interval / 14)
     if method == "proportional":
-        cut = draw(st.floats(min_value=1, max_value=25 if fast else limit))
+        cut = draw(st.floats(min_value=min(5, limit), max_value=25 if fast else limit))
         kwargs["cut_percent"] = math.floor(cut * 10) / 10
     elif method == "fixed":
         if draw(st.booleans()):
-            kwargs["cut_percent"] = math.floor(draw(st.floats(min_value=1, max_value=25 if fast else limit)) * 10) / 10
+            kwargs["cut_percent"] = math.floor(draw(st.floats(min_value=min(5, limit), max_value=25 if fast else limit)) * 10) / 10
         else:
-            kwargs["cut_mg"] = round(draw(st.floats(min_value=0.05, max_value=5)), 2)
+            # 3-25% of the day's dose in the tapered drug (slower than 5% a cut can run past ten years)
+            factor = CATALOGUE.drug(drug).diazepam_factor("ashton") / CATALOGUE.drug("diazepam" if cross else drug).diazepam_factor("ashton")
+            daily = float(Fraction(str(regimen.daily_mg)) * factor)
+            kwargs["cut_mg"] = max(0.01, round(daily * draw(st.floats(min_value=0.05, max_value=0.25)), 2))
     tapered = "diazepam" if cross else drug
     target_mg = 0.0
     if target or (target is None and draw(st.integers(0, 5)) == 0):
@@ -84,7 +93,13 @@ def plan_inputs(draw, *, crossover=None, fast=None, target=None):
         keep_longest=draw(st.sampled_from(TIMES)),
         target_mg=target_mg,
         allow_fast=bool(fast),
+        end_band=draw(st.sampled_from(("default", "default", "nice"))),
+        final_dose_eq_mg=draw(st.sampled_from((None, None, 0.25, 1.0, 2.5))),
+        confirm_high_dose=draw(st.booleans()),
         stock=tuple(stocks),
         **kwargs,
     )
+    if draw(st.integers(0, 2)) == 0:  # a clinician's cut order (NHS Scotland's pattern), else even
+        order = draw(st.permutations([t for t, _ in regimen.doses]))
+        settings = settings.with_(cut_order=",".join(order))
     return regimen, settings

@@ -23,7 +23,7 @@ SETTINGS = PlanSettings(start=START)
 
 @pytest.fixture(scope="module")
 def diazepam():
-    """10 mg at night, 10% every 14 days: 8 mg from 4 Feb to 21 Feb, 7 mg from 22 Feb; stops 11 Aug 2026."""
+    """10 mg at night, 10% every 14 days: 8 mg from 9 Feb to 1 Mar, 7 mg from 2 Mar; stops 30 Nov 2026."""
     return make_plan(Regimen("diazepam", (("night", 10.0),)), SETTINGS, CATALOGUE)
 
 
@@ -39,9 +39,9 @@ def test_hold_added(diazepam):
     held = hold(diazepam, date(2026, 2, 10), 14, "poor sleep")
     assert diff_plans(diazepam, held) == [
         "Hold added from 10 Feb 2026 for 14 days (poor sleep).",
-        "Doses first differ on 22 Feb 2026: 7 mg diazepam a day at night before this revision,"
+        "Doses first differ on 2 Mar 2026: 7 mg diazepam a day at night before this revision,"
         " 8 mg diazepam a day at night now.",
-        "Stop date moved from 11 Aug 2026 to 25 Aug 2026 (14 days later).",
+        "Stop date moved from 30 Nov 2026 to 14 Dec 2026 (14 days later).",
     ]
 
 
@@ -49,10 +49,14 @@ def test_revised_pace(diazepam):
     slower = revise(diazepam, date(2026, 3, 1), SETTINGS.with_(interval_days=28, cut_percent=5), CATALOGUE)
     assert diff_plans(diazepam, slower) == [
         "Pace from 1 Mar 2026: cuts of at most 5% every 28 days (was 10% every 14 days).",
-        "Doses first differ on 8 Mar 2026: 6.5 mg diazepam a day at night before this revision,"
-        " 7 mg diazepam a day at night now.",
-        "Stop date moved from 11 Aug 2026 to 6 Jun 2027 (299 days later).",
+        # 8 mg since 9 Feb: a 6.25% cut at 5% per 28 days waits 35 days, to 16 Mar (R3, whole weeks R8)
+        "Doses first differ on 2 Mar 2026: 7 mg diazepam a day at night before this revision,"
+        " 8 mg diazepam a day at night now.",
+        "Stop date moved from 30 Nov 2026 to 8 Jan 2029 (770 days later).",
+        "16 cuts instead of 15.",
     ]
+    assert slower.step_on(date(2026, 3, 15)).diazepam_eq_mg == 8.0
+    assert slower.step_on(date(2026, 3, 16)).diazepam_eq_mg == 7.5
 
 
 def test_method_and_cut_count(diazepam):
@@ -68,14 +72,14 @@ def test_target_and_end_date(diazepam):
     stay = revise(diazepam, date(2026, 3, 1), SETTINGS.with_(target_mg=2.0), CATALOGUE)
     lines = diff_plans(diazepam, stay)
     assert "Target changed from stopping to staying on 2 mg diazepam a day." in lines
-    assert any(line.startswith("End date moved from 11 Aug 2026 to ") for line in lines)
+    assert any(line.startswith("End date moved from 30 Nov 2026 to ") for line in lines)
     assert "Stop date" not in " ".join(lines)
 
 
-def test_end_phase(diazepam):
-    later = revise(diazepam, date(2026, 3, 1), SETTINGS.with_(end_phase_eq_mg=6.0, end_step_eq_mg=2.0), CATALOGUE)
-    assert ("End phase from 1 Mar 2026: begins at 6 mg diazepam-equivalent a day, cuts of at most 2 mg there"
-            " (was 4 mg, cuts of at most 1 mg).") in diff_plans(diazepam, later)
+def test_end_of_the_taper(diazepam):
+    later = revise(diazepam, date(2026, 3, 1), SETTINGS.with_(final_dose_eq_mg=2.0, cut_order="night"), CATALOGUE)
+    assert ("End from 1 Mar 2026: stops from 2 mg diazepam-equivalent a day or less, cut order night"
+            " (was 1 mg, cut order even).") in diff_plans(diazepam, later)
 
 
 def test_revision_keeps_holds_unreported(diazepam):
@@ -112,7 +116,7 @@ def test_hold_removed(diazepam):
     held = hold(diazepam, date(2026, 2, 10), 1, "missed clinic")
     lines = diff_plans(held, diazepam)
     assert lines[0] == "Hold from 10 Feb 2026 for 1 day (missed clinic) removed."
-    assert lines[-1] == "Stop date moved from 12 Aug 2026 to 11 Aug 2026 (1 day earlier)."
+    assert lines[-1] == "Stop date moved from 1 Dec 2026 to 30 Nov 2026 (1 day earlier)."
 
 
 def test_same_doses_other_tablets(diazepam):

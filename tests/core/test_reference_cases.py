@@ -63,13 +63,19 @@ def test_proportional_ten_percent_from_diazepam_10mg_with_liquid_takes_about_29_
     cuts_to_half_mg = next(i for i, eq in enumerate(eqs) if eq <= 0.5)
     assert 27 <= cuts_to_half_mg <= 32
     assert check_plan(plan.to_dict()) == []
-    # every cut above the end phase within 10% per 14 days: a cut a little over 10%
-    # (the liquid's 0.04 mg steps) waits a little longer
+    # every cut, the last ones included, within 10% per 14 days (R3); a cut a little over
+    # 10% (the liquid's 0.04 mg steps) waits whole weeks longer (R8)
     for a, b in zip(plan.steps, plan.steps[1:]):
-        if a.diazepam_eq_mg > plan.pace.end_phase_eq_mg and b.diazepam_eq_mg < a.diazepam_eq_mg:
+        if b.kind != "stop" and b.diazepam_eq_mg < a.diazepam_eq_mg:
             cut = (a.diazepam_eq_mg - b.diazepam_eq_mg) / a.diazepam_eq_mg
             assert cut / (a.days / 14) <= 0.1 + 1e-6
-            assert a.days >= 14
+            assert a.days % 7 == 0 and a.days >= 14
+    # the taper stops from 0.5 mg or less, not from 0.1 mL
+    assert plan.steps[-1].kind == "stop" and 0 < plan.steps[-2].diazepam_eq_mg <= 0.5
+    # once the liquid starts every dose is liquid, and no dose mixes tablets and liquid (R10)
+    forms = [{u.form for u in s.doses[0].units} for s in plan.steps[:-1]]
+    first = next(i for i, f in enumerate(forms) if f == {"liquid"})
+    assert all(f == {"liquid"} for f in forms[first:]) and all(len(f) == 1 for f in forms)
 
 
 def test_coarse_stock_waits_longer_rather_than_cutting_faster():
@@ -77,8 +83,10 @@ def test_coarse_stock_waits_longer_rather_than_cutting_faster():
         Regimen("diazepam", (("night", 5.0),)),
         PlanSettings(start=START, stock=(DrugStock("diazepam", (5.0,), "half"),)),
     )
-    # only 2.5 mg pieces: 5 -> 2.5 is the end phase (4 x 2.5 = 10), so no rate rule; 14 days apart
-    assert [s.diazepam_eq_mg for s in plan.steps] == [5.0, 2.5, 0.0]
+    # only 2.5 mg pieces: 5 -> 2.5 is a 50% cut, the smallest the stock can take off; at 10% per
+    # 14 days it waits 70 days (R3, no end-phase exemption), then the stop from 2.5 mg (R5)
+    assert [(s.diazepam_eq_mg, s.days) for s in plan.steps] == [(5.0, 70), (2.5, 14), (0.0, 1)]
+    assert any(w.startswith("Waits longer than twice the interval") for w in plan.warnings)
     plan = make_plan(
         Regimen("diazepam", (("night", 25.0),)),
         PlanSettings(start=START, stock=(DrugStock("diazepam", (10.0,), "half"),)),
@@ -86,7 +94,38 @@ def test_coarse_stock_waits_longer_rather_than_cutting_faster():
     # only 5 mg pieces: 25 -> 20 is a 20% cut against a 10% pace, so it waits 28 days, not 14
     assert plan.steps[0].days == 28 and plan.steps[1].diazepam_eq_mg == 20.0
     assert check_plan(plan.to_dict()) == []
-    assert any("more than 25%" in w for w in plan.warnings)  # 5 mg end steps: liquid suggested
+
+
+def test_nhs_scotland_lorazepam_table_exactly():
+    """Clinical reference section 10: morning cut to zero first, night held at 10 mg."""
+    plan = make_plan(
+        Regimen("lorazepam", (("morning", 1.0), ("night", 1.0))),
+        PlanSettings(start=START, crossover=True, method="fixed", cut_mg=1.0, cut_order="morning,night"),
+    )
+    assert check_plan(plan.to_dict()) == []
+    totals = [s.diazepam_eq_mg for s in plan.steps]
+    assert totals == [20.0, 20.0, *[float(t) for t in range(19, 0, -1)], 0.0]
+    rows = [{d.time: (d.drug, d.mg) for d in s.doses} for s in plan.steps]
+    assert rows[0] == {"morning": ("lorazepam", 1.0), "night": ("diazepam", 10.0)}
+    assert rows[1] == {"morning": ("diazepam", 10.0), "night": ("diazepam", 10.0)}
+    for k, morning in enumerate(range(9, -1, -1), start=2):  # steps 3-12 of the table
+        assert rows[k].get("morning", (None, 0.0))[1] == morning and rows[k]["night"] == ("diazepam", 10.0)
+    for k, night in enumerate(range(9, 0, -1), start=12):  # steps 13-21
+        assert rows[k] == {"night": ("diazepam", float(night))}
+    assert plan.steps[-1].kind == "stop"
+    # whole-milligram doses throughout
+    assert all(float(d.mg).is_integer() for s in plan.steps for d in s.doses if d.drug == "diazepam")
+
+
+@pytest.mark.parametrize("daily, low, high", [(40, 30, 60), (20, 20, 40)])
+def test_nice_cks_durations_with_the_nice_end_band(daily, low, high):
+    plan = make_plan(
+        Regimen("diazepam", (("morning", daily / 2), ("night", daily / 2))),
+        PlanSettings(start=START, method="stepwise", end_band="nice"),
+    )
+    assert check_plan(plan.to_dict()) == []
+    assert low <= weeks(plan) <= high
+    assert any(w.startswith("End band: NICE CKS") for w in plan.warnings)
 
 
 def test_fast_pace_is_refused_without_override_and_recorded_with_it():

@@ -105,7 +105,7 @@ def test_daily_flare_with_its_sentence():
     flare = find_flare(DIAZEPAM, obs, RULE, CUT + timedelta(days=5))
     assert (flare.cut_date, flare.day, flare.scale) == (CUT, CUT + timedelta(days=3), "daily")
     assert isinstance(flare, Flare)
-    assert flare.text == "Daily rating 7 on 7 Feb, 3.4 above the 7 days before the cut on 4 Feb (mean 3.6)."
+    assert flare.text == "Daily rating 7 on 12 Feb, 3.4 above the 7 days before the cut on 9 Feb (mean 3.6)."
 
 
 def test_the_threshold_is_inclusive_and_exact():
@@ -143,7 +143,7 @@ def test_ciwa_b_band_rise_with_its_sentence():
     before = [ciwa(CUT - timedelta(days=20), 30, 2), ciwa(CUT - timedelta(days=6), 12, 1)]
     flare = find_flare(DIAZEPAM, before + [ciwa(CUT + timedelta(days=4), 24, 2)], RULE, CUT + timedelta(days=6))
     assert flare.scale == "ciwa-b" and flare.day == CUT + timedelta(days=4)
-    assert flare.text == "CIWA-B 24 on 8 Feb, a band higher than 12 on 29 Jan, before the cut on 4 Feb."
+    assert flare.text == "CIWA-B 24 on 13 Feb, a band higher than 12 on 3 Feb, before the cut on 9 Feb."
     same = find_flare(DIAZEPAM, before + [ciwa(CUT + timedelta(days=4), 20, 1)], RULE, CUT + timedelta(days=6))
     assert same is None
     two = FlareRule(ciwa_band_rise=2)
@@ -180,15 +180,15 @@ def test_attention_reasons_in_plain_words():
     today = CUT + timedelta(days=5)
     obs = BASELINE + [daily(CUT + timedelta(days=3), 8)]
     recent = today - timedelta(days=10)
-    assert attention(DIAZEPAM, "active", obs, recent, RULE, today) == ["Flare after the cut on 4 Feb"]
+    assert attention(DIAZEPAM, "active", obs, recent, RULE, today) == ["Flare after the cut on 9 Feb"]
     nxt = DIAZEPAM.cut_dates()[2]
     assert attention(DIAZEPAM, "active", obs, nxt, RULE, nxt - timedelta(days=3)) == [
-        "Flare after the cut on 4 Feb", "Step change on 18 Feb (this week)"]
-    assert attention(DIAZEPAM, "active", obs, nxt, RULE, nxt) == ["Step change on 18 Feb (today)"]
+        "Flare after the cut on 9 Feb", "Step change on 23 Feb (this week)"]
+    assert attention(DIAZEPAM, "active", obs, nxt, RULE, nxt) == ["Step change on 23 Feb (today)"]
     assert attention(DIAZEPAM, "active", obs, nxt, RULE, nxt + timedelta(days=1)) == [
-        "No symptoms recorded since the cut on 18 Feb"]
+        "No symptoms recorded since the cut on 23 Feb"]
     assert attention(DIAZEPAM, "active", obs, nxt, FlareRule(step_change_soon_days=10), nxt - timedelta(days=9)) == [
-        "Flare after the cut on 4 Feb", "Step change on 18 Feb (within 10 days)"]
+        "Flare after the cut on 9 Feb", "Step change on 23 Feb (within 10 days)"]
 
 
 def test_review_overdue():
@@ -215,13 +215,13 @@ def test_status_decides_what_is_looked_at():
     for status in ("draft", "completed", "stopped"):
         assert attention(DIAZEPAM, status, obs, old, RULE, today) == []
     assert attention(None, None, obs, old, RULE, today) == []
-    assert attention(DIAZEPAM, None, obs, today, RULE, today) == ["Flare after the cut on 4 Feb"]
+    assert attention(DIAZEPAM, None, obs, today, RULE, today) == ["Flare after the cut on 9 Feb"]
 
 
 def test_no_symptoms_since_the_cut_and_the_lookback():
     today = CUT + timedelta(days=4)
     assert attention(DIAZEPAM, "active", BASELINE, today, RULE, today) == [
-        "No symptoms recorded since the cut on 4 Feb"]
+        "No symptoms recorded since the cut on 9 Feb"]
     assert attention(DIAZEPAM, "active", BASELINE + [ciwa(CUT + timedelta(days=1), 3, 1)], today, RULE, today) == []
     assert lookback(DIAZEPAM, RULE, today) == CUT - timedelta(days=91)
     assert lookback(None, RULE, today) == today - timedelta(days=91)
