@@ -22,6 +22,7 @@ soak: deps
 
 bench: deps
 	$(BIN)/python bench/bench_planner.py
+	$(BIN)/python bench/bench_quality.py
 	test -f bench/out/clinic.sqlite || $(BIN)/python bench/make_clinic.py --out bench/out/clinic.sqlite
 	$(BIN)/python bench/bench_storage.py --db bench/out/clinic.sqlite
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_gui.py --db bench/out/clinic.sqlite
@@ -51,3 +52,4 @@ $(STAMP): pyproject.toml
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+

@@ -255,7 +255,7 @@ def test_crowded_change_markers_step_aside(plot):
 
     long = make_plan(
         Regimen("diazepam", (("morning", 20.0), ("night", 20.0))),
-        PlanSettings(start=START, cut_percent=3, interval_days=28, stock=(DrugStock("diazepam", liquid=True),)),
+        PlanSettings(start=START, cut_percent=3, interval_days=14, stock=(DrugStock("diazepam", liquid=True),)),
     )
     plot.set_data(long, [])
     plot.dose_view.setXRange(midnight(START), midnight(long.end), padding=0)
