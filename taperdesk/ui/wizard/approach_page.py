@@ -160,20 +160,40 @@ class ApproachPage(QWizardPage):
         self.start_note = note_label()
         end.addRow("", self.start_note)
 
+        # -- the end of the taper and the dose ceiling (issue 10) ------------------
+        finish_box = QGroupBox("End of the taper")
+        finish = QFormLayout(finish_box)
+        self.cut_order = QComboBox()
+        self.cut_order.addItem("Keep the doses equal", "even")
+        self.cut_order.addItem("Cut the first dose of the day to zero first (NHS Scotland)", "first")
+        finish.addRow("C&ut order:", self.cut_order)
+        self.final_dose = NumberSpinBox(high=10, step=0.5, suffix=" mg diazepam-eq a day")
+        self.final_dose.setSpecialValueText("0.5 mg, or the smallest dose the stock makes")
+        finish.addRow("Stop &from:", self.final_dose)
+        band = self.guidance.bands[-1]
+        self.nice_band = QCheckBox("Use the NICE CKS end &band (below 5 mg: 0.5–1 mg cuts, one interval apart)")
+        self.nice_band.setToolTip(f"{band.text} ({band.source}). Faster than the pace near the end; written on the plan.")
+        finish.addRow(self.nice_band)
+        self.confirm_high = QCheckBox("Confirm a dose above the ma&ximum")
+        self.confirm_high.setToolTip("Each drug's maximum daily dose is in the catalogue with its source;"
+                                     " a confirmed high dose is written on the plan.")
+        finish.addRow(self.confirm_high)
+
         self.error = error_label()
         grid = QGridLayout(self)
         grid.addWidget(method_box, 0, 0)
         grid.addWidget(pace_box, 1, 0)
         grid.addWidget(cross_box, 0, 1)
         grid.addWidget(end_box, 1, 1)
-        grid.addWidget(self.error, 2, 0, 1, 2)
+        grid.addWidget(finish_box, 2, 0, 1, 2)
+        grid.addWidget(self.error, 3, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(3, 1)
+        grid.setRowStretch(4, 1)
 
         order = [*self.method_radio.values(), self.cut_percent, self.fixed_mg, self.fixed_percent, self.fixed_unit,
                  self.interval, self.allow_fast, self.crossover, self.crossover_days, self.stop, self.stay,
-                 self.target, self.start]
+                 self.target, self.start, self.cut_order, self.final_dose, self.nice_band, self.confirm_high]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -186,6 +206,10 @@ class ApproachPage(QWizardPage):
             spin.valueChanged.connect(self.changed)
         self.start.dateChanged.connect(self.changed)
         self.allow_fast.toggled.connect(self.changed)
+        self.cut_order.currentIndexChanged.connect(self.changed)
+        self.final_dose.valueChanged.connect(self.changed)
+        self.nice_band.toggled.connect(self.changed)
+        self.confirm_high.toggled.connect(self.changed)
 
     # -- the wizard's side -----------------------------------------------------
     def method(self) -> str:
@@ -206,13 +230,18 @@ class ApproachPage(QWizardPage):
             target_mg=self.target.value() if self.stay.isChecked() else 0.0,
             start=self.start.date().toPython(),
             allow_fast=self.allow_fast.isChecked() and self.allow_fast.isEnabled(),
+            cut_order=self.cut_order.currentData(),
+            final_dose_mg=self.final_dose.value() or None,
+            end_band="nice" if self.nice_band.isChecked() else "default",
+            confirm_high_dose=self.confirm_high.isChecked(),
         )
 
     def set_values(self, pace: Mapping, start: date) -> None:
         """Fill from a pace mapping (clinic default) or PlanSettings.to_dict() (a revision)."""
         widgets = (self.methods, self.targets, self.cut_percent, self.fixed_mg, self.fixed_percent, self.fixed_unit,
                    self.interval, self.crossover, self.crossover_days, self.target, self.start, self.allow_fast,
-                   *self.method_radio.values(), self.stop, self.stay)
+                   *self.method_radio.values(), self.stop, self.stay, self.cut_order, self.final_dose,
+                   self.nice_band, self.confirm_high)
         with quiet(*widgets):
             method = pace.get("method") or "proportional"
             self.method_radio[method].setChecked(True)
@@ -230,6 +259,10 @@ class ApproachPage(QWizardPage):
             (self.stay if target > 0 else self.stop).setChecked(True)
             self.target.setValue(target)
             self.allow_fast.setChecked(bool(pace.get("allow_fast", False)))
+            self.cut_order.setCurrentIndex(0 if (pace.get("cut_order") or "even") == "even" else 1)
+            self.final_dose.setValue(float(pace.get("final_dose_eq_mg") or 0.0))
+            self.nice_band.setChecked(pace.get("end_band") == "nice")
+            self.confirm_high.setChecked(bool(pace.get("confirm_high_dose", False)))
             self.start.setDate(QDate(start.year, start.month, start.day))
             self.start.setReadOnly(self.revising)
         self._show_method()

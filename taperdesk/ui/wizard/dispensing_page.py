@@ -30,6 +30,7 @@ from taperdesk.core.dispensing import DrugStock
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.wizard.common import error_label, note_label, quiet, show_message
 from taperdesk.ui.wizard.planning import DISPENSING, Outcome
+from taperdesk.ui.wizard.shorter import ShorterOffer
 
 SPLITS = (("none", "Do not split"), ("half", "Halves"), ("quarter", "Halves and quarters"))
 MARKETS = ((None, "Any market"), ("US", "US products"), ("UK", "UK products"))
@@ -78,11 +79,14 @@ class DispensingPage(QWizardPage):
         form.addRow("", reset_row)
         self.other_note = note_label()
         self.error = error_label()
+        self.shorter = ShorterOffer()  # "N weeks shorter with the liquid", beside the plan's stock
+        self.shorter.switch.connect(self._switch)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.other_note)
+        layout.addWidget(self.shorter)
         layout.addWidget(self.error)
         layout.addStretch(1)
         for a, b in ((self.market, self.strengths), (self.strengths, self.split), (self.split, self.liquid),
@@ -141,8 +145,16 @@ class DispensingPage(QWizardPage):
             self.other_note.setText("")
         self.other_note.setVisible(bool(self.other_note.text()))
         show_message(self.error, out.errors.get(DISPENSING))
+        self.shorter.show_for(out if not out.errors else None, self.catalogue)
         self._complete = DISPENSING not in out.errors
         self.completeChanged.emit()
+
+    def _switch(self, change: str) -> None:
+        """The offer's button: the liquid, or quarter tablets, for this patient."""
+        if change == "liquid":
+            self.liquid.setChecked(True)
+        else:
+            self.set_split("quarter")
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt's name)
         return self._complete

@@ -22,7 +22,7 @@ from taperdesk.core.pace import resolve_pace
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.planner import make_plan
 from taperdesk.core.quantity import fmt_mg, to_q
-from taperdesk.core.regimen import PlanInputError, Regimen
+from taperdesk.core.regimen import TIMES, PlanInputError, Regimen
 from taperdesk.core.settings import PlanSettings
 
 REGIMEN, APPROACH, DISPENSING = "regimen", "approach", "dispensing"
@@ -31,7 +31,8 @@ REFERENCE = "diazepam"
 
 # Planner messages whose fix is on the Approach page; any other planning
 # problem is about what the stock can make, so it belongs to Dispensing.
-_APPROACH_PHRASES = ("choose a lower target", "keep crossover on")
+_APPROACH_PHRASES = ("choose a lower target", "keep crossover on", "--confirm-high-dose", "cut order",
+                     "past 10 years", "more than 5 times over")
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,11 @@ class ApproachInput:
     target_mg: float
     start: date
     allow_fast: bool
+    # issue 10: how the taper ends and the dose ceiling
+    cut_order: str = "even"
+    final_dose_mg: float | None = None  # None: the engine's default (0.5 mg, or the smallest makeable)
+    end_band: str = "default"
+    confirm_high_dose: bool = False
 
 
 @dataclass
@@ -203,6 +209,10 @@ def build(
             target_mg=approach.target_mg,
             allow_fast=False,
             stock=tuple(stock),
+            cut_order=_cut_order(approach.cut_order, out),
+            final_dose_eq_mg=approach.final_dose_mg,
+            end_band=approach.end_band,
+            confirm_high_dose=approach.confirm_high_dose,
         )
         over = resolve_pace(settings.with_(allow_fast=True), load_guidance())
     except (PlanInputError, CatalogueError) as exc:
@@ -256,8 +266,18 @@ def _check_doses(ctx: Context, out: Outcome, stock: DrugStock) -> None:
             out.fail(DISPENSING, text)
 
 
+def _cut_order(choice: str, out: Outcome) -> str:
+    """'first' (the wizard's NHS Scotland choice): the patient's dose times in the order of the day."""
+    if choice != "first":
+        return choice
+    times = [t for t, _ in out.regimen.doses] if out.regimen else [d.time for d in out.in_force]
+    ordered = [t for t in TIMES if t in times]
+    return ",".join(ordered) if len(ordered) > 1 else "even"
+
+
 def _sentence(exc: Exception) -> str:
     """Engine messages are one lower-case line naming the CLI flag; on a page they read as a sentence."""
-    text = str(exc).replace("(--allow-fast)", "by ticking “Allow a faster pace than the guideline”").strip()
+    text = str(exc).replace("(--allow-fast)", "by ticking “Allow a faster pace than the guideline”")
+    text = text.replace("(--confirm-high-dose)", "by ticking “Confirm a dose above the maximum”").strip()
     text = text[0].upper() + text[1:] if text else text
     return text if text.endswith((".", "?", "!")) else text + "."
