@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import sys
 import time
 
@@ -20,8 +19,8 @@ from taperdesk.cli import _Parser, run_command
 from taperdesk.cli.errors import UsageError
 from taperdesk.core.rules import check_plan
 from taperdesk.core.regimen import TIMES
+from tests.conftest import examples  # quick by default, long under `make soak`
 
-SOAK = int(os.environ.get("TAPERDESK_SOAK", "1"))
 DRUGS = ["diazepam", "lorazepam", "alprazolam", "clonazepam", "zolpidem", "temazepam", "oxazepam", "nitrazepam",
          "zopiclone", "chlordiazepoxide", "triazolam", "xanax", ""]
 NUMBERS = st.one_of(
@@ -79,7 +78,7 @@ def _run(args: list[str], entry=_entry) -> tuple[int, str, str, float]:
     return code, out.getvalue(), err.getvalue(), time.perf_counter() - t0
 
 
-@settings(max_examples=2000 * SOAK, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(2000, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_args())
 def test_plan_never_tracebacks(args):
     code, out, err, seconds = _run(args)
