@@ -86,7 +86,7 @@ def test_plan_never_tracebacks(args):
     if code == 2:
         assert out == "" and err.startswith("taperdesk: ") and err.count("\n") == 1, (args, err)
         assert "Traceback" not in err
-        assert seconds < 0.5, (args, seconds)
+        assert seconds < 1.0, (args, seconds)  # well under a second (2 shared cores; typically < 0.05 s)
     elif "--format" not in args or args[args.index("--format") + 1] == "json":
         assert check_plan(json.loads(out)) == [], args
 

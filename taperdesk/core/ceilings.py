@@ -26,7 +26,8 @@ def _over(drug, daily: float, what: str, confirm: bool, source_note: str = "") -
     if daily <= limit + 1e-9:
         return None
     mark = " [UNVERIFIED: verify locally]" if drug.max_daily_unverified else ""
-    text = (f"{what} {fmt_mg(daily)} mg {drug.name} a day is above its maximum of {fmt_mg(limit)} mg a day"
+    joint = " is" if what.endswith("'s") else ","
+    text = (f"{what} {fmt_mg(daily)} mg {drug.name} a day{joint} above its maximum of {fmt_mg(limit)} mg a day"
             f" ({drug.max_daily_source}{mark})")
     if daily > ABSURD_MULTIPLE * limit:
         raise PlanInputError(f"{text}, more than {ABSURD_MULTIPLE} times over: check the dose")

@@ -59,7 +59,14 @@ def test_every_plan_keeps_the_rules(inputs):
 @given(plan_inputs(crossover=False, target=False))
 def test_a_plan_within_the_guideline_is_never_refused(inputs):
     regimen, plan_settings = inputs
-    plan = make_plan(regimen, plan_settings, CATALOGUE)
+    try:
+        plan = make_plan(regimen, plan_settings, CATALOGUE)
+    except PlanInputError as exc:
+        # the one refusal a pace within the guideline may meet: a slow pace from a high dose
+        # needing more than ten years (R3 holds to the end); the message says what to change
+        assert "past 10 years" in str(exc), str(exc)
+        event("refused: past 10 years")
+        return
     assert check_plan(plan.to_dict()) == []
     assert plan.stops
     assert plan.steps[-1].days == 1 and plan.steps[-1].diazepam_eq_mg == 0

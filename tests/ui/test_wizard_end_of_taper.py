@@ -44,7 +44,7 @@ def test_high_dose_needs_the_box_and_is_written_on_the_plan(wizard):
     go_to(w, APPROACH_PAGE)
     assert not can_go_on(w)
     message = w.approach_page.error.text()
-    assert "maximum of 10 mg a day" in message and "Confirm a dose above the maximum" in message
+    assert "maximum of 10 mg a day" in message and "Confirm a high dose (above the maximum)" in message
     w.approach_page.confirm_high.setChecked(True)
     assert can_go_on(w)
     go_to(w, REVIEW_PAGE)

@@ -171,10 +171,10 @@ class ApproachPage(QWizardPage):
         self.final_dose.setSpecialValueText("0.5 mg, or the smallest dose the stock makes")
         finish.addRow("Stop &from:", self.final_dose)
         band = self.guidance.bands[-1]
-        self.nice_band = QCheckBox("Use the NICE CKS end &band (below 5 mg: 0.5–1 mg cuts, one interval apart)")
+        self.nice_band = QCheckBox("Use the NICE C&KS end band (below 5 mg: 0.5–1 mg cuts, one interval apart)")
         self.nice_band.setToolTip(f"{band.text} ({band.source}). Faster than the pace near the end; written on the plan.")
         finish.addRow(self.nice_band)
-        self.confirm_high = QCheckBox("Confirm a dose above the ma&ximum")
+        self.confirm_high = QCheckBox("Confirm a &high dose (above the maximum)")
         self.confirm_high.setToolTip("Each drug's maximum daily dose is in the catalogue with its source;"
                                      " a confirmed high dose is written on the plan.")
         finish.addRow(self.confirm_high)

@@ -278,6 +278,6 @@ def _cut_order(choice: str, out: Outcome) -> str:
 def _sentence(exc: Exception) -> str:
     """Engine messages are one lower-case line naming the CLI flag; on a page they read as a sentence."""
     text = str(exc).replace("(--allow-fast)", "by ticking “Allow a faster pace than the guideline”")
-    text = text.replace("(--confirm-high-dose)", "by ticking “Confirm a dose above the maximum”").strip()
+    text = text.replace("(--confirm-high-dose)", "by ticking “Confirm a high dose (above the maximum)”").strip()
     text = text[0].upper() + text[1:] if text else text
     return text if text.endswith((".", "?", "!")) else text + "."
