@@ -63,6 +63,9 @@ def test_final_dose_and_nice_band(wizard):
     assert plan.pace.end_band == "nice" and plan.pace.final_dose_eq_mg == 2.0
     assert 0 < plan.steps[-2].diazepam_eq_mg <= 2.0 and plan.steps[-1].kind == "stop"
     assert any(x.startswith("End band: NICE CKS") for x in plan.warnings)
+    text = w.review_page.summary.text()  # R12: the wizard states the fastest cut actually used
+    assert f"fastest cut used <b>{plan.fastest_rate_percent():g}%</b> per 14 days" in text
+    assert "stops from <b>2 mg</b>" in text
 
 
 def test_the_offer_of_a_finer_stock_switches_it(wizard):

@@ -60,9 +60,15 @@ def summary(plan: Plan) -> str:
     return (
         f"<b>{what}</b> · {escape(plan.method)} method · {plan.start} to {plan.end}<br>"
         f"<b>{fmt_mg(weeks, 1)} weeks</b> ({days} days), <b>{len(plan.cut_dates())} cuts</b>, {end}. "
-        f"At most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; end phase at or below "
-        f"<b>{fmt_mg(pace.end_phase_eq_mg)} mg</b> diazepam-eq a day, cuts of at most "
-        f"<b>{fmt_mg(pace.end_step_eq_mg)} mg</b> there.{holds}"
+        + (  # issue 10 (R12): the fastest cut actually used, and where the taper stops from
+            f"At most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; fastest cut used "
+            f"<b>{fmt_mg(plan.fastest_rate_percent())}%</b> per {pace.interval_days} days; stops from "
+            f"<b>{fmt_mg(pace.final_dose_eq_mg)} mg</b> diazepam-eq a day or less.{holds}"
+            if pace.rules >= 2 else
+            f"At most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; end phase at or below "
+            f"<b>{fmt_mg(pace.end_phase_eq_mg)} mg</b> diazepam-eq a day, cuts of at most "
+            f"<b>{fmt_mg(pace.end_step_eq_mg)} mg</b> there.{holds}"
+        )
     )
 
 
