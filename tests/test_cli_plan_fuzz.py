@@ -72,10 +72,10 @@ def _entry(args: list[str]) -> int:
 
 def _run(args: list[str], entry=_entry) -> tuple[int, str, str, float]:
     out, err = io.StringIO(), io.StringIO()
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # this process's own CPU time: other jobs on the shared cores do not count
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = entry(args)
-    return code, out.getvalue(), err.getvalue(), time.perf_counter() - t0
+    return code, out.getvalue(), err.getvalue(), time.process_time() - t0
 
 
 @settings(max_examples=examples(2000, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -86,7 +86,7 @@ def test_plan_never_tracebacks(args):
     if code == 2:
         assert out == "" and err.startswith("taperdesk: ") and err.count("\n") == 1, (args, err)
         assert "Traceback" not in err
-        assert seconds < 1.0, (args, seconds)  # well under a second (2 shared cores; typically < 0.05 s)
+        assert seconds < 0.5, (args, seconds)  # well under a second (CPU time; typically < 0.05 s)
     elif "--format" not in args or args[args.index("--format") + 1] == "json":
         assert check_plan(json.loads(out)) == [], args
 

@@ -45,6 +45,10 @@ def storage_errors() -> Iterator[None]:
     except OSError as exc:
         where = f" {exc.filename}" if exc.filename else ""
         raise UsageError(f"cannot use{where}: {exc.strerror or exc}") from None
+    except RuntimeError as exc:  # Path.expanduser on "~someone" who does not exist
+        if "home directory" not in str(exc):
+            raise
+        raise UsageError(f"cannot use that path ({exc}): write the clinic file's full path") from None
 
 
 def open_for_reading_out(path: Path) -> bool:
