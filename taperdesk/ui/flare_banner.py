@@ -1,5 +1,5 @@
 """The banner on the patient page when symptoms flare after a cut: it says
-what was seen and offers one click to hold. Nothing happens by itself
+what was seen and offers a hold, opened as a filled-in dialog to read and save. Nothing happens by itself
 (Joint Guideline 2025 Rec 11: pausing is the first response; the clinician decides)."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ class FlareBanner(QFrame):
         self.setStyleSheet("#flare { background: #fff1d6; border: 2px solid #b36b00; border-radius: 4px; }")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.hold = QPushButton("&Hold 14 days from today")
-        self.hold.setToolTip("Keep today's dose for 14 more days; every later step moves back. The flare is recorded as the reason.")
+        self.hold = QPushButton("Hold 14 &days from today…")
+        self.hold.setToolTip("Opens the hold, filled in: today's dose kept for 14 more days, every later step moved"
+                             " back, the flare as the reason. Nothing is saved until you save it.")
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.hold)

@@ -97,7 +97,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a("find", "&Find patient", self.focus_search, "Ctrl+F")
         a("today", "&Today: who needs me", self.show_today, "Ctrl+T")
         a("new_plan", "New &plan…", self.new_plan, "Ctrl+Shift+N")
-        a("hold", "&Hold…", self.hold_dialog, "Ctrl+H")
+        a("hold", "&Hold…", lambda: self.hold_dialog(), "Ctrl+H")
         a("revise", "&Revise…", self.revise_dialog, "Ctrl+R")
         for key, (_, label, _) in STATUS_ACTIONS.items():
             a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
@@ -417,7 +417,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             tab = SymptomsTab(author=self.clinician, today=self.today)
             tab.entriesChanged.connect(lambda: self._plan_changed("Symptom record saved."))
             tab.dayClicked.connect(self.show_day)
-            tab.holdRequested.connect(lambda reason: self.apply_hold(self.today, 14, reason))
+            tab.holdRequested.connect(lambda reason: self.hold_dialog(start=self.today, days=14, reason=reason))
             self.symptoms_host.layout().addWidget(tab)
             self._symptoms = tab
             if self.patient_id is not None:
@@ -430,10 +430,11 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.plan_tab.calendar.select_date(day)
 
     def hold_for_flare(self) -> bool:
-        """The banner's one click: hold from today, with the flare as the recorded reason."""
+        """The banner's button opens the hold dialog filled in (from today, 14 days,
+        the flare as the reason): the clinician reads it and saves, or cancels."""
         if self.flare is None or self.current is None:
             return False
-        return self.apply_hold(self.today, 14, f"Flare: {self.flare.text}")
+        return self.hold_dialog(start=self.today, days=14, reason=f"Flare: {self.flare.text}")
 
     def _update_actions(self) -> None:
         a = self.actions_by_name

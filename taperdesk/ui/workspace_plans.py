@@ -96,20 +96,22 @@ class PlanActions:
             self.show_status(f"Next review: {review_on.isoformat() if review_on else 'none booked'}.")
         return done is not None
 
-    def hold_dialog(self) -> None:
+    def hold_dialog(self, *, start: date | None = None, days: int = 14, reason: str = "") -> bool:
+        """Ask for a hold (pre-filled when the flare banner asks) and save it; True once saved."""
         if self.current is None:
-            return
+            return False
         plan = self.current.plan
-        start = min(max(self.plan_tab.calendar.selected_date(), plan.start), plan.end)
-        dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end)
-        if self.run_dialog(dialog):
-            self.apply_hold(*dialog.values())
+        start = start or self.plan_tab.calendar.selected_date()
+        start = min(max(start, plan.start), plan.end)
+        dialog = HoldDialog(self, start=start, earliest=plan.start, latest=plan.end, days=days, reason=reason)
+        return bool(self.run_dialog(dialog) and self.apply_hold(*dialog.values()))
 
     def apply_hold(self, from_date: date, days: int, reason: str) -> bool:
         done = self._guarded("The hold was not saved", lambda: operations.hold_plan(
             plan_id=self.current.record.id, from_date=from_date, days=days, reason=reason, author=self.clinician))
         if done:
             self._plan_changed(f"Held for {days} days from {from_date.isoformat()}; later steps moved back.")
+            self.show_day(from_date)  # the calendar moves to the hold's first day
         return bool(done)
 
     def revise_dialog(self) -> None:

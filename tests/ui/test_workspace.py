@@ -224,7 +224,7 @@ def test_a_whole_day_through_the_dialogs(qtbot, doctor, monkeypatch):
     assert authors == {doctor.id}
 
 
-def test_a_flare_after_a_cut_shows_a_banner_and_one_click_holds(window):
+def test_a_flare_after_a_cut_shows_a_banner_and_its_hold_opens_filled_in(window):
     start = TODAY - timedelta(days=20)
     settings = PlanSettings(start=start)
     plan = make_plan(Regimen("diazepam", (("night", 10.0),)), settings)
@@ -244,10 +244,28 @@ def test_a_flare_after_a_cut_shows_a_banner_and_one_click_holds(window):
     window.attention_only.setChecked(True)
     assert [window.patients.patient(r).id for r in range(window.patients.rowCount())] == [window.patient_id]
     window.attention_only.setChecked(False)
-    assert window.hold_for_flare()
+    # the banner's button opens the hold dialog filled in; nothing is saved by the click itself
+    from taperdesk.ui.supervision_dialogs import HoldDialog
+
+    seen = []
+
+    def cancel(dialog):
+        seen.append((type(dialog), dialog.values()))
+        return False
+
+    window.run_dialog = cancel
+    window.flare_banner.hold.click()
+    assert seen == [(HoldDialog, (TODAY, 14, f"Flare: {window.flare.text}"))]
+    assert not window.current.plan.holds() and not window.flare_banner.isHidden()
+    window.plan_tab.calendar.select_date(TODAY - timedelta(days=40))  # the clinician looked back a month
+    window.run_dialog = lambda dialog: True
+    window.flare_banner.hold.click()
     held = window.current.plan.holds()
-    assert held and held[0].start == TODAY and held[0].reason.startswith("Flare:")
+    assert held and held[0].start == TODAY and held[0].days == 14 and held[0].reason.startswith("Flare:")
     assert window.flare is None and window.flare_banner.isHidden()
+    # once saved, the calendar shows the hold: its month, its first day selected and marked
+    assert window.plan_tab.calendar.shown_month() == (TODAY.year, TODAY.month)
+    assert window.plan_tab.calendar.selected_date() == TODAY
     assert "hold" in window.plan_tab.calendar.cell(TODAY).marks
 
 
