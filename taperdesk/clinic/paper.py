@@ -110,7 +110,7 @@ def revision_notes(*, plan_id: int, names: dict[int, str] | None = None) -> list
     for rev in storage.revisions(plan_id=plan_id):
         plan = rev.plan()
         changes = first_plan_summary(plan) if previous is None else (diff_plans(previous, plan) or [NO_CHANGE])
-        notes.append(RevisionNote(rev.number, rev.created_at.astimezone(), names.get(rev.author_id, f"#{rev.author_id}"),
+        notes.append(RevisionNote(rev.number, rev.created_at.astimezone(), names.get(rev.author_id, f"account {rev.author_id}"),
                                   rev.reason, tuple(changes)))
         previous = plan
     return notes
@@ -143,7 +143,7 @@ def entry_notes(*, patient_id: int, since: date | None = None,
         low, high = definition.value_range
         band = definition.band(value)
         out.append(EntryNote(e.date, definition.title, value, low, high, band.label if band else "",
-                             names.get(e.entered_by, f"#{e.entered_by}"), e.note))
+                             names.get(e.entered_by, f"account {e.entered_by}"), e.note))
     return out
 
 

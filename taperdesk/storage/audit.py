@@ -26,6 +26,11 @@ def resolve_author(author: Clinician | int, *, clinician_only: bool = False) -> 
     return row
 
 
+def patient_words(patient) -> str:
+    """A patient as the clinic names them in the audit trail: 'Zoë Ł (TD-0001)', never a database id."""
+    return f"{patient.name} ({patient.identifier})"
+
+
 def record(author: ClinicianRow | None, action: str, entity: str, entity_id: int | None,
            summary: str) -> None:
     AuditEventRow.create(

@@ -32,12 +32,14 @@ def record_handout(*, revision_id: int, kind: str, pdf: bytes, author: Clinician
     digest = hashlib.sha256(pdf).hexdigest()
     with writing():
         author_row = audit.resolve_author(author)
-        if not PlanRevisionRow.select().where(PlanRevisionRow.id == revision_id).exists():
+        revision = PlanRevisionRow.get_or_none(PlanRevisionRow.id == revision_id)
+        if revision is None:
             raise NotFoundError(f"No plan revision with id {revision_id}.")
         row = HandoutRow.create(revision=revision_id, kind=kind.strip(), created_at=to_utc_text(utc_now()),
                                 created_by=author_row.id, sha256=digest, pdf=pdf)
         audit.record(author_row, "print", "handout", row.id,
-                     f"{kind} for revision {revision_id}, sha256 {digest[:12]}")
+                     f"{kind} handout of revision {revision.number} of the {revision.plan.drug} plan"
+                     f" for {audit.patient_words(revision.plan.patient)}, sha256 {digest[:12]}")
         return _to_handout(row, len(pdf))
 
 

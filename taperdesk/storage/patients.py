@@ -66,7 +66,7 @@ def add_patient(*, name: str, born: dt.date, identifier: str, phone: str = "", n
             identifier_key=identifier_key(identifier), phone=phone.strip(), notes=notes,
             created_at=to_utc_text(created_at or utc_now()))
         _index_name(row.id, name)
-        audit.record(author_row, "create", "patient", row.id, f"added patient {identifier}")
+        audit.record(author_row, "create", "patient", row.id, f"added patient {audit.patient_words(row)}")
         attention.refresh([row.id])  # a row from the start: the day's roll stays complete
         return to_patient(row)
 
@@ -90,7 +90,7 @@ def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Pa
         if "name" in changed:
             _index_name(row.id, name)
         audit.record(author_row, "update", "patient", row.id,
-                     f"changed {', '.join(changed) or 'nothing'} of patient {identifier}")
+                     f"changed {', '.join(changed) or 'nothing'} of patient {audit.patient_words(row)}")
         return to_patient(row)
 
 
@@ -102,7 +102,7 @@ def set_patient_archived(*, patient_id: int, archived: bool, author: Clinician |
         row.archived = archived
         row.save()
         audit.record(author_row, "archive" if archived else "unarchive", "patient", row.id,
-                     f"{'archived' if archived else 'unarchived'} patient {row.identifier}")
+                     f"{'archived' if archived else 'unarchived'} patient {audit.patient_words(row)}")
         return to_patient(row)
 
 

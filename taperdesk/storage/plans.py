@@ -85,7 +85,7 @@ def create_plan(*, patient_id: int, plan: Any, settings: Any, author: Clinician 
         PlanRevisionRow.create(plan=row.id, number=1, plan_json=text, settings_json=settings_text,
                                author=author_row.id, created_at=stamp, reason=reason)
         audit.record(author_row, "create", "plan", row.id,
-                     f"new {drug} plan for patient {patient.identifier}: {reason}")
+                     f"new {drug} plan for {audit.patient_words(patient)}: {reason}")
         attention.refresh([patient_id])
         return to_plan(row)
 
@@ -110,7 +110,8 @@ def save_revision(*, plan_id: int, plan: Any, settings: Any, author: Clinician |
         rev = PlanRevisionRow.create(plan=plan_id, number=number, plan_json=text,
                                      settings_json=settings_text, author=author_row.id,
                                      created_at=to_utc_text(at or utc_now()), reason=reason.strip())
-        audit.record(author_row, "revise", "plan", plan_id, f"revision {number}: {reason}")
+        audit.record(author_row, "revise", "plan", plan_id,
+                     f"revision {number} of the {row.drug} plan for {audit.patient_words(row.patient)}: {reason}")
         attention.refresh([row.patient_id])
         return to_revision(rev)
 
@@ -129,7 +130,8 @@ def set_plan_status(*, plan_id: int, status: str, author: Clinician | int, reaso
                                   clinician=author_row.id, reason=reason.strip())
         old, row.status = row.status, status
         row.save()
-        audit.record(author_row, "status", "plan", plan_id, f"{old} -> {status}: {reason}")
+        audit.record(author_row, "status", "plan", plan_id,
+                     f"{row.drug} plan for {audit.patient_words(row.patient)}: {old} -> {status}: {reason}")
         attention.refresh([row.patient_id])
         return to_plan(row)
 

@@ -97,7 +97,8 @@ def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapp
     scale = scale.strip()
     with writing():
         author_row = audit.resolve_author(author)
-        if not PatientRow.select().where(PatientRow.id == patient_id).exists():
+        patient = PatientRow.get_or_none(PatientRow.id == patient_id)
+        if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
         definition = _definition(scale, scale_version)
         items_text, total, value = _clean_items(definition, items)
@@ -106,7 +107,7 @@ def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapp
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note,
             scale_version=definition.version, series_value=value)
         audit.record(author_row, "create", "symptom_entry", row.id,
-                     f"{scale} {date.isoformat()} total {total} for patient {patient_id}")
+                     f"{scale} {date.isoformat()} total {total} for {audit.patient_words(patient)}")
         attention.refresh([patient_id])
         return to_entry(row)
 
@@ -140,7 +141,8 @@ def correct_symptom_entry(*, entry_id: int, items: Mapping[str, int], author: Cl
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note=note.strip(),
             supersedes=old.id, scale_version=old.scale_version, series_value=value)
         audit.record(author_row, "correct", "symptom_entry", row.id,
-                     f"corrected entry {old.id}: total {old.total} -> {total}: {note}")
+                     f"corrected the {old.scale} entry of {old.date} for {audit.patient_words(old.patient)}:"
+                     f" total {old.total} -> {total}: {note}")
         attention.refresh([old.patient_id])
         return to_entry(row)
 
@@ -159,7 +161,8 @@ def retract_symptom_entry(*, entry_id: int, reason: str, author: Clinician | int
             entered_by=author_row.id, entered_at=to_utc_text(entered_at or utc_now()), note="",
             supersedes=old.id, retracted=True, retraction_reason=reason.strip(), scale_version=old.scale_version,
             series_value=old.series_value)
-        audit.record(author_row, "retract", "symptom_entry", row.id, f"retracted entry {old.id}: {reason}")
+        audit.record(author_row, "retract", "symptom_entry", row.id,
+                     f"retracted the {old.scale} entry of {old.date} for {audit.patient_words(old.patient)}: {reason}")
         attention.refresh([old.patient_id])
         return to_entry(row)
 

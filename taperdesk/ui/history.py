@@ -6,6 +6,7 @@ the tables are QAbstractTableModels over plain records."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -103,6 +104,22 @@ class StatusRow:
 class AuditRow:
     event: AuditEvent
     who: str
+    summary: str = ""  # the event's words as the clinic reads them (see clinic_words)
+
+
+LEGACY_REVISION = re.compile(r"\bfor revision (\d+)\b")
+
+
+def clinic_words(summary: str, patient: storage.Patient, revision_numbers: dict[int, int]) -> str:
+    """Older copies wrote database ids into the trail ('... for patient 5', 'calendar for
+    revision 4'); show the patient's name and identifier and the revision number the plan
+    shows instead. Newer events are written that way already and pass unchanged."""
+    who = f"{patient.name} ({patient.identifier})"
+    if who not in summary:
+        summary = re.sub(rf"\bpatient ({re.escape(str(patient.id))}|{re.escape(patient.identifier)})\b",
+                         lambda _m: f"patient {who}", summary)
+    return LEGACY_REVISION.sub(
+        lambda m: f"for revision {revision_numbers.get(int(m.group(1)), '?')}", summary)
 
 
 def plan_label(plan: PlanRecord) -> str:
@@ -127,7 +144,7 @@ AUDIT_COLUMNS: tuple[Column, ...] = (
     ("When", lambda r: local_time(r.event.at)),
     ("Who", lambda r: r.who),
     ("Action", lambda r: r.event.action),
-    ("Summary", lambda r: r.event.summary),
+    ("Summary", lambda r: r.summary or r.event.summary),
 )
 
 
@@ -268,8 +285,12 @@ class HistoryTab(QWidget):
                 revisions.append(RevisionRow(ph.plan, rev, previous, who(rev.author_id)))
                 previous = rev
             statuses += [StatusRow(ph.plan, e, who(e.clinician_id)) for e in ph.status_events]
-        # the patient's whole audit trail in one query, however many entries and handouts
-        audit = [AuditRow(e, who(e.clinician_id)) for e in storage.patient_audit_events(patient_id=patient_id)]
+        # the patient's whole audit trail in one query, however many entries and handouts;
+        # older events' database ids shown as the clinic reads them (clinic_words)
+        patient = storage.get_patient(patient_id=patient_id)
+        numbers = {r.revision.id: r.revision.number for r in revisions}
+        audit = [AuditRow(e, who(e.clinician_id), clinic_words(e.summary, patient, numbers))
+                 for e in storage.patient_audit_events(patient_id=patient_id)]
         statuses.sort(key=lambda s: (s.event.at, s.event.id))
         return revisions, statuses, audit
 

@@ -67,7 +67,7 @@ def test_defaults_come_from_the_data_file_with_sources():
     assert set(sources) == set(rule.to_dict())
     assert "Rec 1" in sources["review_every_days"] and "3 months" in sources["review_every_days"]
     for name in ("window_days", "baseline_days", "daily_rise", "ciwa_band_rise"):
-        assert "TaperDesk design rule" in sources[name] and "issue 5" in sources[name]
+        assert "TaperDesk design rule" in sources[name] and "not a validated threshold" in sources[name]
         assert "Joint Guideline 2025 Rec" in sources[name]
     assert "Rec 9" in sources["window_days"] and "Rec 11" in sources["daily_rise"]
     assert all("\n" not in s for s in sources.values())

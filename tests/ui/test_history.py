@@ -4,6 +4,7 @@ status changes, and the patient's own audit trail (no one else's)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from PySide6.QtCore import Qt
@@ -103,7 +104,7 @@ def test_audit_trail_is_this_patients_only(tab, record, clinician, qtmodeltester
     # newest first: the handout, the symptom entry, then the plan's status, revision, creation, the patient
     assert [a for _, a, _ in rows] == ["print", "create", "status", "revise", "create", "create"]
     assert rows[0][0] == "Sam Staff"
-    assert rows[-1] == (clinician.name, "create", "added patient TD-1")
+    assert rows[-1] == (clinician.name, "create", "added patient Zoë Test (TD-1)")
     assert not any("TD-2" in summary for _, _, summary in rows)
 
 
@@ -178,3 +179,44 @@ def test_history_takes_the_same_queries_however_long_the_record(tab, record, cli
     many, rows_many = load()
     assert rows_many == rows_few + 39  # every entry's audit event is there
     assert many == few <= 12, counted
+
+
+def test_audit_trail_names_the_patient_and_the_plans_revision_numbers(tab, clinician, qtmodeltester):
+    """Not 'patient 5' (a database id) nor the revision's database id: the patient's
+    name and identifier, and the revision number the plan shows."""
+    plan = make_plan(Regimen("diazepam", (("night", 10.0),)), SETTINGS)
+    earlier = storage.add_patient(name="First Patient", born=dt.date(1960, 1, 1), identifier="TD-0", author=clinician)
+    for _ in range(3):  # other revisions first, so database ids and this plan's numbers differ
+        storage.create_plan(patient_id=earlier.id, plan=plan, settings=SETTINGS, author=clinician)
+    zoe = storage.add_patient(name="Zoë Test", born=dt.date(1970, 5, 1), identifier="TD-1", author=clinician)
+    rec = storage.create_plan(patient_id=zoe.id, plan=plan, settings=SETTINGS, author=clinician)
+    rev2 = storage.save_revision(plan_id=rec.id, plan=hold(plan, dt.date(2026, 2, 10), 14, "poor sleep"),
+                                 settings=SETTINGS, author=clinician, reason="hold: poor sleep")
+    assert rev2.id != rev2.number == 2
+    storage.set_plan_status(plan_id=rec.id, status="active", author=clinician, reason="agreed")
+    entry = storage.add_symptom_entry(patient_id=zoe.id, date=dt.date.today(), scale="daily",
+                                      items={"severity": 3, "sleep": 5}, author=clinician)
+    storage.correct_symptom_entry(entry_id=entry.id, items={"severity": 4, "sleep": 5}, author=clinician,
+                                  note="typo")
+    storage.record_handout(revision_id=rev2.id, kind="patient", pdf=b"%PDF-1.4 test", author=clinician)
+    tab.set_patient(zoe.id)
+    tab.refresh()
+    qtmodeltester.check(tab.audit_model)
+    summaries = column(tab.audit_model, 3)
+    assert len(summaries) == 7
+    assert all("Zoë Test (TD-1)" in s for s in summaries), summaries
+    assert not any(re.search(rf"patient {zoe.id}\b|entry {entry.id}\b|revision {rev2.id}\b", s) for s in summaries)
+    handout = summaries[0]
+    assert handout.startswith("patient handout of revision 2 of the diazepam plan for Zoë Test (TD-1)")
+    assert any(s.startswith("revision 2 of the diazepam plan for Zoë Test (TD-1): hold: poor sleep") for s in summaries)
+
+
+def test_older_audit_words_are_shown_in_the_clinics_words():
+    from taperdesk.ui.history import clinic_words
+
+    zoe = storage.Patient(5, "Zoë Test", dt.date(1970, 5, 1), "TD-1", "", "", False,
+                          dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    assert clinic_words("daily 2026-01-05 total 8 for patient 5", zoe, {}) == \
+        "daily 2026-01-05 total 8 for patient Zoë Test (TD-1)"
+    assert clinic_words("added patient TD-1", zoe, {}) == "added patient Zoë Test (TD-1)"
+    assert clinic_words("calendar for revision 14, sha256 abc", zoe, {14: 3}) == "calendar for revision 3, sha256 abc"

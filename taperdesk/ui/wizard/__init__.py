@@ -1,4 +1,4 @@
-"""The taper wizard (issue 4): current regimen, approach, dispensing, review.
+"""The taper wizard: current regimen, approach, dispensing, review.
 
 One QWizardPage subclass per page, each in its own module; `planning` turns
 the pages' fields into the engine's inputs and files each problem under the
