@@ -84,8 +84,9 @@ def _checked(plan: Plan) -> Plan:
 
 
 def start_plan(*, patient_id: int, plan: Plan, settings: PlanSettings, author: storage.Clinician,
-               notes: str = "") -> PatientPlan:
-    """Save a new plan as its first revision and make it the active plan."""
+               notes: str = "", draft: bool = False) -> PatientPlan:
+    """Save a new plan as its first revision and make it the active plan; with
+    draft=True it stays a draft (nothing in force) until started from the workspace."""
     if current := current_plan(patient_id=patient_id):
         if current.record.status in OPEN_STATUSES:
             raise OperationError(
@@ -94,7 +95,8 @@ def start_plan(*, patient_id: int, plan: Plan, settings: PlanSettings, author: s
             )
     reason = "First plan" + (f": {notes.strip()}" if notes.strip() else "")
     record = storage.create_plan(patient_id=patient_id, plan=_checked(plan), settings=settings, author=author, reason=reason)
-    storage.set_plan_status(plan_id=record.id, status="active", author=author, reason="Plan saved and started")
+    if not draft:
+        storage.set_plan_status(plan_id=record.id, status="active", author=author, reason="Plan saved and started")
     return current_plan(patient_id=patient_id)
 
 

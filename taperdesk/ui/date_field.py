@@ -12,12 +12,16 @@ so in words instead of silently refusing keys."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QDateTime, Qt
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit
 
 EARLIEST, LATEST = QDate(1900, 1, 1), QDate(2199, 12, 31)
+FORMAT = "yyyy-MM-dd"
+_PARTIAL = re.compile(r"\d{0,4}(-\d{0,2}(-\d{0,2})?)?|\d{0,8}")
 
 
 def to_qdate(day: date) -> QDate:
@@ -40,6 +44,36 @@ class DateField(QDateEdit):
 
     def set_day(self, day: date) -> None:
         self.setDate(to_qdate(day))
+
+    # -- typing: the whole date, over a selection ------------------------------------
+    def _parse(self, text: str) -> QDate:
+        t = text.strip()
+        if re.fullmatch(r"\d{8}", t):
+            t = f"{t[:4]}-{t[4:6]}-{t[6:]}"
+        return QDate.fromString(t, FORMAT)
+
+    def validate(self, text: str, pos: int):  # noqa: D102 (Qt's name)
+        day = self._parse(text)
+        if day.isValid() and self.minimumDate() <= day <= self.maximumDate():
+            return QValidator.State.Acceptable, text, pos
+        if _PARTIAL.fullmatch(text.strip()):
+            return QValidator.State.Intermediate, text, pos
+        return QValidator.State.Invalid, text, pos
+
+    def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 (Qt's name)
+        day = self._parse(text)
+        return QDateTime(day if day.isValid() else self.date(), self.time())
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt): arriving selects the whole date, to type over
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self.lineEdit().selectAll()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt): Ctrl+A selects the whole date, not one part
+        if event.key() == Qt.Key.Key_A and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.lineEdit().selectAll()
+            return
+        super().keyPressEvent(event)
 
     def stepEnabled(self):  # noqa: N802 (Qt): a calendar step never hits a section's end
         flags = QAbstractSpinBox.StepEnabledFlag

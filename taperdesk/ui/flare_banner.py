@@ -14,7 +14,7 @@ class FlareBanner(QFrame):
         self.setStyleSheet("#flare { background: #fff1d6; border: 2px solid #b36b00; border-radius: 4px; }")
         self.text = QLabel()
         self.text.setWordWrap(True)
-        self.hold = QPushButton("Hold 14 &days from today…")
+        self.hold = QPushButton("Hold 14 days fro&m today…")
         self.hold.setToolTip("Opens the hold, filled in: today's dose kept for 14 more days, every later step moved"
                              " back, the flare as the reason. Nothing is saved until you save it.")
         layout = QHBoxLayout(self)

@@ -213,7 +213,7 @@ class HistoryTab(QWidget):
         splitter.addWidget(_section("Plans and &revisions", self.revisions_view))
         splitter.addWidget(_section("What &changed in the selected revision", self.changes))
         splitter.addWidget(_section("Plan &status changes", self.status_view))
-        splitter.addWidget(_section("&Audit trail for this patient", self.audit_view))
+        splitter.addWidget(_section("Audit &trail for this patient", self.audit_view))
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addWidget(splitter)

@@ -40,7 +40,7 @@ from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
 from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
 from taperdesk.ui.workspace_handouts import HandoutActions
-from taperdesk.ui.workspace_plans import STATUS_ACTIONS, PlanActions
+from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 
@@ -99,8 +99,9 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a("new_plan", "New &plan…", self.new_plan, "Ctrl+Shift+N")
         a("hold", "&Hold…", lambda: self.hold_dialog(), "Ctrl+H")
         a("revise", "&Revise…", self.revise_dialog, "Ctrl+R")
-        for key, (_, label, _) in STATUS_ACTIONS.items():
-            a(key, f"{label}…", lambda _=False, k=key: self.status_dialog(k))
+        a("start", "&Start plan…", self.start_draft, "Ctrl+Shift+S", "Start a draft plan")
+        for key, (text, keys) in STATUS_MENU.items():
+            a(key, text, lambda _=False, k=key: self.status_dialog(k), keys)
         a("handout", "Patient &handout…", lambda: self.make_handout("patient"), "Ctrl+P")
         a("summary", "Clinician &summary…", lambda: self.make_handout("clinician"), "Ctrl+Shift+P")
         a("review", "Next re&view date…", self.review_dialog)
@@ -125,6 +126,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list; the arrow keys move within it
         # columns fit what is on screen: precision 0 reads only the visible rows (their
         # plans are fetched for painting anyway), never every row on each keystroke
         header = self.table.horizontalHeader()
@@ -136,7 +138,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.patients.modelReset.connect(self._reselect)
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        self.attention_only = QCheckBox("Only patients who need &attention today")
+        self.attention_only = QCheckBox("&Just the patients who need attention today")
         self.attention_only.setToolTip("A flare after a cut, a step change this week, a review overdue, or no symptoms recorded since the last cut")
         self.attention_only.toggled.connect(self.patients.set_attention_only)
         self.show_archived = QCheckBox("Show archi&ved patients")
@@ -158,7 +160,8 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         self.header = QLabel("Choose a patient on the left, or add one (Ctrl+N).")
         self.header.setWordWrap(True)
         a = self.actions_by_name
-        self.plan_tab = PlanTab([a[n] for n in ("new_plan", "hold", "revise", "pause", "resume", "complete", "stop")])
+        self.plan_tab = PlanTab([a[n] for n in ("new_plan", "start", "hold", "revise", "pause", "resume", "complete",
+                                                "stop")])
         # the Symptoms tab (and pyqtgraph with it) is built when first opened: start-up stays quick
         self.symptoms_host = QWidget()
         QVBoxLayout(self.symptoms_host).setContentsMargins(0, 0, 0, 0)
@@ -170,7 +173,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         reprint.setDefaultAction(self.actions_by_name["reprint"])
         self.history_tab.layout().addWidget(reprint)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.plan_tab, "&Plan")
+        self.tabs.addTab(self.plan_tab, "Pl&an")
         self.tabs.addTab(self.symptoms_host, "S&ymptoms")
         self.tabs.currentChanged.connect(lambda i: self.symptoms_tab if self.tabs.widget(i) is self.symptoms_host else None)
         self.tabs.addTab(self.history_tab, "H&istory")
@@ -204,8 +207,9 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a = self.actions_by_name
         menus = {
             "&File": ["new_patient", "edit_patient", None, "settings", "supervision", "backup", None, "lock", "quit"],
-            "&Plan": ["new_plan", "hold", "revise", None, "pause", "resume", "complete", "stop", None, "review"],
-            "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
+            "&Plan": ["new_plan", "start", "hold", "revise", None, "pause", "resume", "complete", "stop", None,
+                      "review"],
+            "Hando&uts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
             "&View": ["today", "find"],
             "&Help": ["about"],
         }
@@ -446,6 +450,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a["settings"].setEnabled(clinician)
         a["supervision"].setEnabled(clinician)
         a["new_plan"].setEnabled(clinician and self.patient_id is not None and status not in operations.OPEN_STATUSES)
+        a["start"].setEnabled(clinician and status == "draft")
         a["hold"].setEnabled(clinician and status in ("active", "paused"))
         a["revise"].setEnabled(clinician and status in operations.OPEN_STATUSES)
         a["pause"].setEnabled(clinician and status == "active")

@@ -9,18 +9,25 @@ from __future__ import annotations
 from datetime import date
 
 from taperdesk import storage
+from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
 from taperdesk.clinic import plans as operations
 from taperdesk.core.in_force import STATUS_LABELS
+from taperdesk.clinic.starting import start_question
 from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
 
 STATUS_ACTIONS = {
-    "pause": ("paused", "Pause", "The plan stops moving on: no further cuts until it is resumed."),
-    "resume": ("active", "Resume", "The plan carries on from where it is."),
+    "pause": ("paused", "Pause", "The plan stops moving on: the dose of today continues and there are no further"
+                                 " cuts until it is resumed."),
+    "resume": ("active", "Resume", "The plan carries on from where it is: the days paused become a hold and every"
+                                   " later step moves on by as many days."),
     "complete": ("completed", "Complete", "The taper is finished (the patient stopped, or stays on the target dose)."),
-    "stop": ("stopped", "Stop", "End the taper here: the patient keeps taking the dose of today, with no more"
-                                " cuts (the medicine is not stopped). The plan stays in the history."),
+    "stop": ("stopped", "End taper", "End the taper here: the patient keeps taking the dose of today, with no more"
+                                     " cuts (the medicine is not stopped). The plan stays in the history."),
 }
+# Each status action's menu text and keys (shown beside it in the Plan menu).
+STATUS_MENU = {"pause": ("P&ause…", "Ctrl+Shift+A"), "resume": ("Res&ume…", "Ctrl+Shift+R"),
+               "complete": ("&Complete…", "Ctrl+Shift+C"), "stop": ("&End taper…", "Ctrl+Shift+E")}
 
 
 class PlanActions:
@@ -32,7 +39,9 @@ class PlanActions:
 
         clinic = self._clinic()
         revising = revise_from is not None and self.current is not None
+        patient = storage.get_patient(patient_id=self.patient_id)
         wizard = TaperWizard(
+            patient=f"{patient.name} ({patient.identifier})",
             catalogue=self.catalogue,
             clinic_stock=stock_from_mapping(clinic.stock),
             default_pace=pace_from_mapping(clinic.default_pace),
@@ -56,16 +65,18 @@ class PlanActions:
             return
         wizard = self.make_wizard()
         if self.run_dialog(wizard):
-            if self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes()) and \
-                    getattr(wizard, "paper_choice", None) is not None:
+            if self.save_new_plan(wizard.plan(), wizard.settings(), wizard.notes(), draft=wizard.saved_as_draft()) \
+                    and getattr(wizard, "paper_choice", None) is not None:
                 self.save_plan_paper(*wizard.paper_choice.values())
         wizard.deleteLater()  # a wizard holds a plot scene: free it now, not with the window
 
-    def save_new_plan(self, plan, settings, notes: str = "") -> bool:
+    def save_new_plan(self, plan, settings, notes: str = "", *, draft: bool = False) -> bool:
         done = self._guarded("The plan was not saved", lambda: operations.start_plan(
-            patient_id=self.patient_id, plan=plan, settings=settings, author=self.clinician, notes=notes))
+            patient_id=self.patient_id, plan=plan, settings=settings, author=self.clinician, notes=notes,
+            draft=draft))
         if done:
-            self._plan_changed(f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
+            self._plan_changed(f"Saved the {plan.drug} plan as a draft: nothing is in force until it is started."
+                               if draft else f"Saved and started the {plan.drug} plan ({len(plan.steps)} steps).")
         return bool(done)
 
     def save_plan_paper(self, prescriber: str, supply_days: int) -> bool:
@@ -95,6 +106,21 @@ class PlanActions:
         if done is not None:
             self.show_status(f"Next review: {review_on.isoformat() if review_on else 'none booked'}.")
         return done is not None
+
+    def start_draft(self) -> bool:
+        """Start a draft plan, after one question that names its first dose change."""
+        if self.current is None or self.current.record.status != "draft":
+            return False
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(QMessageBox.Icon.Question, "Start the plan?",
+                          start_question(self.current.plan, self.today),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Yes).setText("Start plan")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if not self.run_dialog(box):
+            return False
+        return self.apply_status("active", "Plan started")
 
     def hold_dialog(self, *, start: date | None = None, days: int = 14, reason: str = "") -> bool:
         """Ask for a hold (pre-filled when the flare banner asks) and save it; True once saved."""

@@ -155,7 +155,7 @@ def test_keyboard_order_and_buddies(tab):
     assert order == ["revisions", "changes", "status_events", "audit"]
     buddies = {label.text(): label.buddy() for label in tab.findChildren(QLabel) if label.buddy()}
     assert buddies["Plans and &revisions"] is tab.revisions_view
-    assert buddies["&Audit trail for this patient"] is tab.audit_view
+    assert buddies["Audit &trail for this patient"] is tab.audit_view
 
 
 def test_history_takes_the_same_queries_however_long_the_record(tab, record, clinician, monkeypatch):

@@ -275,8 +275,8 @@ def test_mnemonics_are_unique_and_labels_have_buddies(qtbot, tab, clinician, pat
     texts = [w.text() for w in tab.findChildren(QAbstractButton) + tab.findChildren(QLabel)
              if re.search(r"&\w", w.text())]
     letters = [re.search(r"&(\w)", t).group(1).lower() for t in texts]
-    assert len(letters) == len(set(letters)) == 15, "; ".join(texts)
-    assert not set(letters) & set("fpvhyi")  # the menus and the workspace's tabs
+    assert len(letters) == len(set(letters)) == 13, "; ".join(texts)
+    assert not set(letters) & set("fpuvhayijm")  # the menus, the workspace's tabs, list filter and flare banner
     labels = [w for w in tab.findChildren(QLabel) if "&" in w.text() and not w.text().startswith("<")]
     assert all(label.buddy() is not None for label in labels)
     assert tab.findChild(QLabel, "plot_placeholder") is None

@@ -71,8 +71,9 @@ def go_to(w: TaperWizard, page_id: int) -> None:
 
 
 def can_go_on(w: TaperWizard) -> bool:
-    button = QWizard.WizardButton.FinishButton if w.currentId() == REVIEW_PAGE else QWizard.WizardButton.NextButton
-    return w.button(button).isEnabled()
+    if w.currentId() == REVIEW_PAGE:
+        return w.review_page.start_button.isEnabled()
+    return w.button(QWizard.WizardButton.NextButton).isEnabled()
 
 
 # -- the plan is the engine's --------------------------------------------------------
@@ -100,8 +101,8 @@ def test_lorazepam_crossover_review_equals_make_plan(wizard):
     assert w.plan().to_json() == expected.to_json()
     assert w.settings() == CROSSOVER
     assert w.regimen() == LORAZEPAM_1_1
-    finish = w.button(QWizard.WizardButton.FinishButton)
-    assert finish.isEnabled() and finish.text().replace("&", "") == "Save plan"
+    start = w.review_page.start_button
+    assert start.isEnabled() and start.text().replace("&", "") == "Start plan…"
     assert w.review_page.warnings.count() == len(expected.warnings)
     assert "20 cuts" in w.review_page.summary.text()
 
@@ -229,7 +230,7 @@ def test_a_faster_pace_needs_the_explicit_override(wizard):
     page.interval.setValue(7)
     review = w.review_page
     assert w.plan() is None
-    assert not can_go_on(w)  # Save plan disabled
+    assert not can_go_on(w)  # Start plan disabled
     assert review.error.isVisible()
     assert "faster than the guideline" in review.error.text()
     assert not page.isComplete() and "faster than the guideline" in page.error.text()

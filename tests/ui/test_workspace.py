@@ -194,7 +194,9 @@ def test_a_whole_day_through_the_dialogs(qtbot, doctor, monkeypatch):
                 before = dialog.currentId()
                 dialog.button(QWizard.WizardButton.NextButton).click()
                 assert dialog.currentId() != before, dialog.outcome().errors
-            return dialog.button(QWizard.WizardButton.FinishButton).isEnabled()
+            dialog.ask = lambda box: True  # "Start the plan? ..." answered yes
+            dialog.review_page.start_button.click()
+            return dialog.result() == 1
         if isinstance(dialog, HoldDialog):
             dialog.days.setValue(10)
             dialog.reason.setText("poor sleep after the cut")
@@ -274,3 +276,59 @@ def test_symptoms_tab_is_built_on_first_use_and_follows_the_patient(window):
     window.tabs.setCurrentWidget(window.symptoms_host)
     tab = window._symptoms
     assert tab is not None and tab.patient_id == window.patient_id
+
+
+def test_a_plan_saved_as_draft_is_started_later_after_one_question(window):
+    from PySide6.QtWidgets import QMessageBox
+
+    plan, settings = lorazepam_plan()
+    assert window.save_new_plan(plan, settings, draft=True)
+    assert window.current.record.status == "draft" and "draft" in window.last_message
+    actions = window.actions_by_name
+    assert actions["start"].isEnabled() and not actions["pause"].isEnabled()
+    assert actions["start"].shortcut().toString() == "Ctrl+Shift+S"
+    asked = []
+
+    def answer(reply):
+        def run(dialog):
+            assert isinstance(dialog, QMessageBox)
+            asked.append(dialog.text())
+            return reply
+        return run
+
+    window.run_dialog = answer(False)
+    actions["start"].trigger()
+    assert window.current.record.status == "draft"
+    assert asked[0].startswith("Start the plan? It starts today.")
+    assert "The first change is on Tuesday 1 December 2026: Your night dose changes from lorazepam 1 mg" in asked[0]
+    window.run_dialog = answer(True)
+    actions["start"].trigger()
+    assert window.current.record.status == "active" and not actions["start"].isEnabled()
+    events = storage.status_events(plan_ids=[window.current.record.id])[window.current.record.id]
+    assert [(e.status, e.reason) for e in events] == [("draft", "plan created"), ("active", "Plan started")]
+
+
+def test_every_plan_action_has_its_own_shortcut_shown_in_the_plan_menu(window):
+    names = ("new_plan", "start", "hold", "revise", "pause", "resume", "complete", "stop")
+    keys = {n: window.actions_by_name[n].shortcut().toString() for n in names}
+    assert all(keys.values()) and len(set(keys.values())) == len(names), keys
+    every = [a.shortcut().toString() for a in window.actions_by_name.values() if not a.shortcut().isEmpty()]
+    assert len(every) == len(set(every))
+    menu = next(m for m in window.menuBar().findChildren(type(window.menuBar().actions()[0].menu()))
+                if m.title() == "&Plan")
+    shown = {a.text().replace("&", ""): a.shortcut().toString() for a in menu.actions() if not a.isSeparator()}
+    assert shown["End taper…"] == "Ctrl+Shift+E" and shown["Pause…"] == "Ctrl+Shift+A"
+    assert shown["Start plan…"] == "Ctrl+Shift+S" and shown["Resume…"] == "Ctrl+Shift+R"
+
+
+def test_tab_leaves_the_patient_list(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.waitUntil(window.table.hasFocus)
+    row = window.table.currentIndex().row()
+    qtbot.keyClick(window.table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not window.table
+    assert window.table.currentIndex().row() == row

@@ -25,12 +25,17 @@ class ScoreSpin(QSpinBox):
     """One item's score, or not scored yet (shown as a dash). A digit key scores it
     and emits `advance` (the dialog moves focus on); where a two-digit score is
     possible (a 1 on a 0-10 item) it waits for the second digit, and a digit that
-    cannot follow goes to the next item. Delete or Backspace clears the score."""
+    cannot follow goes to the next item. Delete or Backspace clears the score.
+
+    With advance_on_digit=False (the quick row) it never moves on: a digit that
+    cannot follow starts the score again in the same field, and Tab moves on. In a
+    two-field row a score jumping ahead put the sleep score into the note."""
 
     advance = Signal()
 
-    def __init__(self, low: int, high: int, **kwargs) -> None:
+    def __init__(self, low: int, high: int, advance_on_digit: bool = True, **kwargs) -> None:
         super().__init__(**kwargs)
+        self._advance_on_digit = advance_on_digit
         self.setRange(low - 1, high)
         self.setSpecialValueText("–")
         self.setValue(low - 1)
@@ -56,22 +61,28 @@ class ScoreSpin(QSpinBox):
                     self.setValue(self.value() * 10 + digit)
                     self.advance.emit()
                     return
+                if not self._advance_on_digit:  # a fresh score in this field
+                    self._score_digit(digit)
+                    return
                 self.advance.emit()  # the digit was meant for the next item
                 target = self.window().focusWidget()
                 if target is not None and target is not self:
                     QCoreApplication.sendEvent(target, QKeyEvent(event.type(), event.key(), event.modifiers(), text))
                 return
-            if self.minimum() < digit <= self.maximum():
-                self.setValue(digit)
-                self._pending = 0 < digit and digit * 10 <= self.maximum()
-                if not self._pending:
-                    self.advance.emit()
-            return  # a digit out of range is ignored
+            self._score_digit(digit)
+            return
         self._pending = False
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.set_score(None)
             return
         super().keyPressEvent(event)
+
+    def _score_digit(self, digit: int) -> None:
+        if self.minimum() < digit <= self.maximum():  # a digit out of range is ignored
+            self.setValue(digit)
+            self._pending = 0 < digit and digit * 10 <= self.maximum()
+            if not self._pending:
+                self.advance.emit()
 
     def focusOutEvent(self, event) -> None:  # noqa: N802 (Qt)
         self._pending = False
@@ -98,23 +109,24 @@ class QuickDailyRow(QWidget):
         self._existing: SymptomEntry | None = None
         self.definition = storage.scale_definitions()[DAILY]
         items = {item.key: item for item in self.definition.items}
-        self.severity = ScoreSpin(items["severity"].low, items["severity"].high, objectName="quick_severity")
-        self.sleep = ScoreSpin(items["sleep"].low, items["sleep"].high, objectName="quick_sleep")
+        # the row never moves the focus by itself: Tab moves on, as in any form
+        self.severity = ScoreSpin(items["severity"].low, items["severity"].high, False, objectName="quick_severity")
+        self.sleep = ScoreSpin(items["sleep"].low, items["sleep"].high, False, objectName="quick_sleep")
         self.note = QLineEdit(objectName="quick_note")
         self.note.setPlaceholderText("optional, e.g. phone call")
-        self.save_button = QPushButton("Save &today", objectName="quick_save")
+        self.save_button = QPushButton("Save today", objectName="quick_save")
+        self.save_button.setToolTip("Enter in the row saves too")  # no &-letter: every one is taken on this tab
         self.save_button.clicked.connect(self.save)
         self.message = QLabel(objectName="quick_message")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        self.correct_button = QPushButton("&Update today's rating…", objectName="quick_correct")
+        self.correct_button = QPushButton("Update today's rating…", objectName="quick_correct")
         self.correct_button.setVisible(False)
         self.correct_button.clicked.connect(self._correct)
-        self.severity.advance.connect(self.sleep.setFocus)
-        self.sleep.advance.connect(self.note.setFocus)
         for spin, item in ((self.severity, items["severity"]), (self.sleep, items["sleep"])):
             optional = "" if item.key in self.definition.required_keys else " (optional)"
-            spin.setToolTip(f"{item.text}{optional} {item.low}-{item.high}: type a digit (1 then 0 for 10)")
+            spin.setToolTip(f"{item.text}{optional} {item.low}-{item.high}: type a digit (1 then 0 for 10),"
+                            " then Tab")
             spin.valueChanged.connect(self._hide_message)
         self.note.textEdited.connect(self._hide_message)
 

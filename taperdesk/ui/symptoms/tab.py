@@ -86,7 +86,7 @@ class SymptomsTab(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.correct_selected())
         self.correct_button = QPushButton("C&orrect…", objectName="correct")
         self.correct_button.clicked.connect(self.correct_selected)
-        self.retract_button = QPushButton("Retr&act…", objectName="retract")
+        self.retract_button = QPushButton("Re&tract…", objectName="retract")
         self.retract_button.clicked.connect(self.retract_selected)
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from taperdesk.core.guidance import load_guidance
 from taperdesk.core.settings import METHODS
+from taperdesk.ui.date_field import DateField
 from taperdesk.ui.wizard.common import NumberSpinBox, error_label, note_label, quiet, show_message
 from taperdesk.ui.wizard.planning import APPROACH, REFERENCE, ApproachInput, Outcome
 
@@ -153,9 +153,7 @@ class ApproachPage(QWizardPage):
         line.addWidget(self.stay)
         line.addWidget(self.target, 1)
         end.addRow(stay_row)
-        self.start = QDateEdit()
-        self.start.setCalendarPopup(True)
-        self.start.setDisplayFormat("yyyy-MM-dd")
+        self.start = DateField()  # typed years work (2099 stays 2099); the wizard asks about far-off starts
         end.addRow("Start &date:", self.start)
         self.start_note = note_label()
         end.addRow("", self.start_note)

@@ -5,7 +5,8 @@ catalogue) and the page says at once what the catalogue knows of it: class,
 half-life, its equivalent to diazepam 10 mg in the clinic's table, and the
 source, so the clinician can check the figure the plan will rest on. When
 revising, the dose is not entered but read from the plan (the dose in force
-the day before the revision takes effect), so this page only shows it."""
+the day before the revision takes effect), so this page shows it with the
+drug in force, and the day the revision takes effect is chosen here."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from taperdesk.core.catalogue import Catalogue, CatalogueError, Drug
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.words import units_in_words
+from taperdesk.ui.date_field import DateField
 from taperdesk.ui.wizard.common import NumberSpinBox, error_label, quiet, show_message
 from taperdesk.ui.wizard.planning import REGIMEN, Outcome, RegimenInput
 
@@ -38,6 +40,7 @@ TIME_LABELS = {"morning": "&Morning:", "midday": "M&idday:", "evening": "&Evenin
 
 class RegimenPage(QWizardPage):
     changed = Signal()  # a planning input changed
+    reviseFromChanged = Signal(object)  # noqa: N815 (Qt naming): revising, the day the revision takes effect
 
     def __init__(self, catalogue: Catalogue, table: str, *, revising: bool = False, parent=None):
         super().__init__(parent)
@@ -94,6 +97,10 @@ class RegimenPage(QWizardPage):
             self._dose_rows.append(row)
             spin.valueChanged.connect(self.changed)
 
+        self.revise_from = DateField()
+        self.revise_from.setAccessibleName("the day the revision takes effect")
+        self.revise_from.dateChanged.connect(lambda _d: self.reviseFromChanged.emit(self.revise_from.day()))
+        form.addRow("Revision takes &effect:", self.revise_from)
         self.in_force = QLabel()
         self.in_force.setTextFormat(Qt.TextFormat.RichText)
         self.in_force.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -120,7 +127,8 @@ class RegimenPage(QWizardPage):
         for row in (self.drug, *self._dose_rows):
             form.setRowVisible(row, not revising)
         form.setRowVisible(self.in_force, revising)
-        order = [self.drug, *self.doses.values(), self.months, self.notes]
+        form.setRowVisible(self.revise_from, revising)
+        order = [self.drug, *self.doses.values(), self.revise_from, self.months, self.notes]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -148,6 +156,9 @@ class RegimenPage(QWizardPage):
         for time, mark in self.dose_marks.items():
             show_message(mark, out.dose_errors.get(time))
         if self.revising:
+            if revise_from is not None and self.revise_from.day() != revise_from:
+                with quiet(self.revise_from):
+                    self.revise_from.set_day(revise_from)
             self.in_force.setText(self._in_force_text(out, revise_from))
         show_message(self.error, out.errors.get(REGIMEN))
         self._complete = REGIMEN not in out.errors
@@ -187,7 +198,8 @@ class RegimenPage(QWizardPage):
     def _in_force_text(out: Outcome, revise_from: date | None) -> str:
         if out.in_force_day is None:
             return ""
-        lines = [f"The revision takes effect on <b>{revise_from}</b>."]
+        drugs = " and ".join(dict.fromkeys(d.drug for d in out.in_force))
+        lines = [f"Drug in force: <b>{escape(drugs)}</b>", f"The revision takes effect on <b>{revise_from}</b>."]
         if out.hold_until is not None:
             lines.append(f"A hold is in force then: it runs to {out.hold_until} first, and the revision follows it.")
         lines.append(f"Dose in force on {out.in_force_day}:")

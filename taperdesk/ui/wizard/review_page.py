@@ -3,20 +3,26 @@
 Everything the clinician signs off is on one page: every step with what to
 take, the dose curve, how long it runs, the end phase, every warning the
 engine raised and the sources it rests on. If the inputs cannot be planned
-the page says why (naming the page to fix) and Save stays disabled."""
+the page says why (naming the page to fix) and its buttons stay disabled.
+
+It ends in its own buttons, away from the wizard's Next: "Save as draft"
+(nothing is in force until the plan is started) and "Start plan…" (asks
+once); revising, one "Save revision…" (the reason is asked next)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -73,9 +79,13 @@ def summary(plan: Plan) -> str:
 
 
 class ReviewPage(QWizardPage):
-    def __init__(self, parent=None):
+    draftRequested = Signal()  # noqa: N815 (Qt signal naming)
+    startRequested = Signal()  # noqa: N815
+
+    def __init__(self, *, revising: bool = False, parent=None):
         super().__init__(parent)
         self._plan: Plan | None = None
+        self.revising = revising
         self.setTitle("Review")
         self.setSubTitle("The plan as it will be saved. Go back to change anything: it re-plans at once.")
         self.summary = QLabel()
@@ -120,17 +130,37 @@ class ReviewPage(QWizardPage):
         side_layout.addWidget(self.warnings, 1)
         side_layout.addWidget(self.sources)
 
+        self.draft_button = QPushButton("Save as &draft")
+        self.draft_button.setToolTip("Keep the plan without starting it: nothing is in force, and nothing is "
+                                     "printed as if it were, until it is started (Plan → Start plan).")
+        self.start_button = QPushButton("Save re&vision…" if revising else "&Start plan…")
+        self.start_button.setToolTip("Asks for the reason next." if revising else
+                                     "Asks once, naming the first dose change, then starts the plan.")
+        self.draft_button.setVisible(not revising)
+        for button in (self.draft_button, self.start_button):
+            button.setAutoDefault(False)  # Enter never presses these; a press must be meant
+        self.draft_button.clicked.connect(self.draftRequested)
+        self.start_button.clicked.connect(self.startRequested)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.draft_button)
+        actions.addSpacing(24)  # apart, so one is not pressed for the other
+        actions.addWidget(self.start_button)
+
         grid = QGridLayout(self)
         grid.addWidget(self.summary, 0, 0, 1, 2)
         grid.addWidget(self.error, 1, 0, 1, 2)
         grid.addWidget(self.table, 2, 0, 1, 2)
         grid.addWidget(self.plot, 3, 0)
         grid.addWidget(side, 3, 1)
+        grid.addLayout(actions, 4, 0, 1, 2)
         grid.setRowStretch(2, 3)
         grid.setRowStretch(3, 2)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         self.setTabOrder(self.table, self.warnings)
+        self.setTabOrder(self.warnings, self.draft_button)
+        self.setTabOrder(self.draft_button, self.start_button)
 
     def _size_columns(self) -> None:
         """Dates, days, step and eq fit their text; the times of day share the rest (wrapping)."""
@@ -179,10 +209,15 @@ class ReviewPage(QWizardPage):
             self.warnings.addItems(list(plan.warnings) or ["No warnings."])
             self.warnings_title.setText(f"<b>Warnings ({len(plan.warnings)})</b>")
             self.sources.setText("<b>Sources</b><br>" + "<br>".join(escape(s) for s in plan.sources))
+        self.draft_button.setEnabled(plan is not None)
+        self.start_button.setEnabled(plan is not None)
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:  # noqa: N802 (Qt's name)
         return self._plan is not None
 
-    def validatePage(self) -> bool:  # noqa: N802 (Qt's name: accept() asks this, not isComplete)
+    def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
         return self._plan is not None
+
+    def isFinalPage(self) -> bool:  # noqa: N802 (Qt's name): saving is by this page's own buttons
+        return True

@@ -1,0 +1,120 @@
+"""No two mnemonics (&-letters) clash on one level of any window of the app:
+the workspace (every tab, with a flare banner showing, and every menu), each
+dialog, and each page of the taper wizard. A clash means Alt+letter does one
+of two things, or opens one when the user meant the other."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QWizard
+
+from taperdesk import storage
+from taperdesk.core.catalogue import load_catalogue
+from tests.ui.mnemonics import clashes, letters
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch, qapp):
+    from taperdesk.storage import clinicians
+
+    monkeypatch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
+    made = storage.make_demo(tmp_path / "demo.sqlite", today=TODAY)
+    storage.open_database(made.path, auto_backup=False)
+    yield storage.list_clinicians()[0]
+    storage.close_database()
+
+
+def shown(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_the_walker_finds_a_clash(qtbot):
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    w = QWidget()
+    w.setWindowTitle("t")
+    layout = QVBoxLayout(w)
+    layout.addWidget(QPushButton("&Hold"))
+    layout.addWidget(QPushButton("&Help"))
+    shown(qtbot, w)
+    assert clashes(w) == {"window t": {"h": ["QPushButton '&Hold'", "QPushButton '&Help'"]}}
+    assert letters("Fish && &Chips") == ["c"]
+
+
+def test_workspace_every_tab_and_menu(qtbot, demo):
+    from taperdesk.ui.workspace import Workspace
+
+    w = shown(qtbot, Workspace(clinician=demo, today=TODAY))
+    for patient in storage.search_patients(text=""):
+        w.select_patient(patient.id)
+        for index in range(w.tabs.count()):
+            w.tabs.setCurrentIndex(index)
+            QApplication.processEvents()  # widgets added to a shown layout are shown by a queued call
+            assert clashes(w) == {}, (patient.name, w.tabs.tabText(index))
+
+
+def test_workspace_with_the_flare_banner(qtbot, demo):
+    from taperdesk.ui.flare_banner import FlareBanner
+    from taperdesk.ui.workspace import Workspace
+
+    w = shown(qtbot, Workspace(clinician=demo, today=TODAY))
+    w.flare_banner.show()  # whatever the demo's data, the banner's button must fit in
+    assert w.flare_banner.isVisibleTo(w) and isinstance(w.flare_banner, FlareBanner)
+    for index in range(w.tabs.count()):
+        w.tabs.setCurrentIndex(index)
+        QApplication.processEvents()
+        assert clashes(w) == {}, w.tabs.tabText(index)
+
+
+def test_dialogs(qtbot, demo):
+    from taperdesk.ui.patient_dialog import PatientDialog
+    from taperdesk.ui.settings_dialog import ClinicSettingsDialog
+    from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
+    from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
+    from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
+    from taperdesk.ui.symptoms.entry_dialog import ScaleEntryDialog
+    from taperdesk.ui.workspace_plans import STATUS_ACTIONS
+
+    patient = storage.search_patients(text="")[0]
+    dialogs = [
+        PatientDialog(author=demo), PatientDialog(patient=patient, author=demo),
+        ClinicSettingsDialog(author=demo, catalogue=load_catalogue()),
+        SupervisionSettingsDialog(author=demo), SignInDialog(), SignInDialog(locked=True), FirstClinicianDialog(),
+        HoldDialog(start=TODAY, earliest=TODAY, latest=TODAY + dt.timedelta(days=90)), RevisionReasonDialog(),
+        *(StatusDialog(action=label, explanation=text) for _, label, text in STATUS_ACTIONS.values()),
+        *(ScaleEntryDialog(definition=d, patient_id=patient.id, author=demo, today=TODAY)
+          for d in storage.scale_definitions().values()),
+    ]
+    for dialog in dialogs:
+        shown(qtbot, dialog)
+        assert clashes(dialog) == {}, dialog.windowTitle()
+        dialog.close()
+
+
+def test_every_wizard_page(qtbot, demo):
+    from taperdesk.ui.wizard import TaperWizard
+
+    for drug, doses, crossover in (("lorazepam", {"morning": 1, "night": 1}, True), ("diazepam", {"night": 10}, False)):
+        w = TaperWizard(catalogue=load_catalogue(), start=TODAY)
+        w.show()
+        qtbot.waitExposed(w)
+        w.regimen_page.drug.setEditText(drug)
+        for time, mg in doses.items():
+            w.regimen_page.doses[time].setValue(mg)
+        w.approach_page.crossover.setChecked(crossover)
+        while True:
+            assert clashes(w) == {}, (drug, w.currentPage().title())
+            if w.nextId() == -1:
+                break
+            w.button(QWizard.WizardButton.NextButton).click()
+        w.close()
+        w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
