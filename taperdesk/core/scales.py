@@ -9,7 +9,15 @@ The series value of an entry (what a chart plots and the flare rule reads) is
 `score(items)`: the headline item's score where the scale names one (the daily
 rating's "severity"), otherwise the total of all items. On a scale with a
 headline only that item must be scored (a phone call may give a severity and no
-sleep rating); a scale without one needs every item, or its total would mislead."""
+sleep rating); a scale without one needs every item, or its total would mislead.
+
+Answer anchors say what each score means ('0 not at all' ... '4 very much so'),
+for the whole scale or for one item whose direction differs (CIWA-B's sleep
+items: higher is worse sleep). A licensed scale shipped without its wording
+(the BWSQ) carries `needs_wording`, the reason in plain words: it cannot be
+scored until the clinic enters the wording of its own licensed copy, which
+saves a new version without the mark. Both fields are left out of the dict
+form when empty, so definitions saved before they existed read the same."""
 
 from __future__ import annotations
 
@@ -21,8 +29,9 @@ from importlib.resources import files
 
 RATERS = ("patient", "observer")
 
-_FIELDS = {"key", "version", "title", "items", "bands", "headline", "source", "unverified", "note"}
-_ITEM_FIELDS = {"key", "text", "low", "high", "rater"}
+_FIELDS = {"key", "version", "title", "items", "bands", "headline", "source", "unverified", "note", "anchors",
+           "needs_wording"}
+_ITEM_FIELDS = {"key", "text", "low", "high", "rater", "anchors"}
 _BAND_FIELDS = {"low", "high", "label"}
 
 
@@ -45,9 +54,13 @@ class Item:
     low: int
     high: int
     rater: str  # "patient" | "observer"
+    anchors: tuple[str, ...] = ()  # what each score low..high means, where this item differs from the scale's
 
     def to_dict(self) -> dict:
-        return {"key": self.key, "text": self.text, "low": self.low, "high": self.high, "rater": self.rater}
+        out = {"key": self.key, "text": self.text, "low": self.low, "high": self.high, "rater": self.rater}
+        if self.anchors:
+            out["anchors"] = list(self.anchors)
+        return out
 
 
 @dataclass(frozen=True)
@@ -73,10 +86,13 @@ class ScaleDefinition:
     source: str
     unverified: bool
     note: str
+    anchors: tuple[str, ...] = ()  # what each score means, for items without their own
+    needs_wording: str = ""  # why the scale cannot be used yet ("" when it can)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "items", tuple(self.items))
         object.__setattr__(self, "bands", tuple(self.bands))
+        object.__setattr__(self, "anchors", tuple(self.anchors))
         self._validate()
 
     # -- validation ---------------------------------------------------------
@@ -137,6 +153,32 @@ class ScaleDefinition:
             raise ScaleError(f"{name}: the source and note must be text.")
         if not isinstance(self.unverified, bool):
             raise ScaleError(f"{name}: 'unverified' must be true or false.")
+        if not isinstance(self.needs_wording, str):
+            raise ScaleError(f"{name}: 'needs_wording' must be text (why the scale cannot be used yet).")
+        if not all(_text(a) for a in self.anchors):
+            raise ScaleError(f"{name}: every answer anchor needs words.")
+        for item in self.items:
+            anchors = tuple(item.anchors)
+            if anchors and (len(anchors) != item.high - item.low + 1 or not all(_text(a) for a in anchors)):
+                raise ScaleError(f"{name} item {item.key!r}: give one answer anchor for each score "
+                                 f"{item.low}-{item.high} ({item.high - item.low + 1}), not {len(anchors)}.")
+
+    # -- answer anchors -----------------------------------------------------
+    def anchors_for(self, item: Item) -> tuple[str, ...]:
+        """What each score low..high of this item means: the item's own anchors, else
+        the scale's where they fit its range (an item edited to another range has none)."""
+        if item.anchors:
+            return tuple(item.anchors)
+        return self.anchors if len(self.anchors) == item.high - item.low + 1 else ()
+
+    def anchor_text(self, item: Item) -> str:
+        """'0 not at all · 1 a little · ... · 4 very much so', or '' with no anchors."""
+        anchors = self.anchors_for(item)
+        return " · ".join(f"{item.low + n} {a}" for n, a in enumerate(anchors))
+
+    @property
+    def usable(self) -> bool:
+        return not self.needs_wording
 
     # -- ranges -------------------------------------------------------------
     @property
@@ -197,6 +239,11 @@ class ScaleDefinition:
             return items[self.headline]
         return sum(items.values())
 
+    def check_usable(self) -> None:
+        """ScaleError with the reason when the scale has no wording yet (a new entry needs it)."""
+        if self.needs_wording:
+            raise ScaleError(f"{self.title} cannot be used yet: {self.needs_wording}")
+
     def band(self, value: int) -> Band | None:
         for band in self.bands:
             if band.low <= value <= band.high:
@@ -211,7 +258,7 @@ class ScaleDefinition:
 
     # -- dict form (what the database stores) -------------------------------
     def to_dict(self) -> dict:
-        return {
+        out = {
             "key": self.key,
             "version": self.version,
             "title": self.title,
@@ -222,6 +269,11 @@ class ScaleDefinition:
             "unverified": self.unverified,
             "note": self.note,
         }
+        if self.anchors:
+            out["anchors"] = list(self.anchors)
+        if self.needs_wording:
+            out["needs_wording"] = self.needs_wording
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping) -> "ScaleDefinition":
@@ -245,11 +297,12 @@ class ScaleDefinition:
             label = f"{name} item {it.get('key', n)!r}"
             extra = sorted(set(it) - _ITEM_FIELDS)
             if extra:
-                raise ScaleError(f"{label}: unknown field {extra[0]!r} (known: key, text, low, high, rater).")
+                raise ScaleError(f"{label}: unknown field {extra[0]!r} (known: key, text, low, high, rater, anchors).")
             lacking = [f for f in ("key", "text", "low", "high") if f not in it]
             if lacking:
                 raise ScaleError(f"{label} needs a {lacking[0]!r}.")
-            items.append(Item(it["key"], it["text"], it["low"], it["high"], it.get("rater", "patient")))
+            items.append(Item(it["key"], it["text"], it["low"], it["high"], it.get("rater", "patient"),
+                              _anchor_list(label, it.get("anchors", ()))))
         bands = []
         for b in raw_bands:
             if not isinstance(b, Mapping) or set(b) != _BAND_FIELDS:
@@ -265,7 +318,15 @@ class ScaleDefinition:
             source=d.get("source", ""),
             unverified=d.get("unverified", False),
             note=d.get("note", ""),
+            anchors=_anchor_list(name, d.get("anchors", ())),
+            needs_wording=d.get("needs_wording", ""),
         )
+
+
+def _anchor_list(name: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise ScaleError(f"{name}: anchors must be a list of words, one per score.")
+    return tuple(value)
 
 
 def parse_scales(text: str) -> dict[str, ScaleDefinition]:

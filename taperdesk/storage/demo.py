@@ -1,7 +1,8 @@
 """A populated demo clinic, so a new user (and the README screenshots) see a
 working app: one clinician "demo", a dozen patients with plans in every status
 (crossover, holds, revisions), months of daily symptom ratings and a few CIWA-B
-and BWSQ scores. Deterministic for a given `today` and seed; the password is
+scores. No BWSQ: it is licensed and cannot be used until a clinic enters the
+wording of its own copy, as the demo shows. Deterministic for a given `today` and seed; the password is
 random and returned (printed by `taperdesk init-demo`)."""
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ CIWA_B_ITEMS = (
     "head_full", "muscle_aches", "anxious", "upset", "sleep_restful", "weak", "enough_sleep",
     "visual", "fearful", "worrying", "restlessness", "tremor", "sweating",
 )  # 17 patient-rated + 3 observer-rated, each 0-4 (Busto 1989)
-BWSQ_ITEMS = tuple(f"bwsq_{i:02d}" for i in range(1, 21))  # 0/1/2 each; wording verified locally
+BWSQ_ITEMS = tuple(f"bwsq_{i:02d}" for i in range(1, 21))  # 0/1/2 each, once a clinic enters its wording
 
 # name, born, drug, doses, crossover, story, started weeks ago
 PEOPLE = (
@@ -98,11 +99,6 @@ def _add_entries_in(rng, patient_id, plan, start, end, author, flares: bool) -> 
             ciwa = {k: rng.choice((0, 1, 1, 2, 3) if flares else (0, 0, 0, 1, 1, 2)) for k in CIWA_B_ITEMS}
             symptoms.add_symptom_entry(patient_id=patient_id, date=day, scale="ciwa-b", items=ciwa,
                                        author=author, note="clinic visit", entered_at=_at(day, 11))
-            count += 1
-        if (day - start).days % 56 == 27:
-            bwsq = {k: rng.choice((0, 0, 1, 2)) for k in BWSQ_ITEMS}
-            symptoms.add_symptom_entry(patient_id=patient_id, date=day, scale="bwsq", items=bwsq,
-                                       author=author, note="self-report at visit", entered_at=_at(day, 11))
             count += 1
         day += dt.timedelta(days=1)
     return count

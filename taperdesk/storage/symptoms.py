@@ -101,6 +101,8 @@ def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapp
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
         definition = _definition(scale, scale_version)
+        if not definition.usable:  # a licensed scale whose wording the clinic has not entered
+            raise InvalidInputError(f"{definition.title} cannot be used yet: {definition.needs_wording}")
         items_text, total, value = _clean_items(definition, items)
         row = SymptomEntryRow.create(
             patient=patient_id, date=date, scale=scale, items=items_text, total=total,

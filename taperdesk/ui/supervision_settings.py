@@ -1,7 +1,9 @@
 """The clinic's supervision settings: the flare thresholds (each beside where it
 comes from) and the symptom scales. A scale is edited as its definition text;
 it is checked before it is saved, and saving makes a new version so that
-entries already made keep the definition they were made with."""
+entries already made keep the definition they were made with. A licensed
+scale shipped without its questions (the BWSQ) gets a form instead: one line
+per question, typed from the clinic's licensed copy."""
 
 from __future__ import annotations
 
@@ -116,10 +118,14 @@ class SupervisionSettingsDialog(QDialog):
         check.clicked.connect(self.check_scale)
         save = QPushButton("Save as a new &version")
         save.clicked.connect(self.save_scale)
+        self.wording_button = QPushButton("Enter the &wording…")
+        self.wording_button.setToolTip("One line per question, typed from your clinic's licensed copy")
+        self.wording_button.clicked.connect(self.enter_wording)
         actions = QHBoxLayout()
         actions.addWidget(check)
         actions.addWidget(save)
         actions.addStretch(1)
+        actions.addWidget(self.wording_button)
         box = QGroupBox("Definition: items (key, text, low, high, rater), bands (low, high, label), source")
         inner = QVBoxLayout(box)
         inner.addWidget(self.editor)
@@ -150,7 +156,27 @@ class SupervisionSettingsDialog(QDialog):
         self.editor.setPlainText(json.dumps(definition.to_dict(), indent=2, ensure_ascii=False))
         versions = storage.scale_versions(key=key) if hasattr(storage, "scale_versions") else []
         mark = " Item wording not verified: check it against your local form." if definition.unverified else ""
+        if not definition.usable:
+            mark = f" <b>Cannot be used yet:</b> {definition.needs_wording}"
         self.versions.setText(f"{len(versions) or 1} version(s); entries keep the version they were made with.{mark}")
+        licensed = not definition.usable or any(not v.usable for v in versions)
+        self.wording_button.setVisible(licensed)
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        """Every dialog opened from here goes through this door (tests drive it)."""
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def enter_wording(self) -> bool:
+        from taperdesk.ui.scale_wording import ScaleWordingDialog
+
+        key = self.scale.currentData()
+        dialog = ScaleWordingDialog(self, definition=self.definitions[key], author=self.author)
+        if not self.run_dialog(dialog) or dialog.saved() is None:
+            return False
+        stored = dialog.saved()
+        self._load_scales(select=stored.key)
+        self.message.setText(f"Saved the wording of {stored.title} as version {stored.version}: it can be used now.")
+        return True
 
     def new_scale(self) -> None:
         template = {

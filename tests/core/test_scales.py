@@ -73,8 +73,43 @@ def test_bwsq_structure_without_invented_wording():
     assert "Tyrer" in BWSQ.source and "1990" in BWSQ.source and BWSQ.unverified
     assert len(BWSQ.items) == 20 and all((i.low, i.high, i.rater) == (0, 2, "patient") for i in BWSQ.items)
     assert [i.key for i in BWSQ.items] == [f"bwsq_{n:02d}" for n in range(1, 21)]
-    assert all(i.text == f"BWSQ item {n} (verify wording locally)" for n, i in enumerate(BWSQ.items, 1))
+    assert all(i.text == f"BWSQ question {n} (wording not entered yet)" for n, i in enumerate(BWSQ.items, 1))
     assert (BWSQ.total_low, BWSQ.total_high) == (0, 40) and BWSQ.bands == () and BWSQ.band(12) is None
+
+
+def test_bwsq_cannot_be_used_until_its_licensed_wording_is_entered():
+    assert not BWSQ.usable and "Imperial College London" in BWSQ.needs_wording
+    assert "section 7" in BWSQ.needs_wording
+    with pytest.raises(ScaleError, match="BWSQ cannot be used yet: the BWSQ is licensed by Imperial College London"):
+        BWSQ.check_usable()
+    worded = BWSQ.to_dict()
+    worded.pop("needs_wording")
+    assert ScaleDefinition.from_dict(worded).usable
+    assert DAILY.usable and CIWA.usable and "needs_wording" not in CIWA.to_dict()
+
+
+def test_ciwa_b_answer_anchors_on_every_item_and_its_sleep_items_read_higher_is_worse():
+    standard = "0 not at all · 1 a little · 2 moderately · 3 quite a bit · 4 very much so"
+    texts = {i.key: CIWA.anchor_text(i) for i in CIWA.items}
+    assert all(texts[k] == standard for k in texts if k not in ("sleep_restful", "enough_sleep"))
+    assert texts["sleep_restful"] == "0 very restful · 1 restful · 2 somewhat restless · 3 restless · 4 not restful at all"
+    assert texts["enough_sleep"].startswith("0 plenty of sleep") and texts["enough_sleep"].endswith("4 hardly any sleep")
+    for key in ("sleep_restful", "enough_sleep"):
+        assert "higher = " in CIWA.item(key).text and "NOT" in CIWA.item(key).text
+    assert ScaleDefinition.from_dict(CIWA.to_dict()) == CIWA  # the anchors survive the stored form
+
+
+def test_anchors_that_do_not_fit_an_item_are_refused_and_ranges_edited_drop_the_scales():
+    data = CIWA.to_dict()
+    data["items"][0]["anchors"] = ["no", "yes"]
+    with pytest.raises(ScaleError, match="item 'irritable': give one answer anchor for each score 0-4 \\(5\\), not 2"):
+        ScaleDefinition.from_dict(data)
+    data = CIWA.to_dict()
+    data["items"][-1]["high"] = 2
+    data["bands"] = []
+    edited = ScaleDefinition.from_dict(data)
+    assert edited.anchor_text(edited.items[-1]) == "" and edited.anchor_text(edited.items[0]).startswith("0 not at all")
+    assert "anchors" not in DAILY.to_dict()  # definitions without anchors keep their stored form
 
 
 def test_load_scales_returns_a_fresh_dict():

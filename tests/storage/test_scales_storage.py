@@ -18,6 +18,7 @@ from taperdesk.core.supervision import FlareRule
 from taperdesk.storage import errors
 from taperdesk.storage.demo import BWSQ_ITEMS, CIWA_B_ITEMS
 from taperdesk.storage.migrations import LATEST_VERSION, MIGRATIONS, apply_migrations
+from tests.bwsq import enter_bwsq_wording
 from taperdesk.storage.migrations.m003_scales import APPEND_ONLY
 from taperdesk.storage.models import db
 
@@ -193,6 +194,9 @@ def test_entries_are_checked_by_their_definition(doctor, patient):
                                          author=doctor, **kw)
 
     assert add("daily", {"severity": 3}).total == 3  # only the headline is needed
+    with pytest.raises(errors.InvalidInputError, match="BWSQ cannot be used yet: .*Imperial College London"):
+        add("bwsq", {k: 2 for k in BWSQ_ITEMS})  # the shipped BWSQ has no wording: licensed
+    enter_bwsq_wording(doctor)
     assert add(" bwsq ", {k: 2 for k in BWSQ_ITEMS}).scale == "bwsq"
     for scale, items, words in [
         ("ciwa-b", ciwa_items() | {"tremor": 5}, "'tremor'"),
@@ -251,6 +255,7 @@ def clinic(doctor, patient):
     gone = add(3, "daily", {"severity": 9})
     storage.retract_symptom_entry(entry_id=gone.id, reason="wrong patient", author=doctor)
     add(4, "ciwa-b", ciwa_items(1))
+    enter_bwsq_wording(doctor)
     add(5, "bwsq", {k: 1 for k in BWSQ_ITEMS})
     late = add(20, "ciwa-b", ciwa_items(2))
     storage.retract_symptom_entry(entry_id=late.id, reason="entered twice", author=doctor)

@@ -12,6 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDialog, QGroupBox, QLabel
 
 from taperdesk import storage
+from tests.bwsq import enter_bwsq_wording
 from taperdesk.core.plan_diff import format_day
 from taperdesk.ui.symptoms import QuickDailyRow, ScaleEntryDialog
 
@@ -93,7 +94,35 @@ def test_daily_rating_needs_only_severity(open_dialog, patient):
     assert d.saved_entry().items == {"severity": 7}
 
 
-def test_bwsq_says_its_wording_is_unverified(open_dialog):
+def test_the_shipped_bwsq_says_why_it_cannot_be_used_and_saves_nothing(open_dialog, patient):
+    d = open_dialog("bwsq")
+    why = d.findChild(QLabel, "unusable")
+    assert not why.isHidden() and why.text().startswith("BWSQ cannot be used yet: the BWSQ is licensed by "
+                                                        "Imperial College London")
+    assert "clinical reference section 7" in why.text()
+    fill(d, [1] * 20)
+    d.accept()
+    assert d.saved_entry() is None and "cannot be used yet" in d.save_error.text()
+    assert storage.symptom_entries(patient_id=patient.id) == []
+
+
+def test_ciwa_b_shows_what_each_score_means_under_every_item(open_dialog):
+    d = open_dialog("ciwa-b")
+    for item in d.definition.items:
+        shown = d.findChild(QLabel, f"anchors_{item.key}").text()
+        if item.key == "sleep_restful":
+            assert shown == "0 very restful · 1 restful · 2 somewhat restless · 3 restless · 4 not restful at all"
+        elif item.key == "enough_sleep":
+            assert shown.startswith("0 plenty of sleep") and shown.endswith("4 hardly any sleep")
+        else:
+            assert shown == "0 not at all · 1 a little · 2 moderately · 3 quite a bit · 4 very much so"
+    labels = [w.text() for w in d.findChildren(QLabel)]
+    assert "12. Last night's sleep was NOT restful (higher = worse sleep)" in labels
+    assert "14. Did NOT get enough sleep last night (higher = less sleep)" in labels
+
+
+def test_bwsq_says_its_wording_is_unverified(open_dialog, clinician):
+    enter_bwsq_wording(clinician)  # the clinic typed its licensed copy's wording
     d = open_dialog("bwsq")
     warning = d.findChild(QLabel, "unverified")
     assert warning.text() == "Item wording not verified: check it against your local form."
@@ -161,7 +190,7 @@ def test_an_earlier_date_is_saved(open_dialog):
     assert d.saved_entry().date == TODAY - dt.timedelta(days=2)
 
 
-def test_missing_items_refused_and_named(open_dialog, patient):
+def test_missing_items_refused_and_named(open_dialog, patient, clinician):
     d = open_dialog("ciwa-b")
     fill(d, CIWA_26[:18])
     assert d.problems() == ["Item 19 (Tremor, arms extended (observed)) is not scored.",
@@ -176,9 +205,10 @@ def test_missing_items_refused_and_named(open_dialog, patient):
     assert d.save_error.isHidden()  # a change clears the old message
     d.accept()
     assert "and" not in d.save_error.text() and "20 Sweating" in d.save_error.text()
-    blank = open_dialog("bwsq")
+    blank = open_dialog("daily")
     blank.accept()
-    assert blank.save_error.text().endswith("4 BWSQ item 4 (verify wording locally) and 16 more.")
+    assert blank.save_error.text() == "Not saved: score every item first; not scored: " \
+                                      "1 How bad were your withdrawal symptoms today?."
 
 
 def test_storage_error_shown_and_nothing_lost(open_dialog, clinician, patient):

@@ -13,6 +13,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QLabel
 
 from taperdesk import storage
+from tests.bwsq import enter_bwsq_wording
 from taperdesk.ui.symptoms import EntriesModel, RetractDialog, ScaleEntryDialog, SymptomsTab
 from taperdesk.ui.symptoms.plot import SymptomPlot, day_x
 
@@ -60,7 +61,9 @@ def shown(tab) -> list[list[str]]:
     return [[m.data(m.index(r, c)) for c in range(m.columnCount())] for r in range(m.rowCount())]
 
 
-def test_each_scale_through_its_button(qtbot, tab, monkeypatch, patient):
+def test_each_scale_through_its_button(qtbot, tab, monkeypatch, patient, clinician):
+    enter_bwsq_wording(clinician)
+    tab.refresh()
     def answer(d: ScaleEntryDialog) -> None:
         if d.definition.key == "ciwa-b":
             ciwa_26(d)
@@ -229,6 +232,7 @@ def test_entries_model_passes_the_model_tester(qtmodeltester, clinician, patient
     first = storage.add_symptom_entry(patient_id=patient.id, date=YESTERDAY, scale="daily", items={"severity": 4},
                                       author=clinician)
     storage.correct_symptom_entry(entry_id=first.id, items={"severity": 5}, author=clinician, note="misheard")
+    enter_bwsq_wording(clinician)
     other = storage.add_symptom_entry(patient_id=patient.id, date=TODAY, scale="bwsq",
                                       items={f"bwsq_{n:02}": 1 for n in range(1, 21)}, author=clinician)
     storage.retract_symptom_entry(entry_id=other.id, reason="test", author=clinician)
@@ -265,6 +269,7 @@ def test_entries_keep_the_definition_they_were_made_with(tab, clinician, patient
 
 
 def test_mnemonics_are_unique_and_labels_have_buddies(qtbot, tab, clinician, patient):
+    enter_bwsq_wording(clinician)
     for key in ("daily", "ciwa-b", "bwsq"):
         storage.add_symptom_entry(patient_id=patient.id, date=TODAY, scale=key,
                                   items={storage.scale_definitions()[key].items[0].key: 1}

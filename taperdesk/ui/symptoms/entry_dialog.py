@@ -82,7 +82,12 @@ class ScaleEntryDialog(QDialog):
         self.setWindowTitle(f"Correct {definition.title}" if correcting else definition.title)
 
         layout = QVBoxLayout(self)
-        if definition.unverified:
+        if not definition.usable:  # a licensed scale without its wording: say why, and it cannot be saved
+            why = QLabel(f"{definition.title} cannot be used yet: {definition.needs_wording}", objectName="unusable")
+            why.setStyleSheet(WARNING_STYLE)
+            why.setWordWrap(True)
+            layout.addWidget(why)
+        elif definition.unverified:
             warning = QLabel(UNVERIFIED, objectName="unverified")
             warning.setStyleSheet(WARNING_STYLE)
             warning.setWordWrap(True)
@@ -202,14 +207,22 @@ class ScaleEntryDialog(QDialog):
             spin.setToolTip(f"{item.low}-{item.high}: type a digit to score and move on; Delete clears")
             spin.valueChanged.connect(self._changed)
             optional = "" if item.key in self.definition.required_keys else " (optional)"
+            anchors = self.definition.anchor_text(item)
             label = QLabel(f"{numbers[item.key]}. {item.text}{optional}")
             label.setWordWrap(True)
             label.setBuddy(spin)
-            grid.addWidget(label, row, 0, 1, 2)
-            grid.addWidget(spin, row, 2)
+            grid.addWidget(label, 2 * row, 0, 1, 2)
+            grid.addWidget(spin, 2 * row, 2)
             scale_range = QLabel(f"{item.low}-{item.high}")
             scale_range.setStyleSheet("color: palette(placeholder-text);")
-            grid.addWidget(scale_range, row, 3)
+            grid.addWidget(scale_range, 2 * row, 3)
+            if anchors:  # what each score means, under every item (the sleep items read in their own words)
+                meaning = QLabel(anchors, objectName=f"anchors_{item.key}")
+                meaning.setWordWrap(True)
+                meaning.setStyleSheet("color: palette(placeholder-text); font-size: small;")
+                grid.addWidget(meaning, 2 * row + 1, 0, 1, 4)
+                spin.setToolTip(f"{anchors}. Type a digit to score and move on; Delete clears")
+                spin.setAccessibleDescription(anchors)
             self.spins[item.key] = spin
         return box
 
@@ -287,6 +300,8 @@ class ScaleEntryDialog(QDialog):
             return
         items, day = self.scores(), self.entry_date()
         try:
+            if self._correcting is None:
+                self.definition.check_usable()
             self.definition.score(items)
             if self._correcting is not None:
                 self._saved = storage.correct_symptom_entry(entry_id=self._correcting.id, items=items, date=day,

@@ -131,8 +131,7 @@ class SymptomsTab(QWidget):
     def set_patient(self, patient_id: int | None, plan: Plan | InForce | None) -> None:
         self._patient_id, self._plan = patient_id, plan
         self.quick.set_patient(patient_id)
-        for button in self.scale_buttons.values():
-            button.setEnabled(patient_id is not None)
+        self._enable_scale_buttons()
         if patient_id is None or self.isVisible():
             self.refresh()
         else:
@@ -159,6 +158,7 @@ class SymptomsTab(QWidget):
                 entries, made_with = [], {}
                 self._say(f"The symptom entries cannot be shown: {exc}")
             self._make_scale_buttons()
+            self._enable_scale_buttons()
         self.model.set_entries(entries, names=names, definitions=made_with)
         self._update_plot([row.entry for row in self.model.records() if row.current])
         self._update_buttons()
@@ -169,7 +169,7 @@ class SymptomsTab(QWidget):
 
     def enter_scale(self, key: str) -> SymptomEntry | None:
         """Open the entry dialog of a scale; the saved entry, or None."""
-        if self._patient_id is None or key not in self.definitions:
+        if self._patient_id is None or key not in self.definitions or not self.definitions[key].usable:
             return None
         return self._open(ScaleEntryDialog(self, definition=self.definitions[key], patient_id=self._patient_id,
                                            author=self._author, today=self._today))
@@ -255,12 +255,21 @@ class SymptomsTab(QWidget):
             text = SCALE_BUTTONS.get(key) or self.definitions[key].title.replace("&", "&&") + "…"
             button = QPushButton(text, self, objectName=f"enter_{key}")
             button.clicked.connect(lambda _checked=False, key=key: self.enter_scale(key))
-            button.setEnabled(self._patient_id is not None)
             self._buttons.insertWidget(n, button)
             self.scale_buttons[key] = button
         chain = [self.quick.save_button, *self.scale_buttons.values()]
         for first, second in zip(chain, chain[1:]):
             QWidget.setTabOrder(first, second)
+        self._enable_scale_buttons()
+
+    def _enable_scale_buttons(self) -> None:
+        """A scale's button works for a patient; a licensed scale without its wording says why instead."""
+        for key, button in self.scale_buttons.items():
+            definition = self.definitions.get(key)
+            usable = definition is not None and definition.usable
+            button.setEnabled(self._patient_id is not None and usable)
+            button.setToolTip("" if usable or definition is None else
+                              f"{definition.title} cannot be used yet: {definition.needs_wording}")
 
     def _update_plot(self, current: list[SymptomEntry]) -> None:
         """Each scale with entries as a series of its value (the headline item's score, or the total)."""
