@@ -40,7 +40,8 @@ def handout_patient(patient: storage.Patient) -> HandoutPatient:
 def handout_clinic(settings: storage.ClinicSettings) -> HandoutClinic:
     return HandoutClinic(name=settings.name, address=settings.address, phone=settings.phone,
                          prescriber=settings.prescribers[0] if settings.prescribers else "",
-                         letterhead=settings.letterhead, paper_size=settings.paper_size)
+                         letterhead=settings.letterhead, paper_size=settings.paper_size,
+                         emergency_number=settings.emergency_number, country=settings.country)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ class HandoutClinic:
     prescriber: str
     letterhead: str
     paper_size: str  # "A4" | "Letter"
+    emergency_number: str = ""  # the clinic's country's, from its settings ("" on a clinic set up before)
+    country: str = ""
 
 
 def page_size(clinic: HandoutClinic) -> tuple[float, float]:

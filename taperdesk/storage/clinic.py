@@ -28,6 +28,7 @@ def get_clinic_settings() -> ClinicSettings:
         paper_size=row.paper_size, stock=json.loads(row.stock),
         default_pace=json.loads(row.default_pace), equivalence_table=row.equivalence_table,
         backup_keep=row.backup_keep, supervision=json.loads(row.supervision),
+        country=row.country, emergency_number=row.emergency_number,
     )
 
 
@@ -62,6 +63,7 @@ def save_clinic_settings(*, settings: ClinicSettings, author: Clinician | int) -
             default_pace=json.dumps(settings.default_pace, sort_keys=True),
             equivalence_table=settings.equivalence_table, backup_keep=settings.backup_keep,
             supervision=json.dumps(dict(settings.supervision), sort_keys=True),
+            country=settings.country.strip(), emergency_number=settings.emergency_number.strip(),
         ).where(ClinicSettingsRow.id == 1).execute()
         audit.record(author_row, "update", "clinic_settings", 1,
                      "changed " + (", ".join(changed) if changed else "nothing"))

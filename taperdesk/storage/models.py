@@ -54,6 +54,8 @@ class ClinicSettingsRow(BaseModel):
     supervision = TextField(default="{}")
     calendar_names = IntegerField(default=0)  # schema 7; read and written by storage.paper_records
     supply_days = IntegerField(default=28)  # schema 7
+    country = TextField(default="")  # schema 5
+    emergency_number = TextField(default="")  # schema 5
 
     class Meta:
         table_name = "clinic_settings"

@@ -35,6 +35,8 @@ class ClinicSettings:
     equivalence_table: str = "ashton"
     backup_keep: int = 30
     supervision: Mapping[str, Any] = field(default_factory=dict)  # flare thresholds; {} = the defaults
+    country: str = ""  # where the clinic is (its emergency number and paper follow from it)
+    emergency_number: str = ""  # what the handouts tell a patient to call in an emergency
 
 
 @dataclass(frozen=True)

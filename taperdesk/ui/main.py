@@ -58,9 +58,15 @@ def _splash(text: str):
 
 
 def sign_in(hint: str = "") -> storage.Clinician | None:
-    from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
+    """A new clinic file is set up first (clinic, stock, first account); else sign in."""
+    from taperdesk.ui.signin import SignInDialog
 
-    dialog = FirstClinicianDialog() if not storage.has_clinicians() else SignInDialog(hint=hint)
+    if not storage.has_clinicians():
+        from taperdesk.ui.first_run import FirstRunWizard
+
+        dialog = FirstRunWizard()
+    else:
+        dialog = SignInDialog(hint=hint)
     return dialog.clinician if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 

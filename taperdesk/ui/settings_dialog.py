@@ -38,7 +38,7 @@ from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import PlanInputError
 from taperdesk.core.settings import METHODS, PlanSettings
 from taperdesk.storage import ClinicSettings, Clinician, StorageError
-from taperdesk.storage.records import PAPER_SIZES
+from taperdesk.ui.clinic_fields import CountryFields
 
 ERROR_STYLE = "color: #b00020;"
 SPLITS = (("none", "Do not split"), ("half", "Halves"), ("quarter", "Halves or quarters"))
@@ -180,7 +180,15 @@ class ClinicSettingsDialog(QDialog):
         self.prescribers = _labelled(form, "P&rescribers\n(one a line)",
                                      QPlainTextEdit("\n".join(s.prescribers), objectName="prescribers"))
         self.letterhead = _labelled(form, "Letterhead te&xt", QPlainTextEdit(s.letterhead, objectName="letterhead"))
-        self.paper_size = _labelled(form, "Paper si&ze", _combo(((p, p) for p in PAPER_SIZES), s.paper_size))
+        self.where = CountryFields(code=s.country, emergency=s.emergency_number, paper=s.paper_size)
+        self.country = _labelled(form, "C&ountry", self.where.country)
+        self.emergency_number = _labelled(form, "Emer&gency number", self.where.emergency)
+        self.country_note = _note("country_note", error=True)
+        form.addRow("", self.country_note)
+        self.paper_size = _labelled(form, "Paper si&ze", self.where.paper)
+        for signal in (self.where.country.currentIndexChanged, self.where.emergency.textChanged):
+            signal.connect(self._show_country_problem)
+        self._show_country_problem()
         self.backup_keep = _labelled(form, "&Backups kept", QSpinBox(objectName="backup_keep"))
         self.backup_keep.setRange(1, 3650)
         self.backup_keep.setSuffix(" daily backups")
@@ -241,6 +249,12 @@ class ClinicSettingsDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         return scroll
+
+    def _show_country_problem(self, *_args) -> None:
+        """Not a bar to saving (a clinic from before this setting has none yet), but said."""
+        problem = self.where.problem()
+        self.country_note.setText(problem)
+        self.country_note.setVisible(bool(problem))
 
     def _show_table_source(self) -> None:
         info = next((t for t in self._catalogue.tables if t.name == self.table.currentData()), None)
@@ -308,7 +322,8 @@ class ClinicSettingsDialog(QDialog):
             phone=self.phone.text().strip(), prescribers=tuple(line for line in lines if line),
             letterhead=self.letterhead.toPlainText().strip(), paper_size=self.paper_size.currentData(),
             stock=stock, default_pace=default_pace, equivalence_table=self.table.currentData(),
-            backup_keep=self.backup_keep.value())
+            backup_keep=self.backup_keep.value(), country=self.where.code(),
+            emergency_number=self.where.emergency_number())
 
     def accept(self) -> None:
         if not self.validate():

@@ -75,6 +75,7 @@ def test_workspace_with_the_flare_banner(qtbot, demo):
 
 
 def test_dialogs(qtbot, demo):
+    from taperdesk.ui.scale_wording import ScaleWordingDialog
     from taperdesk.ui.patient_dialog import PatientDialog
     from taperdesk.ui.settings_dialog import ClinicSettingsDialog
     from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
@@ -87,7 +88,9 @@ def test_dialogs(qtbot, demo):
     dialogs = [
         PatientDialog(author=demo), PatientDialog(patient=patient, author=demo),
         ClinicSettingsDialog(author=demo, catalogue=load_catalogue()),
-        SupervisionSettingsDialog(author=demo), SignInDialog(), SignInDialog(locked=True), FirstClinicianDialog(),
+        SupervisionSettingsDialog(author=demo), ScaleWordingDialog(definition=storage.scale_definitions()["bwsq"],
+                                                                  author=demo),
+        SignInDialog(), SignInDialog(locked=True), FirstClinicianDialog(),
         HoldDialog(start=TODAY, earliest=TODAY, latest=TODAY + dt.timedelta(days=90)), RevisionReasonDialog(),
         *(StatusDialog(action=label, explanation=text) for _, label, text in STATUS_ACTIONS.values()),
         *(ScaleEntryDialog(definition=d, patient_id=patient.id, author=demo, today=TODAY)
@@ -118,3 +121,16 @@ def test_every_wizard_page(qtbot, demo):
         w.close()
         w.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def test_first_run_pages(qtbot, db):
+    from taperdesk.ui.first_run import FirstRunWizard
+
+    w = shown(qtbot, FirstRunWizard())
+    page = w.clinic_page
+    page.name.setText("Clinic")
+    page.phone.setText("1")
+    page.where.country.setCurrentIndex(page.where.country.findData("GB"))
+    for _ in range(3):
+        assert clashes(w) == {}, w.currentPage().title()
+        w.button(QWizard.WizardButton.NextButton).click()

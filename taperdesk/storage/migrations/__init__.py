@@ -11,6 +11,7 @@ from taperdesk.storage.migrations import (
     m002_backup_keep,
     m003_scales,
     m004_hash_chains,
+    m005_clinic_country,
     m007_paper,
     m009_attention,
 )
@@ -22,6 +23,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (2, m002_backup_keep.up),
     (3, m003_scales.up),
     (4, m004_hash_chains.up),
+    (5, m005_clinic_country.up),
     (7, m007_paper.up),
     (9, m009_attention.up),
 )
