@@ -214,3 +214,16 @@ def test_revising_part_way_through_a_crossover_names_both_drugs(wizard):
     plan = make_plan(LORAZEPAM_1_1, CROSSOVER)
     w = wizard(revise_plan=plan, revise_from=plan.start + timedelta(days=2), prefill_settings=CROSSOVER)
     assert "Drug in force: <b>lorazepam and diazepam</b>" in w.regimen_page.in_force.text()
+
+
+def test_tab_leaves_the_review_table_for_the_warnings_and_the_buttons(qtbot, wizard):
+    w = wizard()
+    enter(w, "diazepam", night=10)
+    go_to(w, REVIEW_PAGE)
+    focus(qtbot, w.review_page.table)
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    assert w.review_page.warnings in seen and w.review_page.draft_button in seen
+    assert w.review_page.start_button in seen

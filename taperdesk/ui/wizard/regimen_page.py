@@ -15,6 +15,7 @@ from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QFormLayout,
@@ -64,6 +65,9 @@ class RegimenPage(QWizardPage):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.drug.setCompleter(completer)
+        # Tab out of the drug leaves the completer's list open (Qt), where it ate the next keys
+        # (Alt+N twice under Xvfb): close it whenever the focus moves on
+        QApplication.instance().focusChanged.connect(self._close_completer)
         self.drug.setToolTip("The benzodiazepine or z-drug the patient takes now")
         self.drug.setMinimumWidth(220)
         form.addRow("&Drug:", self.drug)
@@ -131,6 +135,11 @@ class RegimenPage(QWizardPage):
         order = [self.drug, *self.doses.values(), self.revise_from, self.months, self.notes]
         for a, b in zip(order, order[1:]):
             QWidget.setTabOrder(a, b)
+
+    def _close_completer(self, _old, new) -> None:
+        popup = self.drug.completer().popup()
+        if popup.isVisible() and new is not None and new is not self.drug.lineEdit() and new is not popup:
+            popup.hide()
 
     # -- the wizard's side -----------------------------------------------------
     def values(self) -> RegimenInput:

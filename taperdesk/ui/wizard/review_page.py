@@ -103,6 +103,7 @@ class ReviewPage(QWizardPage):
         self._measure(False)  # rows are measured while the page is on screen, not on every hidden re-plan
         self.model.modelReset.connect(self._size_columns)
         self.table.setAccessibleName("schedule")
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the warnings and the two buttons
 
         self.plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
         self.plot.setMinimumHeight(160)
