@@ -18,13 +18,19 @@ from tests.ui.mnemonics import clashes, letters
 TODAY = dt.date(2026, 12, 1)
 
 
-@pytest.fixture
-def demo(tmp_path, monkeypatch, qapp):
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    """One demo clinic for the module (making one takes seconds); the tests only read it."""
     from taperdesk.storage import clinicians
 
-    monkeypatch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
-    made = storage.make_demo(tmp_path / "demo.sqlite", today=TODAY)
-    storage.open_database(made.path, auto_backup=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
+        return storage.make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite", today=TODAY).path
+
+
+@pytest.fixture
+def demo(demo_file, qapp):
+    storage.open_database(demo_file, auto_backup=False)
     yield storage.list_clinicians()[0]
     storage.close_database()
 
@@ -53,7 +59,12 @@ def test_workspace_every_tab_and_menu(qtbot, demo):
     from taperdesk.ui.workspace import Workspace
 
     w = shown(qtbot, Workspace(clinician=demo, today=TODAY))
-    for patient in storage.search_patients(text=""):
+    # one patient of each kind the demo has: crossover with holds and flares (plot toggles,
+    # banner), paused, completed, taper ended, draft
+    wanted = ("DEMO-002", "DEMO-004", "DEMO-005", "DEMO-006", "DEMO-007")
+    chosen = [p for p in storage.search_patients(text="") if p.identifier in wanted]
+    assert len(chosen) == len(wanted)
+    for patient in chosen:
         w.select_patient(patient.id)
         for index in range(w.tabs.count()):
             w.tabs.setCurrentIndex(index)
