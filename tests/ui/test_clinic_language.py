@@ -11,7 +11,7 @@ from pathlib import Path
 import taperdesk
 
 ROOT = Path(taperdesk.__file__).parent
-PROJECT_WORDS = re.compile(r"#\{|#\d|\bissues?\b", re.IGNORECASE)
+PROJECT_WORDS = re.compile(r"#\{|#\d|\bissues?\s*#?\d", re.IGNORECASE)  # an issue number, not "re-issue"
 COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b")
 
 
@@ -43,7 +43,8 @@ def test_no_issue_numbers_or_ids_in_ui_text():
 
 def test_the_scan_finds_what_it_looks_for(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text('"""doc (issue 4)"""\nA = "see issue 9"\nB = f"#{x}"\nC = "#1f5fa8"\n', encoding="utf-8")
+    sample.write_text('"""doc (issue 4)"""\nA = "see issue 9"\nB = f"#{x}"\nC = "#1f5fa8"\nD = "re-issue today"\n',
+                      encoding="utf-8")
     hits = [t for _, t in shown_strings(sample) if PROJECT_WORDS.search(COLOUR.sub("", t))]
     assert hits == ["see issue 9", "#{}"]
 
