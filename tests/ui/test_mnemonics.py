@@ -77,6 +77,7 @@ def test_workspace_with_the_flare_banner(qtbot, demo):
     from taperdesk.ui.workspace import Workspace
 
     w = shown(qtbot, Workspace(clinician=demo, today=TODAY))
+    w.select_patient(storage.search_patients(text="")[0].id)  # the patient's page, not the Today list
     w.flare_banner.show()  # whatever the demo's data, the banner's button must fit in
     assert w.flare_banner.isVisibleTo(w) and isinstance(w.flare_banner, FlareBanner)
     for index in range(w.tabs.count()):

@@ -106,15 +106,15 @@ def test_missing_file_asks_before_making_a_new_clinic(tmp_path):
     path = tmp_path / "clinic.sqlite"
     code, seen = _start(path, ["Quit"])
     assert code == 2 and not path.exists() and "There is no clinic file at" in seen[0].text
-    code, seen = _start(path, ["Start a new clinic", "cancel"])  # then the first clinician's account
-    assert [s.title for s in seen] == ["TaperDesk cannot open the clinic file", "TaperDesk: first clinician"]
+    code, seen = _start(path, ["Start a new clinic", "cancel"])  # then first-run setup (clinic, stock, first account)
+    assert [s.title for s in seen] == ["TaperDesk cannot open the clinic file", "TaperDesk: set up your clinic"]
     assert code == 0 and path.stat().st_size > 0 and path.stat().st_mode & 0o077 == 0
 
 
 def test_new_flag_skips_the_question(tmp_path):
     path = tmp_path / "clinic.sqlite"
     code, seen = _start(path, ["cancel"], "--new")
-    assert code == 0 and [s.title for s in seen] == ["TaperDesk: first clinician"]
+    assert code == 0 and [s.title for s in seen] == ["TaperDesk: set up your clinic"]
 
 
 def test_second_launch_offers_read_only(clinic):
