@@ -100,6 +100,8 @@ def _add_entries_in(rng, patient_id, plan, start, end, author, flares: bool) -> 
             symptoms.add_symptom_entry(patient_id=patient_id, date=day, scale="ciwa-b", items=ciwa,
                                        author=author, note="clinic visit", entered_at=_at(day, 11))
             count += 1
+        if (day - start).days % 56 == 27:  # a BWSQ was drawn here: the draws stay, so the rest is as it was
+            [rng.choice((0, 0, 1, 2)) for _ in BWSQ_ITEMS]
         day += dt.timedelta(days=1)
     return count
 
