@@ -140,6 +140,38 @@ def _eq_problems(plan: Plan) -> list[str]:
     return out
 
 
+def _ceiling_problems(plan: Plan, data: dict) -> list[str]:
+    """R11 from this TaperDesk's own catalogue, not from the maxima the plan carries:
+    a stored or imported plan could carry any maximum. A dose above the maximum
+    needs the clinician's recorded confirmation; beyond five times it, never."""
+    from taperdesk.core.catalogue import load_catalogue
+    from taperdesk.core.ceilings import ABSURD_EQ_MG, ABSURD_MULTIPLE, CONFIRMED
+    from taperdesk.core.drugs import CatalogueError
+
+    catalogue = load_catalogue()
+    confirmed = bool(data.get("high_dose_confirmed")) or any(CONFIRMED in str(w) for w in plan.warnings)
+    out: list[str] = []
+    worst: dict[str, float] = {}
+    for step in plan.steps:
+        for drug, mg in step.daily_mg.items():
+            worst[drug] = max(worst.get(drug, 0.0), mg)
+    for name, mg in sorted(worst.items()):
+        try:
+            drug = catalogue.drug(name)
+        except (CatalogueError, KeyError):
+            continue  # _eq_problems names an unknown drug
+        limit = drug.max_daily_mg
+        if limit is None:
+            eq = mg * float(drug.diazepam_factor(plan.equivalence_table)) if drug.equivalents else mg
+            if eq > ABSURD_EQ_MG:
+                out.append(f"{name} reaches {mg:g} mg a day, more than {ABSURD_EQ_MG} mg diazepam-equivalent")
+        elif mg > ABSURD_MULTIPLE * limit + 1e-9:
+            out.append(f"{name} reaches {mg:g} mg a day, more than {ABSURD_MULTIPLE} times its maximum of {limit:g} mg")
+        elif mg > limit + 1e-9 and not confirmed:
+            out.append(f"{name} reaches {mg:g} mg a day, above its maximum of {limit:g} mg, with no confirmation")
+    return out
+
+
 def plan_problems(data: Any) -> list[str]:
     """All problems with a plan given as parsed JSON (empty: the plan can be trusted)."""
     shape = plan_shape_problems(data)
@@ -150,7 +182,8 @@ def plan_problems(data: Any) -> list[str]:
         rules = check_plan(data)
     except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
         return [f"the plan cannot be read as a plan ({type(exc).__name__}: {exc})"]
-    return [f"breaks a planning rule: {p}" for p in rules] + _eq_problems(plan)
+    ceilings = [f"breaks the dose ceiling (R11): {p}" for p in _ceiling_problems(plan, data)]
+    return ceilings + [f"breaks a planning rule: {p}" for p in rules] + _eq_problems(plan)
 
 
 def stored_plan_problems(text: str) -> list[str]:

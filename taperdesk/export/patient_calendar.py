@@ -345,7 +345,7 @@ class DayList(_Cells):
             if cell.in_plan:
                 found = list_layout(cell, self.width, self.fonts)
                 pad = THICK_PAD if cell.thick else PAD
-                if cell.note:
+                if cell.note or found[2]:  # a note, or doses one under another
                     self._doses(cell, found[1], LIST_LEFT + pad, y_top - pad)
                 else:
                     col = list_column(cell, self.width)
@@ -361,24 +361,31 @@ class DayList(_Cells):
             y_top -= row_h
 
 
-def list_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]]]:
+def list_layout(cell: DayCell, width: float, fonts: tuple[str, str]) -> tuple[float, list[list[Line]], bool]:
     return _list_layout(cell.thick, cell.label, len(str(cell.day.day)) > 1, cell.note, cell.doses, width, fonts)
 
 
 @lru_cache(maxsize=4096)
 def _list_layout(thick: bool, label: str, two_digits: bool, note: str, doses: tuple[CellDose, ...], width: float,
-                 fonts: tuple[str, str]) -> tuple[float, list[list[Line]]]:
+                 fonts: tuple[str, str]) -> tuple[float, list[list[Line]], bool]:
+    """A list row: the doses side by side right of the day column when every word
+    fits its share of the row, else one under another across the whole row (a
+    word is never broken: "chlordiazepoxide" in four columns does not fit).
+    Returns (height, lines per dose, stacked)."""
     cell = DayCell(date(2000, 1, 10 if two_digits else 1), True, label, thick, False, doses, note)
-    """A list row: the doses side by side right of the day column (always fits: a
-    word wider than its column is broken by characters as a last resort)."""
     pad = THICK_PAD if cell.thick else PAD
     left = band_height(cell, LIST_LEFT - 2 * pad, fonts) + pad + LEAD + pad
     if cell.note:
-        return max(left, 2 * pad + LEAD), [[((cell.note, True),)]]
+        return max(left, 2 * pad + LEAD), [[((cell.note, True),)]], False
     col = list_column(cell, width)
-    out = [dose_lines(d, col - BOX_W - 6, fonts) or _hard_wrapped(d, col - BOX_W - 6, fonts) for d in cell.doses]
-    need = 2 * pad + max((LEAD * len(x) for x in out), default=0.0)
-    return max(left, need, 40.0), out
+    side = [dose_lines(d, col - BOX_W - 6, fonts) for d in cell.doses]
+    if all(x is not None for x in side):
+        need = 2 * pad + max((LEAD * len(x) for x in side), default=0.0)
+        return max(left, need, 40.0), side, False
+    full = width - LIST_LEFT - 2 * pad - BOX_W - 6
+    out = [dose_lines(d, full, fonts) or _hard_wrapped(d, full, fonts) for d in cell.doses]
+    need = 2 * pad + sum(LEAD * len(x) + GAP for x in out)
+    return max(left, need, 40.0), out, True
 
 
 def list_column(cell: DayCell, width: float) -> float:

@@ -81,3 +81,32 @@ def test_stored_text_that_is_not_json_or_not_a_plan(plan_data):
     assert stored_plan_problems("{\"drug\": ")[0].startswith("the stored plan is not readable JSON")
     assert stored_plan_problems("[" * 100_000)[0].startswith("the stored plan is not readable JSON")
     assert stored_plan_problems("[]") == ["the stored plan is damaged: the plan is not a JSON object"]
+
+
+def test_a_dose_above_the_catalogues_maximum_is_caught_whatever_maximum_the_plan_carries():
+    """Every dose x100 with the plan's own maxima raised to match: the catalogue's
+    ceiling still refuses it (an imported file could carry any maximum)."""
+    import json as _json
+    from datetime import date as _date
+
+    from taperdesk.core.plan_checks import plan_problems
+    from taperdesk.core.planner import make_plan
+    from taperdesk.core.regimen import Regimen
+    from taperdesk.core.settings import PlanSettings
+
+    plan = make_plan(Regimen("diazepam", (("morning", 5.0), ("night", 5.0))), PlanSettings(start=_date(2026, 12, 1)))
+    data = _json.loads(plan.to_json())
+    assert plan_problems(data) == []
+    for step in data["steps"]:
+        for dose in step["doses"]:
+            dose["mg"] *= 100
+            for unit in dose["units"]:
+                unit["count"] *= 100
+        step["daily_mg"] = {k: v * 100 for k, v in step["daily_mg"].items()}
+        step["diazepam_eq_mg"] *= 100
+    for drug in data.get("drugs", []):
+        drug["max_daily_mg"] = 1e6
+    data["high_dose_confirmed"] = True
+    problems = plan_problems(data)
+    assert any("R11" in p and "diazepam reaches 1000 mg a day, more than 5 times its maximum of 40 mg" in p
+               for p in problems), problems

@@ -26,7 +26,7 @@ from taperdesk.export.patient_text import TIME_LABELS, dose_mg
 from tests.core.strategies import plan_inputs
 from tests.export.paper_reading import calendar_cells
 
-EXAMPLES = int(os.environ.get("TAPERDESK_PAPER_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("TAPERDESK_PAPER_EXAMPLES", "20"))
 CLINIC = HandoutClinic(name="Harbour Street Clinic", address="12 Harbour Street", phone="023 9200 0100",
                        prescriber="Dr Ines Okafor", letterhead="", paper_size="A4")
 NAMES = st.one_of(st.sampled_from(["Zoë Łukasiewicz", "Анна Петрова", "María José Fernández-Gutiérrez"]),
