@@ -184,6 +184,15 @@ def load_advice() -> dict:
     return tomllib.loads(files("taperdesk.data").joinpath("advice.toml").read_text(encoding="utf-8"))
 
 
+def emergency_sentence(clinic: HandoutClinic, advice: dict) -> str:
+    """The clinic's own country's number when first run recorded it; the
+    general sentence (999 / 911 / 112) only for a clinic set up before that."""
+    number = (clinic.emergency_number or "").strip()
+    if number and "emergency_known" in advice:
+        return advice["emergency_known"].format(emergency_number=number)
+    return advice["emergency"]
+
+
 def advice_page(clinic: HandoutClinic, st: Styles, width: float, advice: dict | None = None) -> list[Flowable]:
     advice = advice or load_advice()
     fill = {"clinic_phone": clinic.phone or "the number your clinic gave you", "clinic_name": clinic.name or "your clinic"}
@@ -192,7 +201,7 @@ def advice_page(clinic: HandoutClinic, st: Styles, width: float, advice: dict | 
         points = [Paragraph(esc(p.format(**fill)), st.bullet, bulletText="•") for p in section["points"]]
         if section.get("urgent"):
             inner = [Paragraph(esc(section["heading"]), st.big), Spacer(0, 3), *points,
-                     Spacer(0, 3), Paragraph(f"<b>{esc(advice['emergency'])}</b>", st.body)]
+                     Spacer(0, 3), Paragraph(f"<b>{esc(emergency_sentence(clinic, advice))}</b>", st.body)]
             box = Table([[inner]], colWidths=[width])
             box.setStyle(TableStyle([
         CELL_FONT,

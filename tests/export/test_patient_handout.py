@@ -219,3 +219,35 @@ def test_missing_fonts(monkeypatch, tmp_path, crossover_plan):
 
 def test_register_fonts_idempotent():
     assert register_fonts() == register_fonts() == ("DejaVuSans", "DejaVuSans-Bold")
+
+
+def test_the_advice_page_gives_the_clinics_own_emergency_number():
+    """First run records the country's emergency number: the handout says it, not '999 / 911 / 112'."""
+    import dataclasses
+    import subprocess
+    import tempfile
+    from datetime import date as _date
+    from pathlib import Path as _Path
+
+    from taperdesk.core.planner import make_plan
+    from taperdesk.core.regimen import Regimen
+    from taperdesk.core.settings import PlanSettings
+    from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
+    from taperdesk.export.patient_handout import patient_handout_pdf
+
+    plan = make_plan(Regimen("diazepam", (("night", 5.0),)), PlanSettings(start=_date(2026, 12, 1)))
+    clinic = HandoutClinic(name="Clinique du Port", address="", phone="01 23 45 67 89", prescriber="Dr Martin",
+                           letterhead="", paper_size="A4", emergency_number="15", country="FR")
+    patient = HandoutPatient(name="Anne Martin", born=_date(1950, 1, 2), identifier="FR-1")
+    texts = {}
+    for label, who in (("known", clinic), ("unknown", dataclasses.replace(clinic, emergency_number=""))):
+        pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=who, revision=1, printed_on=_date(2026, 12, 1),
+                                  invariant=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = _Path(tmp) / "h.pdf"
+            path.write_bytes(pdf)
+            texts[label] = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                                                   check=True).stdout.split())
+    assert "Call 15 now, or go to the nearest emergency department." in texts["known"]
+    assert "999 in the UK" not in texts["known"]
+    assert "999 in the UK, 911 in the US and Canada, 112 in Europe" in texts["unknown"]
