@@ -49,7 +49,9 @@ from taperdesk.storage.patients import (
 from taperdesk.storage.paper_records import (
     PaperSettings,
     PlanPaper,
+    paper_settings,
     plan_paper,
+    save_paper_settings,
     review_date,
     set_plan_paper,
     set_review_date,

@@ -189,6 +189,16 @@ class ClinicSettingsDialog(QDialog):
         for signal in (self.where.country.currentIndexChanged, self.where.emergency.textChanged):
             signal.connect(self._show_country_problem)
         self._show_country_problem()
+        paper = storage.paper_settings()
+        self.supply_days = _labelled(form, "Pharmacy s&upply", QComboBox(objectName="supply_days"))
+        for days in (7, 14, 28):
+            self.supply_days.addItem(f"{days} days a supply (the default for new plans)", days)
+        self.supply_days.setCurrentIndex(max(0, self.supply_days.findData(paper.supply_days)))
+        self.calendar_names = QCheckBox("Put the patient's name in calendar (.ics) files", objectName="calendar_names")
+        self.calendar_names.setToolTip("Calendar files may sync to a phone's cloud calendar: leave this off unless "
+                                       "the clinic has decided otherwise.")
+        self.calendar_names.setChecked(paper.calendar_names)
+        form.addRow("", self.calendar_names)
         self.backup_keep = _labelled(form, "&Backups kept", QSpinBox(objectName="backup_keep"))
         self.backup_keep.setRange(1, 3650)
         self.backup_keep.setSuffix(" daily backups")
@@ -330,6 +340,10 @@ class ClinicSettingsDialog(QDialog):
             return
         try:
             self._saved = storage.save_clinic_settings(settings=self.settings(), author=self._author)
+            paper = storage.PaperSettings(calendar_names=self.calendar_names.isChecked(),
+                                          supply_days=self.supply_days.currentData())
+            if paper != storage.paper_settings():
+                storage.save_paper_settings(settings=paper, author=self._author)
         except StorageError as exc:
             self.save_error.setText(f"Not saved: {exc}")
             self.save_error.setVisible(True)

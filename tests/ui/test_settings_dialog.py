@@ -177,3 +177,17 @@ def test_keyboard(open_dialog):
     mnemonics = [t.split("&")[1][0].lower() for t in buddies if "&" in t]
     page_keys = [d.tabs.tabText(i).split("&")[1][0].lower() for i in range(d.tabs.count())] + ["s"]
     assert len(set(mnemonics + page_keys)) == len(mnemonics + page_keys)
+
+
+def test_calendar_names_and_supply_period_are_clinic_settings(open_dialog):
+    """The two paper settings (names in .ics files, the default pharmacy supply) are
+    changed in Clinic settings; off and 28 days until the clinic says otherwise."""
+    dialog = open_dialog()
+    assert not dialog.calendar_names.isChecked() and dialog.supply_days.currentData() == 28
+    dialog.calendar_names.setChecked(True)
+    dialog.supply_days.setCurrentIndex(dialog.supply_days.findData(14))
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert storage.paper_settings() == storage.PaperSettings(calendar_names=True, supply_days=14)
+    again = open_dialog()
+    assert again.calendar_names.isChecked() and again.supply_days.currentData() == 14
