@@ -150,6 +150,14 @@ class Chooser:
         """A set just below the pace's range (down to `floor`) that is nearer the
         method's aim than `best` -- the plan then waits longer for it, as the pace
         needs -- and as equal and as simple as `best`; None if there is none."""
+        if self.even and self.key(best)[1]:
+            # `best` splits unequally: a slightly larger cut to equal doses, with a
+            # wait stretched to keep the pace (R3, R9), is what a patient can follow;
+            # over two cuts it takes about as long as the unequal step and the next.
+            equal = [cfg for cfg in self.candidates(old, floor)
+                     if sum(cfg.values()) < lo and not self.key(cfg)[0] and not self.key(cfg)[1]]
+            if equal:
+                return max(equal, key=lambda c: (sum(c.values()), -self.key(c)[4]))
         floor = max(floor, 2 * aim - sum(best.values()))  # only sets nearer the aim than `best`
         below = [cfg for cfg in self.candidates(old, floor) if sum(cfg.values()) < lo]
         if not below:
