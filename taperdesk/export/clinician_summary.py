@@ -219,13 +219,19 @@ class _Builder:
                         f"; from {format_day(plan.steps[-1].start)} stays on {describe_doses(plan.steps[-1])}."))
         for line in lines:
             self.story.append(self.p(_t(line)))
-        rows = [[self.cell(h, bold=True) for h in ("From", "Largest cut", "Every", "End phase at or below",
-                                                     "End-phase cut at most")]]
+        rows = [[self.cell(h, bold=True) for h in ("From", "Largest cut", "Every", "How it ends",
+                                                     "Cut order")]]
         for pace in plan.paces:
+            if pace.rules >= 2:  # the pace holds the whole way down; the stop comes from a small dose
+                ends = f"stop from {fmt_mg(pace.final_dose_eq_mg)} mg diazepam-eq/day or less" + (
+                    " (NICE CKS last band)" if pace.end_band == "nice" else "")
+                order = "even doses" if pace.cut_order in ("", "even") else pace.cut_order.replace(",", " first, then ")
+            else:  # made before the pace held to the end: say how it was made
+                ends = (f"end phase at or below {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-eq/day, cuts of at most "
+                        f"{fmt_mg(pace.end_step_eq_mg)} mg there")
+                order = "even doses"
             rows.append([self.cell(format_day(pace.since)), self.cell(f"{fmt_mg(pace.max_cut_percent)}%"),
-                         self.cell(f"{pace.interval_days} days"),
-                         self.cell(f"{fmt_mg(pace.end_phase_eq_mg)} mg diazepam-eq/day"),
-                         self.cell(f"{fmt_mg(pace.end_step_eq_mg)} mg diazepam-eq")])
+                         self.cell(f"{pace.interval_days} days"), self.cell(ends), self.cell(order)])
         w = self.width
         self.story.append(_table(rows, [0.18 * w, 0.15 * w, 0.14 * w, 0.29 * w, 0.24 * w]))
         if plan.sources:
@@ -263,15 +269,21 @@ class _Builder:
 
     def end_phase(self) -> None:
         plan, pace = self.plan, self.plan.pace
-        self.heading("End phase")
-        first = next((s for s in plan.steps if s.kind != "stop" and s.diazepam_eq_mg <= pace.end_phase_eq_mg
-                      and s.doses), None)
-        text = (f"The end phase begins at or below {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent a day; "
-                f"there each cut is at most {fmt_mg(pace.end_step_eq_mg)} mg diazepam-equivalent, one per interval.")
-        if first is not None:
-            text += f" This plan enters it on {format_day(first.start)} at {fmt_mg(first.diazepam_eq_mg)} mg."
+        self.heading("The end of the taper")
+        if pace.rules >= 2:
+            text = (f"The pace holds the whole way down (fastest cut used {fmt_mg(plan.fastest_rate_percent())}% per "
+                    f"{pace.interval_days} days); the stop comes from {fmt_mg(pace.final_dose_eq_mg)} mg "
+                    f"diazepam-equivalent a day or less, at least one interval after the last cut.")
         else:
-            text += " This plan does not reach it."
+            first = next((s for s in plan.steps if s.kind != "stop" and s.diazepam_eq_mg <= pace.end_phase_eq_mg
+                          and s.doses), None)
+            text = (f"Made under the earlier rules: the end phase begins at or below "
+                    f"{fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent a day; there each cut is at most "
+                    f"{fmt_mg(pace.end_step_eq_mg)} mg diazepam-equivalent, one per interval.")
+            if first is not None:
+                text += f" This plan enters it on {format_day(first.start)} at {fmt_mg(first.diazepam_eq_mg)} mg."
+            else:
+                text += " This plan does not reach it."
         if plan.stops:
             last_dose = plan.steps[-2] if len(plan.steps) > 1 else None
             if last_dose is not None:

@@ -24,9 +24,13 @@ def plan_summary_html(info: PatientPlan | None) -> str:
     lines = [
         f"<b>{html.escape(drug)}</b> &nbsp;·&nbsp; <b>{STATUS_LABELS.get(record.status, record.status)}</b>"
         f" &nbsp;·&nbsp; revision {info.revision.number}",
-        f"{plan.method} taper, at most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days; "
-        f"end phase from {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent in steps of "
-        f"{fmt_mg(pace.end_step_eq_mg)} mg; {plan.start.isoformat()} to {plan.end.isoformat()}"
+        f"{plan.method} taper, at most {fmt_mg(pace.max_cut_percent)}% every {pace.interval_days} days"
+        + (f" the whole way down (fastest cut used {fmt_mg(plan.fastest_rate_percent())}%); stops from "
+           f"{fmt_mg(pace.final_dose_eq_mg)} mg diazepam-equivalent a day or less"
+           if pace.rules >= 2 else  # a plan made before the pace held to the end says how it was made
+           f"; end phase from {fmt_mg(pace.end_phase_eq_mg)} mg diazepam-equivalent in steps of "
+           f"{fmt_mg(pace.end_step_eq_mg)} mg")
+        + f"; {plan.start.isoformat()} to {plan.end.isoformat()}"
         + (" (stop)" if plan.stops else f" (stays on {fmt_mg(plan.steps[-1].diazepam_eq_mg)} mg eq)"),
     ]
     if plan.warnings:

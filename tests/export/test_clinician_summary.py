@@ -3,6 +3,8 @@ PDF's own text), any name prints, the same input gives the same bytes."""
 
 from __future__ import annotations
 
+from taperdesk.core.quantity import fmt_mg
+
 import io
 from datetime import date, datetime, timedelta
 
@@ -70,7 +72,10 @@ def test_the_story_is_on_the_paper(story):
     assert "Ashton Manual Table 1" in text and "lorazepam" in text
     for source in plan.sources:
         assert source in text
-    assert "End phase" in text and "Dose and symptoms" in text and "Анна Петрова" in text
+    assert "The end of the taper" in text and "Dose and symptoms" in text and "Анна Петрова" in text
+    pace = plan.pace
+    assert f"the stop comes from {fmt_mg(pace.final_dose_eq_mg)} mg diazepam-equivalent a day or less" in text
+    assert "End phase" not in text  # the pace holds the whole way down: no exempt end phase is claimed
     assert "CIWA-B" in text and "review visit" in text
     for step in plan.steps:
         assert step.start.isoformat() in text  # the schedule, step by step
