@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "backup": "taperdesk.cli.backup",
     "restore": "taperdesk.cli.restore",
     "init-demo": "taperdesk.cli.init_demo",
+    "new-clinic": "taperdesk.cli.new_clinic",
     "export-patient": "taperdesk.cli.export_patient",
     "import-patient": "taperdesk.cli.import_patient",
     "handout": "taperdesk.cli.handout",
