@@ -83,6 +83,7 @@ def revise(plan: Plan, from_date: date, settings: PlanSettings, catalogue: Catal
         original_drug=plan.drug,
         prior_days=prior,
         prior_paces=plan.paces,
+        in_liquid=any(u.form == "liquid" for d in step.doses for u in d.units),
     )
     first = rest.steps[0]
     if kept and first.kind == "start":

@@ -77,10 +77,16 @@ def plan_from_state(
     prior_days: int = 0,
     prior_paces: tuple[Pace, ...] = (),
     warnings: tuple[str, ...] = (),
+    in_liquid: bool = False,
 ) -> Plan:
     """Plan onward from doses already being taken (a new plan, or the rest of
-    a revised one: `prior_days` on these doses count toward the first cut)."""
+    a revised one: `prior_days` on these doses count toward the first cut).
+    `in_liquid`: the patient already takes the liquid, so the rest stays liquid
+    (R10: once the liquid starts, never back to tablets), even where tablets
+    could make today's dose."""
     planner = _Planner(state, settings, catalogue, load_guidance(), original_drug, prior_days, prior_paces)
+    if in_liquid and planner.forms.get("liquid") is not None:
+        planner.liquid = True
     planner.warnings[:0] = warnings
     return planner.plan()
 

@@ -3,9 +3,9 @@ method, pace, stock, crossover and target the generators can reach."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import examples  # quick by default, long under `make soak`
@@ -13,7 +13,9 @@ from tests.conftest import examples  # quick by default, long under `make soak`
 from taperdesk.core.edits import hold, revise
 from taperdesk.core.plan import Plan
 from taperdesk.core.planner import make_plan
-from taperdesk.core.regimen import PlanInputError
+from taperdesk.core.dispensing import DrugStock
+from taperdesk.core.regimen import PlanInputError, Regimen
+from taperdesk.core.settings import PlanSettings
 from taperdesk.core.rules import check_plan
 from tests.core.strategies import CATALOGUE, plan_inputs
 
@@ -125,6 +127,12 @@ def test_a_hold_keeps_the_dose_and_shifts_everything_after(inputs, where, days, 
 
 @SOME
 @given(plan_inputs(crossover=False), st.floats(0, 1), st.sampled_from((5.0, 10.0, 20.0)), st.integers(7, 28))
+@example(  # a revision of a plan already on the liquid went back to tablets (R10): found by this property
+    inputs=(Regimen("clonazepam", (("morning", 0.25), ("midday", 0.5))),
+            PlanSettings(start=date(2024, 1, 1), method="proportional", interval_days=1, cut_percent=1.7,
+                         crossover_days=1, keep_longest="morning", cut_order="morning,midday",
+                         stock=(DrugStock("clonazepam", (0.5,), "half", True),))),
+    where=0.203125, cut=5.0, interval=7)
 def test_a_revision_keeps_the_past_and_every_hold(inputs, where, cut, interval):
     regimen, plan_settings = inputs
     plan = make_plan(regimen, plan_settings, CATALOGUE)
