@@ -51,6 +51,21 @@ def storage_errors() -> Iterator[None]:
         raise UsageError(f"cannot use that path ({exc}): write the clinic file's full path") from None
 
 
+@contextmanager
+def clinic_read_only(args: argparse.Namespace) -> Iterator[Path]:
+    """The clinic file open read-only for a command that only reads (today, verify):
+    refused in one line if there is none; closed however the command ends."""
+    path = db_path(args)
+    if not path.exists():
+        raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
+    with storage_errors():
+        storage.open_database(path, read_only=True)
+        try:
+            yield path
+        finally:
+            storage.close_database()
+
+
 def open_for_reading_out(path: Path) -> bool:
     """Open the clinic file for a command that only reads patients out (an
     export): for writing when it can, so the sign-in and the export are recorded

@@ -12,8 +12,7 @@ import io
 import json
 from datetime import date
 
-from taperdesk import storage
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
+from taperdesk.cli.dbargs import add_db_option, clinic_read_only
 from taperdesk.cli.errors import UsageError
 
 FIELDS = ("group", "identifier", "name", "phone", "what", "evidence", "when", "tab")
@@ -70,17 +69,10 @@ def render_table(listing) -> str:
 
 def run(args: argparse.Namespace) -> int:
     day = _day(args.date)
-    path = db_path(args)
-    if not path.exists():
-        raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
     from taperdesk.clinic.today import GROUPS, today_list
 
-    with storage_errors():
-        storage.open_database(path, read_only=True)
-        try:
-            listing = today_list(day=day)
-        finally:
-            storage.close_database()
+    with clinic_read_only(args):
+        listing = today_list(day=day)
     if args.format == "json":
         doc = {"date": day.isoformat(), "counts": {GROUPS[k]: n for k, n in listing.counts().items()},
                "items": _rows(listing)}

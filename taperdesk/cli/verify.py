@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from taperdesk import storage
-from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
-from taperdesk.cli.errors import UsageError
+from taperdesk.cli.dbargs import add_db_option, clinic_read_only
 from taperdesk.storage.verify import findings_json, verify_clinic
 
 
@@ -28,15 +26,8 @@ def add_parser(sub, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
-        raise UsageError(f"There is no clinic file at {path}; check --db PATH.")
-    with storage_errors():
-        storage.open_database(path, read_only=True)
-        try:
-            report = verify_clinic(attention=True)
-        finally:
-            storage.close_database()
+    with clinic_read_only(args) as path:
+        report = verify_clinic(attention=True)
     if args.json:
         print(findings_json(report))
     else:

@@ -21,7 +21,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate
 from taperdesk.core.in_force import DayDoses, InForce, StatusChange
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
-from taperdesk.export.patient_calendar import calendar_range, nb
+from taperdesk.export.calendar_pages import calendar_range
+from taperdesk.export.patient_calendar import nb
 from taperdesk.export.scripts import draw_runs, markup, runs_width, visual
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size

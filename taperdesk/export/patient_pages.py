@@ -20,7 +20,8 @@ from taperdesk.core.words import units_in_words
 from taperdesk.export.fonts import CELL_FONT
 from taperdesk.export.handout_data import HandoutClinic
 from taperdesk.core.in_force import DayDoses, InForce
-from taperdesk.export.patient_calendar import month_chunks, months_between, nb
+from taperdesk.export.calendar_pages import month_chunks, months_between
+from taperdesk.export.patient_calendar import nb
 from taperdesk.export.patient_text import (
     TIME_LABELS,
     date_range,

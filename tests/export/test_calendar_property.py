@@ -20,7 +20,7 @@ from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import PlanInputError
 from taperdesk.core.words import units_in_words
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
-from taperdesk.export.patient_calendar import calendar_range
+from taperdesk.export.calendar_pages import calendar_range
 from taperdesk.export.patient_handout import patient_handout_pdf
 from taperdesk.export.patient_text import TIME_LABELS, dose_mg
 from tests.core.strategies import plan_inputs
