@@ -47,7 +47,10 @@ def plan_args(draw) -> list[str]:
         "--market": st.sampled_from(["US", "UK", "FR"]), "--table": st.sampled_from(["ashton", "vadod", "nice"]),
         "--cut-order": st.sampled_from(["even", "morning,night", "night", "morning,morning", "noon", "", ","]),
         "--final-dose-mg": NUMBERS, "--end-band": st.sampled_from(["default", "nice", "fast"]),
-        "--keep-longest": st.sampled_from([*TIMES, "noon"]), "--format": st.sampled_from(["json", "table", "csv", "xml"]),
+        "--keep-longest": st.sampled_from([*TIMES, "noon"]),
+        "--alcohol-units": NUMBERS,
+        "--other-medicine": st.sampled_from(["oxycodone", "OxyContin 10 mg", "clarithromycin", "", " ", "x" * 300,
+                                             "paracetamol", "cipro", "é中"]), "--format": st.sampled_from(["json", "table", "csv", "xml"]),
     }
     for flag in draw(st.lists(st.sampled_from(sorted(options)), max_size=5, unique=True)):
         args += [flag, draw(options[flag])]

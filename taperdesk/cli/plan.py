@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from dataclasses import replace
 from datetime import date
 
 from taperdesk.cli.dates import parse_date
 from taperdesk.cli.errors import UsageError
 from taperdesk.core.catalogue import CatalogueError, UnknownDrug, load_catalogue
 from taperdesk.core.dispensing import DrugStock
+from taperdesk.core.interactions import OtherMedicine, alcohol_units, findings, plan_drugs
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import TIMES, PlanInputError, Regimen
 from taperdesk.core.schedule_text import plan_csv, plan_table
@@ -70,6 +72,10 @@ def add_parser(sub, name: str) -> None:
     p.add_argument("--keep-longest", choices=TIMES, default="night")
     p.add_argument("--table", default="ashton", help="equivalence table: ashton or vadod")
     p.add_argument("--allow-fast", action="store_true", help="override the guideline pace limit (recorded)")
+    p.add_argument("--other-medicine", action="append", default=[], metavar="NAME",
+                   help="another medicine or substance the patient takes (repeat for each); interactions"
+                        " with the plan's drugs go into its warnings, each with its source")
+    p.add_argument("--alcohol-units", metavar="N", help="alcohol units a week (0 for none)")
     p.add_argument("--format", choices=("json", "table", "csv"), default="json")
 
 
@@ -113,7 +119,32 @@ def _strengths(text: str | None) -> tuple[float, ...] | None:
     return values
 
 
+def _others(names: list[str]) -> tuple[OtherMedicine, ...]:
+    out = []
+    for name in names:
+        name = " ".join(name.split())
+        if not name or len(name) > 200:
+            raise UsageError("--other-medicine: give the medicine's name, e.g. --other-medicine oxycodone")
+        out.append(OtherMedicine(name))
+    return tuple(out)
+
+
+def with_interactions(plan, others: tuple[OtherMedicine, ...], units: float | None):
+    """(the plan with an interaction warning and its source for each match, what was checked);
+    unchanged when nothing was given, so a plan made without other medicines is as before."""
+    if not others and units is None:
+        return plan, None
+    found = findings(plan_drugs(plan), others, units)
+    return replace(plan, warnings=plan.warnings + tuple(w.line() for w in found.warnings),
+                   sources=plan.sources + tuple(s for s in found.sources if s not in plan.sources)), found
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        others = _others(args.other_medicine)
+        units = alcohol_units(args.alcohol_units)
+    except ValueError as exc:
+        raise UsageError(f"--alcohol-units: {exc}") from None
     try:
         catalogue = load_catalogue()
         drug = catalogue.drug(args.drug).name
@@ -143,6 +174,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except UnknownDrug as exc:
         raise UsageError(str(exc)) from None
+    plan, found = with_interactions(plan, others, units)
     text = {"json": plan.to_json, "table": lambda: plan_table(plan), "csv": lambda: plan_csv(plan)}[args.format]()
+    if found is not None and args.format == "table":
+        text += f"\nInteractions: {found.status}\n"
     sys.stdout.write(text)
     return 0
