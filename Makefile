@@ -25,6 +25,8 @@ bench: deps
 	$(BIN)/python bench/bench_quality.py
 	test -f bench/out/clinic.sqlite || $(BIN)/python bench/make_clinic.py --out bench/out/clinic.sqlite
 	$(BIN)/python bench/bench_storage.py --db bench/out/clinic.sqlite
+	$(BIN)/python bench/bench_observations.py --db bench/out/clinic.sqlite
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_first_open.py --db bench/out/clinic.sqlite --runs 3
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_gui.py --db bench/out/clinic.sqlite
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_calendar.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py

@@ -31,6 +31,7 @@ from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
 from taperdesk.storage import add_clinician, chain, close_database, open_database
+from taperdesk.storage.plans import plan_json_text
 from taperdesk.storage.text import fold, to_utc_text, words
 
 FIRST = ("Ana Ben Carla Dev Ella Farid Grace Hugo Ines Jonas Kofi Lena Marta Nils Olga Pavel Quinn Rosa "
@@ -61,7 +62,7 @@ def _plan_texts(start: dt.date) -> list[tuple[str, str, str]]:
     for drug, doses, crossover in REGIMENS:
         settings = PlanSettings(start=start, crossover=crossover)
         plan = make_plan(Regimen(drug, doses), settings)
-        out.append((drug, plan.to_json(), json.dumps(settings.to_dict(), sort_keys=True, separators=(",", ":"))))
+        out.append((drug, plan_json_text(plan), json.dumps(settings.to_dict(), sort_keys=True, separators=(",", ":"))))
     return out
 
 
@@ -155,10 +156,12 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1, today: 
     def entries_and_audit():
         for e in entries():
             audit.append((STAMP, 1, "create", "symptom_entry", e[0], f"{e[3]} {e[2]} total {e[5]}"))
-            # (patient, date, scale, items, total, by, at, note, supersedes, retracted, reason, scale version)
-            yield (*e[1:], None, 0, "", 1)
+            # (patient, date, scale, items, total, by, at, note, supersedes, retracted, reason, scale version),
+            # then the stored score, not hashed: the daily rating's severity, the CIWA-B's total
+            value = json.loads(e[4])["severity"] if e[3] == "daily" else e[5]
+            yield (*e[1:], None, 0, "", 1, value)
 
-    _insert_chained(conn, "symptom_entry", entries_and_audit())
+    _insert_chained(conn, "symptom_entry", entries_and_audit(), extra=("series_value",))
     _insert_chained(conn, "audit_event", audit)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -173,10 +176,11 @@ def generate(path: Path, n_patients: int, n_entries: int, seed: int = 1, today: 
     print(f"first attention roll ({filled} patients): {time.perf_counter() - began:.1f} s")
 
 
-def _insert_chained(conn: sqlite3.Connection, table: str, rows, context=None) -> None:
-    """Insert rows (every hashed field but the id, in storage.chain.FIELDS order)
-    with their ids and chain hashes, linking on to the rows already there, as
-    the app would have written them one by one."""
+def _insert_chained(conn: sqlite3.Connection, table: str, rows, context=None, extra: tuple[str, ...] = ()) -> None:
+    """Insert rows (every hashed field but the id, in storage.chain.FIELDS order,
+    then the `extra` columns, which are not hashed) with their ids and chain
+    hashes, linking on to the rows already there, as the app would have
+    written them one by one."""
     fields = chain.FIELDS[table]
     last_id, previous = conn.execute(f"SELECT coalesce(max(id), 0), (SELECT chain_hash FROM {table} ORDER BY id "
                                      f"DESC LIMIT 1) FROM {table}").fetchone()
@@ -186,12 +190,13 @@ def _insert_chained(conn: sqlite3.Connection, table: str, rows, context=None) ->
         nonlocal last_id, previous
         for row in rows:
             last_id += 1
-            full = (last_id, *row)
-            previous = chain.digest(table, full, previous, context(full) if context else ())
-            yield (*full, previous)
+            hashed, more = (last_id, *row[:len(row) - len(extra)]), row[len(row) - len(extra):]
+            previous = chain.digest(table, hashed, previous, context(hashed) if context else ())
+            yield (*hashed, previous, *more)
 
-    marks = ", ".join("?" * (len(fields) + 1))
-    conn.executemany(f"INSERT INTO {table} ({', '.join(fields)}, chain_hash) VALUES ({marks})", linked())
+    marks = ", ".join("?" * (len(fields) + 1 + len(extra)))
+    conn.executemany(f"INSERT INTO {table} ({', '.join((*fields, 'chain_hash', *extra))}) VALUES ({marks})",
+                     linked())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -167,7 +167,7 @@ def observations_for(*, patient_ids: list[int], since: date) -> dict[int, list]:
     for pid, rows in raw.items():
         out[pid] = [
             Observation(day, scale, value, definitions[scale].band_index(value) if scale in definitions else None)
-            for day, scale, _items, value in rows
+            for day, scale, value in rows
         ]
     return out
 

@@ -18,6 +18,12 @@ patient by hand shows as well.
 This is evidence, not a lock: anyone who can run SQL and read this module could
 recompute the hashes. It catches a flipped byte, a hand edit with the sqlite3
 shell and a replaced row, which is what the clinic file needs.
+
+A revision's plan is hashed in its canonical form (`canonical_json`: parsed and
+written compact, keys in their order), not as the bytes stored: indented and
+compact text of the same plan hash alike, so the compacting rewrite of
+migration 10 keeps every hash, while a changed dose, key or value still
+breaks the chain. Text that does not parse is hashed as it is.
 """
 
 from __future__ import annotations
@@ -43,6 +49,20 @@ FIELDS: dict[str, tuple[str, ...]] = {
 # tables whose rows also hash their plan's patient and drug
 PLAN_CONTEXT = ("plan_revision", "plan_status_event")
 CHAINED = tuple(FIELDS)
+# columns hashed by their canonical JSON rather than their bytes
+JSON_FIELDS: dict[str, tuple[int, ...]] = {"plan_revision": (FIELDS["plan_revision"].index("plan_json"),)}
+
+
+def canonical_json(text: Any) -> Any:
+    """The form a JSON column is hashed in: compact, keys in their stored order,
+    non-ASCII as it is (what storage.plans.plan_json_text writes). Damaged text
+    (not JSON) is left as it is, so it still fails its hash."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+    except (ValueError, RecursionError):
+        return text
 
 
 def _canon(value: Any) -> Any:
@@ -58,6 +78,14 @@ def _canon(value: Any) -> Any:
 
 def digest(table: str, values: tuple | list, previous: str, context: tuple | list = ()) -> str:
     """The chain hash of one row: its fields in FIELDS order, its plan context, the previous hash."""
+    values = [canonical_json(v) if n in JSON_FIELDS.get(table, ()) else v for n, v in enumerate(values)]
+    return legacy_digest(table, values, previous, context)
+
+
+def legacy_digest(table: str, values: tuple | list, previous: str, context: tuple | list = ()) -> str:
+    """The hash over the stored bytes of every field, as before schema 10 (the
+    plan's text as written, indentation and all): migration 10 uses it to tell
+    an intact old row from a changed one before it rewrites the row."""
     payload = json.dumps([table, [_canon(v) for v in values], [_canon(v) for v in context], previous],
                          ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(payload.encode("ascii")).hexdigest()

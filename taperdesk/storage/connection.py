@@ -58,6 +58,7 @@ class OpenDatabase:
     checked: bool = False
     backup: Path | None = None
     warnings: list[str] = field(default_factory=list)  # e.g. the daily backup could not be written
+    daily_due: bool = False  # deferred: the caller runs storage.daily.daily_upkeep() (the app: on a worker)
     _lock: WriterLock | None = None
     identity: tuple[int, int] | None = None  # (device, inode) of the file opened
     lost: str = ""  # set once the file was found deleted or replaced: every write is refused
@@ -124,9 +125,15 @@ def _check_writable(path: Path, create: bool) -> None:
 
 def open_database(path: str | os.PathLike[str], *, read_only: bool = False, create: bool = False,
                   auto_backup: bool = True, quick_check: bool | None = None,
-                  keep_backups: int | None = None, today: dt.date | None = None) -> OpenDatabase:
+                  keep_backups: int | None = None, today: dt.date | None = None,
+                  defer_daily: bool = False) -> OpenDatabase:
     """Open the clinic file at `path` and make it current. A missing or empty file
     is refused (NoClinicFileError) unless `create` asks for a new clinic there.
+
+    defer_daily (the app): the first open of the day opens as fast as any other;
+    the daily backup and its check are left to the caller (`daily_due` is set;
+    storage.daily.daily_upkeep on a worker thread). A file that needs a
+    migration is still backed up and checked first, whatever defer_daily says.
 
     quick_check: True always, False never, None (default) when the daily backup is
     due or a migration is pending: a full check reads the whole file (about 0.2 s
@@ -147,7 +154,10 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
         raise no_clinic_file(path)  # an empty SQLite file: no tables, not a clinic yet
     due = auto_backup and not read_only and pre.schema_version > 0 and backups.backup_due(folder, today, db_path=path)
     stale = 0 < pre.schema_version < LATEST_VERSION
-    check = quick_check if quick_check is not None else (due or stale or not auto_backup)
+    deferred = defer_daily and due and not stale
+    if deferred:
+        due = False
+    check = quick_check if quick_check is not None else ((due or stale or not auto_backup) and not deferred)
     if check and pre.exists:
         inspect_file(path, quick_check=True)
     if read_only:
@@ -163,7 +173,8 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
         db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
         db.connect()
         session = OpenDatabase(path, False, pre.schema_version, created=pre.schema_version == 0,
-                               checked=check and pre.exists, _lock=lock, identity=files.identity(path))
+                               checked=check and pre.exists, _lock=lock, identity=files.identity(path),
+                               daily_due=deferred)
         if stale and auto_backup:  # never upgrade a file without a copy of it first
             session.backup = backups.backup_connection(db.connection(), path, folder, kind="daily", now=moment)
         elif due:

@@ -205,36 +205,25 @@ def _chunks(ids: list[int]):
         yield unique[start:start + _CHUNK]
 
 
-def _series_value(definition: ScaleDefinition | None, items: dict, total: int) -> int:
-    if definition is None:
-        return total
-    try:
-        return definition.score(items)
-    except ScaleError:  # an entry from before the scale was defined as it is
-        return total
-
-
-def recent_observations(*, patient_ids: list[int], since: dt.date) -> dict[int, list[tuple[dt.date, str, dict, int]]]:
+def recent_observations(*, patient_ids: list[int], since: dt.date) -> dict[int, list[tuple[dt.date, str, int]]]:
     """For each patient, the current entries (not superseded, not retracted) dated
-    `since` or later, by date: (date, scale, item scores, value). The value is the
-    series value, `score(items)` by the definition version the entry was made with
-    (the headline item, or the total). One query for the entries of up to 500
-    patients, whatever their number of entries; every patient asked for has a list."""
-    out: dict[int, list[tuple[dt.date, str, dict, int]]] = {pid: [] for pid in patient_ids}
+    `since` or later, by date: (date, scale, value). The value is the series value
+    stored when the entry was written (storage.scores); nothing is parsed or
+    re-scored. One query for the entries of up to 500 patients, whatever their
+    number of entries; every patient asked for has a list."""
+    out: dict[int, list[tuple[dt.date, str, int]]] = {pid: [] for pid in patient_ids}
     if not patient_ids:
         return out
+    day = dt.date.fromisoformat
     with reading():
-        definitions = scale_store.all_versions()
         for chunk in _chunks(patient_ids):
             marks = ", ".join("?" * len(chunk))
             rows = db.execute_sql(
-                f"SELECT patient_id, date, scale, items, total, scale_version, series_value FROM symptom_entry "
+                f"SELECT patient_id, date, scale, series_value FROM symptom_entry "
                 f"WHERE patient_id IN ({marks}) AND date >= ? AND {_CURRENT} ORDER BY patient_id, date, id",
                 (*chunk, since.isoformat()))
-            for pid, day, scale, items_text, total, version, stored in rows:
-                items = json.loads(items_text)
-                value = stored if stored is not None else _series_value(definitions.get((scale, version)), items, total)
-                out[pid].append((dt.date.fromisoformat(day), scale, items, value))
+            for pid, text, scale, value in rows:
+                out[pid].append((day(text), scale, value))
     return out
 
 

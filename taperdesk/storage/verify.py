@@ -10,7 +10,10 @@ What is checked:
 - each plan's current status is the one its last status change says;
 - every stored handout's bytes still have their recorded SHA-256;
 - every stored plan reads as a plan and keeps the planning rules and dose
-  ceilings (core.plan_checks), as when it was saved.
+  ceilings (core.plan_checks), as when it was saved;
+- every symptom entry's stored score (series value) is the score of its
+  answers by its scale's version (storage.scores): the score is derived, so it
+  is checked by re-scoring rather than hashed.
 
 Findings are plain records with one line each for a person: which patient
 (name and identifier), which plan and revision (numbered as the plan shows
@@ -195,6 +198,15 @@ def _status_findings(where: str, params: tuple, places: _Places) -> list[Finding
             for plan_id, patient_id, status, last in db.execute_sql(sql, params) if status != last]
 
 
+def _score_findings(places: _Places) -> list[Finding]:
+    from taperdesk.storage import scores
+
+    return [places.finding(f"symptom entry {entry_id} has a stored score of {stored} but its answers score {value}"
+                           if stored is not None else f"symptom entry {entry_id} has no stored score",
+                           table="symptom_entry", row_id=entry_id, patient_id=patient_id)
+            for entry_id, patient_id, stored, value in scores.mismatches(db)]
+
+
 def _handout_findings(where: str, params: tuple, places: _Places) -> tuple[int, list[Finding]]:
     out, count = [], 0
     sql = ("SELECT h.id, h.revision_id, h.sha256, h.pdf, r.plan_id, r.number, p.patient_id FROM handout h "
@@ -251,6 +263,7 @@ def _verify_clinic(attention: bool) -> Report:
             rows += count
             findings += found
         findings += _status_findings("1", (), places)
+        findings += _score_findings(places)
         handouts, found = _handout_findings("1", (), places)
         findings += found
         for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id"):

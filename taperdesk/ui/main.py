@@ -46,7 +46,7 @@ def _application(argv: list[str]) -> QApplication:
 
 
 def _splash(text: str):
-    """Say what is happening while the file is checked: the daily check of a large clinic takes a second or two."""
+    """Say what is happening while the file opens (a migration of a large clinic takes a while)."""
     from PySide6.QtWidgets import QLabel
 
     label = QLabel(text)
@@ -98,8 +98,20 @@ def run_gui(argv: list[str]) -> int:
         uninstall()
 
 
+def after_shown(window, opened: storage.OpenDatabase) -> None:
+    """The first open of the day: the backup, its check and the record check run
+    on a worker now that the window is up (ui.daily_upkeep). A file just
+    migrated was backed up before the upgrade: only its records are checked."""
+    if opened.daily_due:
+        from taperdesk.ui.daily_upkeep import start_daily_upkeep
+
+        start_daily_upkeep(window)
+    elif opened.backup is not None:
+        window.start_record_check()
+
+
 def _open_and_run(app: QApplication, path: Path, args: argparse.Namespace, hint: str) -> int:
-    splash = _splash(f"Opening {path.name}… (the first start of the day checks the file and makes a backup)")
+    splash = _splash(f"Opening {path.name}…")
     opened = open_clinic(path, read_only=args.read_only, new=args.new)
     splash.close()
     if opened is None:
@@ -118,8 +130,7 @@ def _open_and_run(app: QApplication, path: Path, args: argparse.Namespace, hint:
 
     window = Workspace(clinician=clinician, read_only=opened.read_only)
     window.show()
-    if opened.backup is not None:  # the first open of the day: check every record, in the background
-        window.start_record_check()
+    after_shown(window, opened)
     code = app.exec()
     stop_watching()
     storage.close_database()

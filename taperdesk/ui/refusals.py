@@ -95,7 +95,7 @@ def explain(path: Path, exc: errors.StorageError) -> str:
 def open_clinic(path: Path, *, read_only: bool, new: bool) -> storage.OpenDatabase | None:
     """Open the clinic file, or explain why not and let the person choose."""
     try:
-        return storage.open_database(path, read_only=read_only, create=new and not read_only)
+        return storage.open_database(path, read_only=read_only, create=new and not read_only, defer_daily=True)
     except errors.NoClinicFileError as exc:
         if read_only:
             explain(path, exc)

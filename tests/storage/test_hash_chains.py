@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from peewee import SqliteDatabase
 
 from taperdesk import storage
+from taperdesk.storage import chain
 from taperdesk.storage.chain import CHAINED
 from taperdesk.storage.migrations import apply_migrations
 from taperdesk.storage.verify import expected_triggers, verify_clinic
@@ -241,5 +242,8 @@ def test_any_changed_character_of_a_stored_plan_is_caught(real_plan, data):
         conn.execute("UPDATE plan_revision SET plan_json = ? WHERE id = ?", (text, rev.id))
         conn.execute(sql)
         conn.close()
+    if chain.canonical_json(changed) == chain.canonical_json(text):  # the same plan written another way
+        assert not findings  # (1.0 as 1e0): hashed by its meaning, so nothing to report
+        return
     assert findings and findings[0].problem.startswith("the stored plan does not match its hash chain")
     assert findings[0].where == "José Núñez López (TD-0001), plan 1 revision 1"

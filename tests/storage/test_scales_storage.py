@@ -273,9 +273,8 @@ def test_recent_observations_are_current_versions_with_their_values(clinic):
     patient, other, empty = clinic
     got = storage.recent_observations(patient_ids=[patient.id, other.id, empty.id], since=dt.date(2026, 1, 2))
     assert got[other.id] == [] and got[empty.id] == []
-    assert [(d.day, s, v) for d, s, _, v in got[patient.id]] == [
+    assert [(d.day, s, v) for d, s, v in got[patient.id]] == [
         (2, "daily", 5), (4, "ciwa-b", 20), (5, "bwsq", 20), (21, "daily", 4)]
-    assert got[patient.id][0][2] == {"severity": 5, "sleep": 8}
     assert storage.recent_observations(patient_ids=[], since=dt.date(2026, 1, 1)) == {}
 
 
@@ -286,7 +285,7 @@ def test_recent_observations_score_by_the_entrys_own_version(doctor, clinic):
     storage.add_symptom_entry(patient_id=patient.id, date=dt.date(2026, 1, 22), scale="daily",
                               items={"severity": 4, "sleep": 3}, author=doctor)
     got = storage.recent_observations(patient_ids=[patient.id], since=dt.date(2026, 1, 21))[patient.id]
-    assert [(d.day, v) for d, _, _, v in got] == [(21, 4), (22, 7)]
+    assert [(d.day, v) for d, _, v in got] == [(21, 4), (22, 7)]
 
 
 def test_recent_observations_take_the_same_queries_for_many_patients(doctor, clinic, monkeypatch):
@@ -307,7 +306,7 @@ def test_recent_observations_take_the_same_queries_for_many_patients(doctor, cli
 
     assert 0 < queries(many[:1]) == queries(many + [p.id for p in clinic]) <= 6
     got = storage.recent_observations(patient_ids=many, since=dt.date(2026, 1, 1))
-    assert all(got[pid] == [(dt.date(2026, 1, 9), "daily", {"severity": 2}, 2)] for pid in many)
+    assert all(got[pid] == [(dt.date(2026, 1, 9), "daily", 2)] for pid in many)
 
 
 def test_last_reviews(clinic, doctor):

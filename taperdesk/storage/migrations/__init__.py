@@ -14,6 +14,7 @@ from taperdesk.storage.migrations import (
     m005_clinic_country,
     m007_paper,
     m009_attention,
+    m010_compact_and_scored,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -26,8 +27,12 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (5, m005_clinic_country.up),
     (7, m007_paper.up),
     (9, m009_attention.up),
+    (10, m010_compact_and_scored.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
+# migrations that can free much of the file (10: plans compacted): when one says
+# it changed rows, VACUUM after, so the file gets smaller on disk, not just emptier
+SHRINKS = frozenset({10})
 
 
 def schema_version(database) -> int:
@@ -36,12 +41,27 @@ def schema_version(database) -> int:
 
 def apply_migrations(database, *, upto: int = LATEST_VERSION) -> list[int]:
     """Bring the open database up to `upto`; return the versions applied."""
-    applied = []
+    applied, shrunk = [], False
     current = schema_version(database)
     for number, up in MIGRATIONS:
         if current < number <= upto:
             with database.atomic():
-                up(database)
+                changed = up(database)
                 database.execute_sql(f"PRAGMA user_version = {number}")
             applied.append(number)
+            shrunk = shrunk or (number in SHRINKS and bool(changed))
+    if shrunk:
+        _vacuum(database)
     return applied
+
+
+def _vacuum(database) -> None:
+    """Give the freed pages back to the disk (outside any transaction). It needs
+    room for a copy of the file: on a full disk the file keeps its size, and
+    later writes reuse the free pages."""
+    from peewee import DatabaseError
+
+    try:
+        database.execute_sql("VACUUM")
+    except DatabaseError:
+        pass
