@@ -59,7 +59,9 @@ def inspect_file(path: Path, *, quick_check: bool = True) -> FileInfo:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        # the schema's text read whole (a few KB): damage there is refused on every open, even
+        # when the whole-file check is left to the first open of the day's worker
+        tables = len(conn.execute("SELECT name, sql FROM sqlite_master").fetchall())
         if app_id != APPLICATION_ID and (app_id != 0 or tables):
             raise NotADatabaseError(
                 f"{path} is a SQLite database but not a TaperDesk clinic file; nothing was "

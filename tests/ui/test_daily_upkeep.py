@@ -78,6 +78,40 @@ def test_the_worker_makes_a_backup_that_verifies(qtbot, first_open):
     assert storage.open_database(path, defer_daily=True).daily_due is False  # done for today
 
 
+def _damage_the_back_pages(path):
+    """Pages no screen reads (a filler table) overwritten: only a whole-file check finds it."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("CREATE TABLE filler (x TEXT)")
+    conn.executemany("INSERT INTO filler VALUES (?)", ((str(i) * 20,) for i in range(3000)))
+    conn.commit()
+    conn.close()
+    pages = path.stat().st_size // 4096
+    with open(path, "r+b") as fh:
+        for page in range(pages - 20, pages):
+            fh.seek(page * 4096 + 8)
+            fh.write(b"\xff" * 64)
+
+
+def test_a_damaged_file_opens_and_the_workers_check_raises_a_dialog(qtbot, first_open):
+    from PySide6.QtWidgets import QMessageBox
+
+    path = first_open.path
+    storage.close_database()
+    _damage_the_back_pages(path)
+    opened = storage.open_database(path, defer_daily=True)  # the window is not held up by the check
+    assert opened.daily_due
+    w = _window(qtbot, opened)
+    after_shown(w, opened)
+    with qtbot.waitSignal(w.daily_upkeep.failed, timeout=20000):
+        pass
+    [box] = [b for b in w.findChildren(QMessageBox) if b.isVisible()]
+    assert f"{path} is damaged (its copy fails SQLite's quick_check" in box.text()
+    assert "restore an earlier backup" in box.text() and "no backup from today" in box.text()
+    assert list_backups(default_backup_dir(path)) == []  # no half or damaged backup left behind
+    box.accept()
+
+
 def test_a_failing_check_in_the_worker_raises_a_dialog(qtbot, first_open, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
