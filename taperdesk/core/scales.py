@@ -24,7 +24,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 RATERS = ("patient", "observer")
@@ -209,10 +209,15 @@ class ScaleDefinition:
         raise KeyError(key)
 
     # -- scoring ------------------------------------------------------------
+    @cached_property
+    def _known(self) -> dict[str, Item]:
+        """Items by key, built once per definition (scoring a clinic's million entries calls _check each time)."""
+        return {i.key: i for i in self.items}
+
     def _check(self, items: Mapping[str, int]) -> None:
         if not isinstance(items, Mapping):
             raise ScaleError(f"{self.title}: the scores must be given item by item.")
-        known = {i.key: i for i in self.items}
+        known = self._known
         for key, value in items.items():
             item = known.get(key)
             if item is None:
