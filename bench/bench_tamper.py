@@ -249,7 +249,7 @@ def _reprint(path: Path, handout_id: int) -> tuple[bool, str]:
 
     storage.open_database(path, read_only=True)
     try:
-        reprint(handout_id=handout_id)
+        reprint(handout_id=handout_id, author=1)
         return False, ""
     except OperationError as exc:
         return True, str(exc)

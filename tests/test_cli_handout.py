@@ -154,7 +154,7 @@ def test_make_handout_and_reprint_byte_for_byte(demo_db):
     pdf, record = operations_export.make_handout(patient_id=patient.id, kind="clinician", author=author,
                                                  printed_on=date(2026, 11, 20))
     assert record.revision_id == revision.id and record.sha256 == hashlib.sha256(pdf).hexdigest()
-    assert operations_export.reprint(handout_id=record.id) == pdf
+    assert operations_export.reprint(handout_id=record.id, author=author) == pdf
     assert [h.id for h in storage.handouts_for_revision(revision_id=revision.id)] == [record.id]
     nobody = storage.find_patient_by_identifier(identifier="NOPLAN-1")
     with pytest.raises(OperationError, match="no plan"):

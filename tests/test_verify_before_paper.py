@@ -153,7 +153,7 @@ def test_a_swapped_pdf_is_not_reprinted(db, clinic):
 
     storage.open_database(db, read_only=True)
     [handout_id] = [h.id for r in storage.revisions(plan_id=1) for h in storage.handouts_for_revision(revision_id=r.id)]
-    original = reprint(handout_id=handout_id)
+    original = reprint(handout_id=handout_id, author=1)
     assert original.startswith(b"%PDF")
     storage.close_database()
     sql = bench._trigger_sql(db, "handout_no_update")
@@ -161,7 +161,7 @@ def test_a_swapped_pdf_is_not_reprinted(db, clinic):
                         "UPDATE handout SET pdf = CAST('%PDF-1.7 another' AS BLOB)", sql) is None
     storage.open_database(db, read_only=True)
     with pytest.raises(OperationError) as refused:
-        reprint(handout_id=handout_id)
+        reprint(handout_id=handout_id, author=1)
     name, plan_id, number, _ = _patient_revision(db, clinic.handout_patient)
     assert str(refused.value) == (
         f"Not reprinted: {name} ({clinic.handout_patient}), plan {plan_id} revision {number} failed its check: the "

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export-csv": "taperdesk.cli.exports",
     "verify": "taperdesk.cli.verify",
     "today": "taperdesk.cli.today",
+    "clinician": "taperdesk.cli.clinician",
 }
 
 

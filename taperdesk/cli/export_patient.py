@@ -24,7 +24,7 @@ from taperdesk.cli.dbargs import (
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import add_clinician_option, sign_in
 from taperdesk.storage import close_database, find_patient_by_identifier
-from taperdesk.storage.portable import export_patient
+from taperdesk.clinic.records import export_patient
 
 
 def add_parser(sub, name: str) -> None:
@@ -46,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         recorded = open_for_reading_out(path)
         try:
-            clinician = sign_in(args.clinician)
+            clinician = sign_in(args.clinician, "export_patient")
             patient = find_patient_by_identifier(identifier=args.id)
             if patient is None:
                 raise UsageError(f"No patient with identifier {args.id!r} in {path}.")
-            document = export_patient(patient_id=patient.id)
+            document = export_patient(patient_id=patient.id, author=clinician)
             text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
             def record() -> None:
                 if recorded:

@@ -72,17 +72,18 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         recorded = open_for_reading_out(path)
         try:
-            clinician = sign_in(args.clinician)
+            clinician = sign_in(args.clinician, "export_calendar")
             patient = find_patient(args.patient, path)
             try:
                 if ics:
                     # remembered first: a file that then fails to write only means a later
                     # SEQUENCE is one higher, which calendars accept
                     data, revision, events = calendar_file(patient_id=patient.id, today=date.today(),
-                                                           reminders=args.reminders, dose_times=dose_times)
+                                                           reminders=args.reminders, dose_times=dose_times,
+                                                           author=clinician)
                     what = f"the calendar ({events} events)"
                 else:
-                    text, revision = doses_csv(patient_id=patient.id)
+                    text, revision = doses_csv(patient_id=patient.id, author=clinician)
                     data = text.encode("utf-8")
                     what = f"{text.count(chr(10)) - 1} days of doses"
             except NoPlanError as exc:

@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         storage.open_database(path)
         try:
-            clinician = sign_in(args.clinician)
+            clinician = sign_in(args.clinician, "make_handout")
             patient = find_patient(args.patient, path)
             try:
                 pdf, revision = build_handout(patient_id=patient.id, kind=args.kind, printed_on=day,

@@ -11,7 +11,7 @@ from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_pa
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import sign_in
 from taperdesk.storage import close_database, open_database
-from taperdesk.storage.portable import import_patient
+from taperdesk.clinic.records import import_patient
 from taperdesk.storage.portable_checks import load_document
 
 
@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     with storage_errors():
         open_database(path)
         try:
-            clinician = sign_in(args.clinician)
+            clinician = sign_in(args.clinician, "import_patient")
             patient = import_patient(document=document, author=clinician)
         finally:
             close_database()

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             if storage.has_clinicians():
                 raise UsageError(f"{path} already has a clinic: nothing was changed")
-            clinician = storage.add_clinician(name=args.clinician, role="clinician", password=password)
+            clinician = storage.add_clinician(name=args.clinician, role="administrator,prescriber", password=password)
             if args.clinic_name.strip():
                 settings = storage.get_clinic_settings()
                 storage.save_clinic_settings(settings=dataclasses.replace(settings, name=args.clinic_name.strip()),

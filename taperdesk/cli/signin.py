@@ -48,12 +48,23 @@ def password_for(name: str) -> str:
         raise UsageError(f"no password was typed for {name!r}; nothing was done") from None
 
 
-def sign_in(name: str) -> storage.Clinician:
-    """The clinician `name`, signed in with their password (the clinic file is open).
-    A throttled account raises SignInThrottledError (a StorageError: one line)."""
+def sign_in(name: str, operation: str) -> storage.Clinician:
+    """The clinician `name`, signed in with their password (the clinic file is
+    open) and allowed `operation` (core.roles; checked by the clinic layer).
+    A throttled account raises SignInThrottledError (a StorageError: one line);
+    a role that may not is refused in one line naming the role needed."""
+    from taperdesk.clinic.permissions import PermissionRefused, require
+
     if not name.strip():
         raise UsageError("--clinician: give the name you sign in with")
     clinician = storage.verify_password(name=name, password=password_for(name))
     if clinician is None:
         raise UsageError(f"Wrong name or password for {name!r}.")
+    if clinician.must_change_password:
+        raise UsageError(f"The password of {clinician.name} was reset: sign in to the app once to choose a new one "
+                         "(nothing was done).")
+    try:
+        require(operation, clinician)
+    except PermissionRefused as exc:
+        raise UsageError(f"{exc} Nothing was done.") from None
     return clinician

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime, time, timezone
 
+from taperdesk import storage
 from taperdesk.clinic.paper import NoPlanError, paper_inputs
+from taperdesk.clinic.permissions import operation
 from taperdesk.core.paper_rows import course_csv, paper_span
 from taperdesk.storage import paper_records
 
@@ -22,7 +24,8 @@ def uid_prefix(identifier: str, plan_id: int) -> str:
     return f"{hashlib.sha256(identifier.encode('utf-8')).hexdigest()[:12]}-{plan_id}"
 
 
-def calendar_file(*, patient_id: int, today: date, reminders: bool = False,
+@operation("export_calendar")
+def calendar_file(*, patient_id: int, today: date, author: storage.Clinician | int, reminders: bool = False,
                   dose_times: dict[str, time] | None = None, record: bool = True,
                   stamp: datetime | None = None) -> tuple[bytes, int, int]:
     """(.ics bytes, plan revision number, events in the file). NoPlanError when
@@ -49,7 +52,8 @@ def calendar_file(*, patient_id: int, today: date, reminders: bool = False,
     return data, inputs.revision.number, len(events)
 
 
-def doses_csv(*, patient_id: int) -> tuple[str, int]:
+@operation("export_calendar")
+def doses_csv(*, patient_id: int, author: storage.Clinician | int) -> tuple[str, int]:
     """(CSV text, plan revision number): a row per day of the plan from the course."""
     inputs = paper_inputs(patient_id=patient_id, what="exported")
     return course_csv(inputs.course, identifier=inputs.patient.identifier, revision=inputs.revision.number), \

@@ -24,7 +24,7 @@ from taperdesk.clinic.paper import handout_inputs as _handout_inputs
 from taperdesk.core.plan import Plan
 from taperdesk.export.fonts import ExportError
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
-from taperdesk.clinic.plans import OperationError
+from taperdesk.clinic.permissions import OperationError, operation
 
 __all__ = ["KINDS", "entry_notes", "handout_clinic", "handout_inputs", "handout_patient", "make_handout",
            "reprint", "revision_notes"]
@@ -39,6 +39,7 @@ def handout_inputs(*, patient_id: int, what: str = "printed") -> tuple[Plan, sto
         raise OperationError(str(exc)) from None
 
 
+@operation("make_handout")
 def make_handout(*, patient_id: int, kind: str, author: storage.Clinician | int,
                  printed_on: date) -> tuple[bytes, storage.Handout]:
     """Build the `kind` PDF ("patient" or "clinician"), record it against the
@@ -55,7 +56,8 @@ def make_handout(*, patient_id: int, kind: str, author: storage.Clinician | int,
     return pdf, record
 
 
-def reprint(*, handout_id: int) -> bytes:
+@operation("reprint_handout")
+def reprint(*, handout_id: int, author: storage.Clinician | int) -> bytes:
     """The recorded PDF exactly as it was printed; refused (OperationError) if
     its stored bytes no longer match their SHA-256 or its revision fails its check."""
     from taperdesk.clinic.verify import NotVerifiedError, verified_pdf

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from taperdesk import storage
+from taperdesk.clinic.permissions import operation
 from taperdesk.storage.paper_records import paper_settings
 from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
@@ -190,12 +191,14 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
 
 
 # -- paper choices made in the app ------------------------------------------------------
+@operation("plan_paper")
 def choose_plan_paper(*, plan_id: int, prescriber: str, supply_days: int, author: storage.Clinician) -> bool:
     """The plan's prescriber (printed on every paper) and pharmacy supply period."""
     storage.set_plan_paper(plan_id=plan_id, prescriber=prescriber, supply_days=supply_days, author=author)
     return True
 
 
+@operation("next_review")
 def set_next_review(*, patient_id: int, review_on: date | None, author: storage.Clinician) -> bool:
     """The patient's next review date (printed on the handout); None clears it."""
     storage.set_review_date(patient_id=patient_id, review_on=review_on, author=author)

@@ -14,6 +14,8 @@ from datetime import date
 from functools import lru_cache
 
 from taperdesk import storage
+from taperdesk.clinic.permissions import OperationError, PermissionRefused, operation
+from taperdesk.core import roles
 from taperdesk.core.edits import hold
 from taperdesk.core.in_force import InForce, StatusChange
 from taperdesk.core.plan import Plan
@@ -22,9 +24,9 @@ from taperdesk.core.settings import PlanSettings
 
 OPEN_STATUSES = ("draft", "active", "paused")
 
-
-class OperationError(Exception):
-    """An operation refused: the message says what to fix, nothing was written."""
+__all__ = ["OPEN_STATUSES", "OperationError", "PatientPlan", "PermissionRefused", "attention_for",
+           "attention_recomputed", "change_status", "current_plan", "current_plans", "delegate_holds", "hold_plan",
+           "observations_for", "patient_flare", "revise_plan", "start_plan", "status_changes"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def _checked(plan: Plan) -> Plan:
     return plan
 
 
+@operation("start_plan")
 def start_plan(*, patient_id: int, plan: Plan, settings: PlanSettings, author: storage.Clinician,
                notes: str = "", draft: bool = False) -> PatientPlan:
     """Save a new plan as its first revision and make it the active plan; with
@@ -100,7 +103,13 @@ def start_plan(*, patient_id: int, plan: Plan, settings: PlanSettings, author: s
     return current_plan(patient_id=patient_id)
 
 
+@operation("hold_plan")
 def hold_plan(*, plan_id: int, from_date: date, days: int, reason: str, author: storage.Clinician) -> storage.Revision:
+    """Hold the doses for `days` from `from_date`. A prescriber may always; a
+    nurse only under the plan's hold delegation (core.roles)."""
+    delegated = ""
+    if roles.acting_role("hold_plan", storage.get_clinician(clinician_id=_id(author)).roles) == roles.NURSE:
+        delegated = _nurse_may_hold(plan_id=plan_id, days=days)
     revision = storage.latest_revision(plan_id=plan_id)
     try:
         held = hold(_parse(revision.id, revision.plan_json), from_date, days, reason)
@@ -111,10 +120,42 @@ def hold_plan(*, plan_id: int, from_date: date, days: int, reason: str, author: 
         plan=_checked(held),
         settings=revision.settings(),
         author=author,
-        reason=f"Hold for {days} days from {from_date.isoformat()}: {reason.strip()}",
+        reason=f"Hold for {days} days from {from_date.isoformat()}: {reason.strip()}" + delegated,
     )
 
 
+def _id(author: storage.Clinician | int) -> int:
+    return author.id if isinstance(author, storage.Clinician) else author
+
+
+def _nurse_may_hold(*, plan_id: int, days: int) -> str:
+    """The words the nurse's hold is recorded with, or PermissionRefused."""
+    record = storage.get_plan(plan_id=plan_id)
+    delegation = storage.hold_delegation(plan_id=plan_id)
+    if delegation is None:
+        raise PermissionRefused("A nurse may hold this plan only when a prescriber lets nurses hold it "
+                                "(Plan > Let nurses hold): ask a prescriber.")
+    if record.status not in ("active", "paused"):
+        raise PermissionRefused(f"This plan is {record.status}: a nurse may hold only an active or paused plan.")
+    if days > delegation.max_days:
+        raise PermissionRefused(f"{delegation.prescriber} lets nurses hold this plan for up to {delegation.max_days} "
+                                f"days at a time, not {days}: ask a prescriber for a longer hold.")
+    return f" (held by a nurse under {delegation.prescriber}'s delegation)"
+
+
+@operation("delegate_holds")
+def delegate_holds(*, plan_id: int, max_days: int, author: storage.Clinician) -> storage.HoldDelegation | None:
+    """Let nurses hold this plan for up to `max_days` days at a time (0: no longer)."""
+    storage.set_hold_delegation(plan_id=plan_id, max_days=max_days, author=author)
+    return storage.hold_delegation(plan_id=plan_id)
+
+
+def nurse_holds(*, plan_id: int) -> storage.HoldDelegation | None:
+    """The plan's hold delegation in force, if any (for the Plan tab and the hold dialog)."""
+    return storage.hold_delegation(plan_id=plan_id)
+
+
+@operation("revise_plan")
 def revise_plan(*, plan_id: int, plan: Plan, settings: PlanSettings, author: storage.Clinician,
                 reason: str) -> storage.Revision:
     if not reason.strip():
@@ -122,6 +163,7 @@ def revise_plan(*, plan_id: int, plan: Plan, settings: PlanSettings, author: sto
     return storage.save_revision(plan_id=plan_id, plan=_checked(plan), settings=settings, author=author, reason=reason)
 
 
+@operation("change_status")
 def change_status(*, plan_id: int, status: str, author: storage.Clinician, reason: str,
                   today: date | None = None) -> storage.PlanRecord:
     """Move the plan to `status`. Resuming a paused plan first re-plans the rest

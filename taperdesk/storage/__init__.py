@@ -8,7 +8,7 @@ from taperdesk.storage.attention import reasons_for as attention_reasons
 from taperdesk.storage.attention import pending_roll as attention_roll_pending
 from taperdesk.storage.attention import roll as roll_attention
 from taperdesk.storage.attention import roll_in_worker as roll_attention_in_worker
-from taperdesk.storage.audit import audit_events, patient_audit_events
+from taperdesk.storage.audit import acting_as, audit_events, patient_audit_events
 from taperdesk.storage.backup import list_backups, restore_backup
 from taperdesk.storage.clinic import flare_rule, get_clinic_settings, save_clinic_settings
 from taperdesk.storage.clinicians import (
@@ -17,10 +17,13 @@ from taperdesk.storage.clinicians import (
     get_clinician,
     has_clinicians,
     list_clinicians,
+    reset_password,
     set_clinician_active,
+    set_roles,
     verify_password,
 )
 from taperdesk.storage.connection import OpenDatabase, close_database, open_database
+from taperdesk.storage.delegations import HoldDelegation, hold_delegation, set_hold_delegation
 from taperdesk.storage.disclosures import record_export
 from taperdesk.storage.errors import (
     AlreadyOpenError,

@@ -1,8 +1,20 @@
 """The audit trail and the author checks every write starts with. `record()` is
 called inside the caller's transaction, so the event and the change commit or
-roll back together."""
+roll back together.
+
+Who acted in which role: an author resolved for an operation (core.roles)
+carries the role it acts in, and the event's summary ends "(as prescriber)".
+The clinic layer may name the role itself (`acting_as`: a nurse's delegated
+hold is saved through the same storage call as a prescriber's revision). The
+summary is in the hash chain, so the role cannot be changed afterwards."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from taperdesk.core import roles as role_table
 
 from taperdesk.storage.connection import reading
 from taperdesk.storage.errors import InvalidInputError, NotFoundError, PermissionDeniedError
@@ -11,18 +23,48 @@ from taperdesk.storage.records import AuditEvent, Clinician
 from taperdesk.storage.text import from_utc_text, one_line, to_utc_text, utc_now
 
 
-def resolve_author(author: Clinician | int, *, clinician_only: bool = False) -> ClinicianRow:
-    """The active clinician row for `author`; staff are refused where a clinician is needed."""
+_acting: ContextVar[str | None] = ContextVar("taperdesk_acting_role", default=None)
+
+
+@contextmanager
+def acting_as(role: str | None) -> Iterator[None]:
+    """Record the events written inside this block as done in `role`."""
+    token = _acting.set(role)
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def roles_of(row: ClinicianRow) -> tuple[str, ...]:
+    """The row's roles (schema 11), or what its schema 1 role meant."""
+    text = (row.roles or "").strip()
+    if text:
+        return tuple(r for r in role_table.ROLES if r in text.split(","))
+    return role_table.LEGACY.get(row.role, ())
+
+
+def resolve_author(author: Clinician | int, *, operation: str | None = None) -> ClinicianRow:
+    """The active clinician row for `author`. With `operation`, the account
+    must hold a role core.roles allows for it (read from the database, not from
+    the caller's copy: a role taken away elsewhere counts at once); the row then
+    remembers the role it acts in, for `record`. Read-only accounts write nothing."""
     author_id = author.id if isinstance(author, Clinician) else author
-    if not isinstance(author_id, int):
+    if not isinstance(author_id, int) or isinstance(author_id, bool):
         raise InvalidInputError("author must be a Clinician or a clinician id.")
     row = ClinicianRow.get_or_none(ClinicianRow.id == author_id)
     if row is None:
         raise NotFoundError(f"No clinician with id {author_id}.")
     if not row.active:
         raise PermissionDeniedError(f"{row.name}'s account is inactive.")
-    if clinician_only and row.role != "clinician":
-        raise PermissionDeniedError(f"{row.name} is staff: only a clinician may do this.")
+    held = roles_of(row)
+    if operation is not None:
+        role = role_table.acting_role(operation, held)
+        if role is None:
+            raise PermissionDeniedError(role_table.refusal(operation, row.name, held))
+        row._acting_role = role
+    elif held == (role_table.READ_ONLY,):
+        raise PermissionDeniedError(f"{row.name} is read-only: a read-only account changes nothing.")
     return row
 
 
@@ -33,6 +75,9 @@ def patient_words(patient) -> str:
 
 def record(author: ClinicianRow | None, action: str, entity: str, entity_id: int | None,
            summary: str) -> None:
+    role = _acting.get() or (getattr(author, "_acting_role", None) if author is not None else None)
+    if role:
+        summary = f"{one_line(summary)} (as {role})"
     AuditEventRow.create(
         at=to_utc_text(utc_now()),
         clinician=author.id if author is not None else None,

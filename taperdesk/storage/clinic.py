@@ -52,7 +52,7 @@ def save_clinic_settings(*, settings: ClinicSettings, author: Clinician | int) -
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from None
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="clinic_settings")
         before = get_clinic_settings()
         changed = [f.name for f in dataclasses.fields(ClinicSettings)
                    if getattr(before, f.name) != getattr(settings, f.name)]

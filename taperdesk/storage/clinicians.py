@@ -20,6 +20,7 @@ import hmac
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from taperdesk.core import roles as role_table
 from taperdesk.storage import audit, connection
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import (
@@ -29,7 +30,7 @@ from taperdesk.storage.errors import (
     SignInThrottledError,
 )
 from taperdesk.storage.models import AuditEventRow, ClinicianRow
-from taperdesk.storage.records import ROLES, Clinician
+from taperdesk.storage.records import Clinician
 from taperdesk.storage.text import fold, from_utc_text, to_utc_text
 
 ARGON2 = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}  # OWASP: m=19 MiB, t=2, p=1
@@ -37,6 +38,7 @@ ARGON2_SCHEME = "argon2id"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}  # tests and benches only
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # old rows only: verified, then upgraded
 MIN_PASSWORD = 8
+MAX_NAME = 80
 FREE_FAILURES = 5  # wrong passwords in a row before sign-in is slowed down
 FIRST_DELAY_S = 30
 MAX_DELAY_S = 3600
@@ -94,7 +96,8 @@ def _needs_upgrade(row: ClinicianRow) -> bool:
 
 
 def _to_clinician(row: ClinicianRow) -> Clinician:
-    return Clinician(row.id, row.name, row.role, bool(row.active), from_utc_text(row.created_at))
+    return Clinician(row.id, row.name, row.role, bool(row.active), from_utc_text(row.created_at),
+                     audit.roles_of(row), bool(row.must_change_password))
 
 
 def has_clinicians() -> bool:
@@ -103,12 +106,19 @@ def has_clinicians() -> bool:
         return ClinicianRow.select().exists()
 
 
-def _check_new(name: str, role: str, password: str) -> str:
+def _roles(role: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    try:
+        return role_table.parse_roles(role)
+    except ValueError as exc:
+        raise InvalidInputError(f"Role: {exc}.") from None
+
+
+def _check_new(name: str, password: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise InvalidInputError("A clinician needs a name.")
-    if role not in ROLES:
-        raise InvalidInputError(f"Role must be one of {', '.join(ROLES)}, not {role!r}.")
+    if len(name) > MAX_NAME:
+        raise InvalidInputError(f"A name has at most {MAX_NAME} characters.")
     if len(password) < MIN_PASSWORD:
         raise InvalidInputError(f"The password must have at least {MIN_PASSWORD} characters.")
     if ClinicianRow.select().where(ClinicianRow.name_key == fold(name)).exists():
@@ -116,27 +126,32 @@ def _check_new(name: str, role: str, password: str) -> str:
     return name
 
 
-def add_clinician(*, name: str, role: str, password: str,
-                  author: Clinician | int | None = None) -> Clinician:
-    """Create an account. Without an author only the very first account may be
-    made, and it must be a clinician; later accounts are added by a clinician."""
+def add_clinician(*, name: str, role: str | tuple[str, ...], password: str,
+                  author: Clinician | int | None = None, must_change_password: bool = False) -> Clinician:
+    """Create an account with `role` (core.roles: 'prescriber', 'administrator,prescriber',
+    the old 'clinician' = administrator + prescriber). Without an author only the
+    very first account may be made, and it must administer (a clinic always has an
+    administrator); later accounts are added by an administrator."""
+    roles = _roles(role)
     with writing():
         first = not ClinicianRow.select().exists()
         if first:
-            if role != "clinician":
-                raise PermissionDeniedError("The first account must be a clinician.")
+            if role_table.ADMINISTRATOR not in roles:
+                raise PermissionDeniedError("The first account must be an administrator (the clinic's first clinician "
+                                            "is administrator and prescriber).")
             author_row = None
         elif author is None:
-            raise PermissionDeniedError("Only a clinician may add an account.")
+            raise PermissionDeniedError("Only an administrator may add an account.")
         else:
-            author_row = audit.resolve_author(author, clinician_only=True)
-        name = _check_new(name, role, password)
-        row = ClinicianRow(name=name, name_key=fold(name), role=role, active=True,
-                           created_at=to_utc_text(audit.utc_now()))
+            author_row = audit.resolve_author(author, operation="manage_accounts")
+        name = _check_new(name, password)
+        row = ClinicianRow(name=name, name_key=fold(name), role=role_table.legacy_role(roles), active=True,
+                           created_at=to_utc_text(audit.utc_now()), roles=",".join(roles),
+                           must_change_password=int(must_change_password))
         _set_password(row, password)
         row.save()
         audit.record(author_row or row, "create", "clinician", row.id,
-                     f"added {role} account {name}" + (" (first account)" if first else ""))
+                     f"added {role_table.roles_text(roles)} account {name}" + (" (first account)" if first else ""))
         return _to_clinician(row)
 
 
@@ -191,7 +206,7 @@ def verify_password(*, name: str, password: str) -> Clinician | None:
         wait = max(1, int((until - now).total_seconds() + 59) // 60)
         raise SignInThrottledError(
             f"Too many wrong passwords for {row.name}: try again after {local:%H:%M:%S} "
-            f"(in {wait} minute{'s' if wait != 1 else ''}), or ask a clinician to reset the password."
+            f"(in {wait} minute{'s' if wait != 1 else ''}), or ask an administrator to reset the password."
         )
     if not _matches(row, password):
         _record_attempt(row, SIGNIN_FAILED,
@@ -228,15 +243,35 @@ def get_clinician(*, clinician_id: int) -> Clinician:
     return _to_clinician(row)
 
 
+def _active_administrators(excluding: int) -> int:
+    rows = ClinicianRow.select().where((ClinicianRow.active == True) & (ClinicianRow.id != excluding))  # noqa: E712
+    return sum(1 for r in rows if role_table.ADMINISTRATOR in audit.roles_of(r))
+
+
+def _keep_an_administrator(row: ClinicianRow, roles_after: tuple[str, ...], active_after: bool) -> None:
+    """A clinic always keeps one active administrator: refuse the change that would leave none."""
+    was = bool(row.active) and role_table.ADMINISTRATOR in audit.roles_of(row)
+    stays = active_after and role_table.ADMINISTRATOR in roles_after
+    if was and not stays and _active_administrators(row.id) == 0:
+        raise PermissionDeniedError(f"{row.name} is the clinic's only active administrator: make another account "
+                                    "administrator first.")
+
+
+def _account(clinician_id: int) -> ClinicianRow:
+    row = ClinicianRow.get_or_none(ClinicianRow.id == clinician_id)
+    if row is None:
+        raise NotFoundError(f"No clinician with id {clinician_id}.")
+    return row
+
+
 def set_clinician_active(*, clinician_id: int, active: bool, author: Clinician | int) -> Clinician:
     """Deactivate (or reactivate) an account; rows it authored stay attributed to it."""
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
-        row = ClinicianRow.get_or_none(ClinicianRow.id == clinician_id)
-        if row is None:
-            raise NotFoundError(f"No clinician with id {clinician_id}.")
+        author_row = audit.resolve_author(author, operation="manage_accounts")
+        row = _account(clinician_id)
         if not active and row.id == author_row.id:
             raise PermissionDeniedError("You cannot deactivate your own account.")
+        _keep_an_administrator(row, audit.roles_of(row), active)
         row.active = active
         row.save()
         audit.record(author_row, "update", "clinician", row.id,
@@ -244,17 +279,52 @@ def set_clinician_active(*, clinician_id: int, active: bool, author: Clinician |
         return _to_clinician(row)
 
 
-def change_password(*, clinician_id: int, new_password: str, author: Clinician | int) -> None:
-    """A clinician may reset anyone's password; staff only their own."""
+def set_roles(*, clinician_id: int, role: str | tuple[str, ...], author: Clinician | int) -> Clinician:
+    """Give an account its roles (all of them: the ones not named are taken away)."""
+    roles = _roles(role)
     with writing():
-        author_row = audit.resolve_author(author)
-        if author_row.id != clinician_id and author_row.role != "clinician":
-            raise PermissionDeniedError("Staff may change only their own password.")
+        author_row = audit.resolve_author(author, operation="manage_accounts")
+        row = _account(clinician_id)
+        before = audit.roles_of(row)
+        _keep_an_administrator(row, roles, bool(row.active))
+        row.roles = ",".join(roles)
+        row.role = role_table.legacy_role(roles)
+        row.save()
+        audit.record(author_row, "update", "clinician", row.id,
+                     f"roles of {row.name}: {role_table.roles_text(before)} -> {role_table.roles_text(roles)}")
+        return _to_clinician(row)
+
+
+def change_password(*, clinician_id: int, new_password: str, author: Clinician | int) -> None:
+    """Anyone may change their own password (which ends a reset); an administrator
+    sets another account's password only by `reset_password`."""
+    with writing():
+        author_row = audit.resolve_author(author, operation="change_own_password")
+        if author_row.id != clinician_id:
+            raise PermissionDeniedError("You may change only your own password; an administrator resets "
+                                        "another account's password.")
         if len(new_password) < MIN_PASSWORD:
             raise InvalidInputError(f"The password must have at least {MIN_PASSWORD} characters.")
-        row = ClinicianRow.get_or_none(ClinicianRow.id == clinician_id)
-        if row is None:
-            raise NotFoundError(f"No clinician with id {clinician_id}.")
+        row = _account(clinician_id)
+        if row.must_change_password and _matches(row, new_password):
+            raise InvalidInputError("Choose a new password, not the one the administrator gave you.")
         _set_password(row, new_password)
+        row.must_change_password = 0
         row.save()
-        audit.record(author_row, "update", "clinician", row.id, f"changed the password of {row.name}")
+        audit.record(author_row, "update", "clinician", row.id, f"{row.name} changed their password")
+
+
+def reset_password(*, clinician_id: int, new_password: str, author: Clinician | int) -> Clinician:
+    """An administrator gives an account a new password, which its holder must
+    change at the next sign-in (the administrator knows this one)."""
+    with writing():
+        author_row = audit.resolve_author(author, operation="manage_accounts")
+        if len(new_password) < MIN_PASSWORD:
+            raise InvalidInputError(f"The password must have at least {MIN_PASSWORD} characters.")
+        row = _account(clinician_id)
+        _set_password(row, new_password)
+        row.must_change_password = 1
+        row.save()
+        audit.record(author_row, "update", "clinician", row.id,
+                     f"reset the password of {row.name} (to be changed at the next sign-in)")
+        return _to_clinician(row)

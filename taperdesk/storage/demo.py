@@ -119,7 +119,7 @@ def make_demo(path: str | Path, *, today: dt.date | None = None, seed: int = 202
     n_plans = n_entries = 0
     try:
         with writing():
-            doc = clinicians.add_clinician(name="demo", role="clinician", password=password)
+            doc = clinicians.add_clinician(name="demo", role="administrator,prescriber", password=password)
             clinic.save_clinic_settings(author=doc, settings=dataclasses.replace(
                 clinic.get_clinic_settings(), name="Harbour Street Clinic (demo)", address="1 Harbour Street",
                 phone="555 0100", prescribers=("Dr Demo",), letterhead="Harbour Street Clinic\nDemo data only"))

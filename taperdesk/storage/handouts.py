@@ -31,7 +31,7 @@ def record_handout(*, revision_id: int, kind: str, pdf: bytes, author: Clinician
         raise InvalidInputError("Say what kind of handout this is.")
     digest = hashlib.sha256(pdf).hexdigest()
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="make_handout")
         revision = PlanRevisionRow.get_or_none(PlanRevisionRow.id == revision_id)
         if revision is None:
             raise NotFoundError(f"No plan revision with id {revision_id}.")

@@ -70,6 +70,8 @@ class ClinicianRow(BaseModel):
     password_params = TextField()
     active = BooleanField(default=True)
     created_at = TextField()
+    roles = TextField(default="")  # schema 11: 'administrator,prescriber' (core.roles)
+    must_change_password = IntegerField(default=0)  # schema 11: 1 after a reset
 
     class Meta:
         table_name = "clinician"
@@ -210,6 +212,18 @@ class PatientAttentionRow(BaseModel):
         table_name = "patient_attention"
 
 
+class HoldDelegationRow(BaseModel):
+    """Schema 11, append-only: nurses may hold this plan for at most max_days (0: withdrawn)."""
+
+    plan = ForeignKeyField(PlanRow)
+    max_days = IntegerField()
+    author = ForeignKeyField(ClinicianRow)
+    created_at = TextField()
+
+    class Meta:
+        table_name = "hold_delegation"
+
+
 class AttentionRollRow(BaseModel):
     day = TextField()
 
@@ -231,4 +245,5 @@ ALL_MODELS = (
     AuditEventRow,
     PatientAttentionRow,
     AttentionRollRow,
+    HoldDelegationRow,
 )

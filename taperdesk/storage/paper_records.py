@@ -45,7 +45,7 @@ def save_paper_settings(*, settings: PaperSettings, author: Clinician | int) -> 
     if settings.supply_days not in SUPPLY_DAYS:
         raise InvalidInputError(f"A supply period is 7, 14 or 28 days, not {settings.supply_days}.")
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="clinic_settings")
         db.execute_sql("UPDATE clinic_settings SET calendar_names = ?, supply_days = ? WHERE id = 1",
                        (int(settings.calendar_names), settings.supply_days))
         audit.record(author_row, "update", "clinic_settings", 1,
@@ -58,7 +58,7 @@ def set_plan_paper(*, plan_id: int, prescriber: str, supply_days: int, author: C
     if supply_days not in SUPPLY_DAYS:
         raise InvalidInputError(f"A supply period is 7, 14 or 28 days, not {supply_days}.")
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="plan_paper")
         db.execute_sql("INSERT INTO plan_paper (plan_id, prescriber, supply_days, author_id, created_at) "
                        "VALUES (?, ?, ?, ?, ?)", (plan_id, prescriber.strip(), supply_days, author_row.id,
                                                   to_utc_text(utc_now())))
@@ -76,7 +76,7 @@ def plan_paper(*, plan_id: int) -> PlanPaper | None:
 
 def set_review_date(*, patient_id: int, review_on: date | None, author: Clinician | int) -> None:
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="next_review")
         db.execute_sql("INSERT INTO patient_review (patient_id, review_on, author_id, created_at) VALUES (?, ?, ?, ?)",
                        (patient_id, review_on.isoformat() if review_on else None, author_row.id,
                         to_utc_text(utc_now())))

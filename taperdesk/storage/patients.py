@@ -59,7 +59,7 @@ def add_patient(*, name: str, born: dt.date, identifier: str, phone: str = "", n
                 author: Clinician | int, created_at: dt.datetime | None = None) -> Patient:
     name, identifier = _clean(name, born, identifier)
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="add_patient")
         _check_identifier_free(identifier, None)
         row = PatientRow.create(
             name=name, name_key=fold(name), born=born, identifier=identifier,
@@ -77,7 +77,7 @@ def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Pa
     if unknown:
         raise InvalidInputError(f"Cannot change {', '.join(sorted(unknown))} of a patient.")
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="edit_patient")
         row = _get_row(patient_id)
         merged = {k: changes.get(k, getattr(row, k)) for k in EDITABLE}
         name, identifier = _clean(merged["name"], merged["born"], merged["identifier"])
@@ -97,7 +97,7 @@ def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Pa
 def set_patient_archived(*, patient_id: int, archived: bool, author: Clinician | int) -> Patient:
     """Archiving hides a patient from default searches; nothing is deleted."""
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="archive_patient")
         row = _get_row(patient_id)
         row.archived = archived
         row.save()

@@ -74,7 +74,7 @@ def create_plan(*, patient_id: int, plan: Any, settings: Any, author: Clinician 
     drug = json.loads(text)["drug"]
     stamp = to_utc_text(at or utc_now())
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="start_plan")
         patient = PatientRow.get_or_none(PatientRow.id == patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
@@ -97,7 +97,7 @@ def save_revision(*, plan_id: int, plan: Any, settings: Any, author: Clinician |
         raise InvalidInputError("Say why the plan is revised (the reason is printed in its history).")
     text, settings_text = plan_json_text(plan), settings_json_text(settings)
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="hold_plan")
         row = _plan_row(plan_id)
         if row.status in ("completed", "stopped"):
             raise InvalidInputError(f"Plan {plan_id} is {row.status}; start a new plan instead.")
@@ -122,7 +122,7 @@ def set_plan_status(*, plan_id: int, status: str, author: Clinician | int, reaso
     if status not in STATUSES:
         raise InvalidInputError(f"Status must be one of {', '.join(STATUSES)}, not {status!r}.")
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="change_status")
         row = _plan_row(plan_id)
         if status not in TRANSITIONS[row.status]:
             raise InvalidInputError(f"Plan {plan_id} is {row.status}; it cannot become {status}.")

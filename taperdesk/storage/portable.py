@@ -97,7 +97,7 @@ def import_patient(*, document: dict[str, Any], author: Clinician | int) -> Pati
     clinic = clinic if isinstance(clinic, str) else ""
     try:
         with writing():
-            author_row = audit.resolve_author(author, clinician_only=True)
+            author_row = audit.resolve_author(author, operation="import_patient")
             src = document["patient"]
             patient = patients.add_patient(
                 name=src["name"], born=dt.date.fromisoformat(src["born"]), identifier=src["identifier"],

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-ROLES = ("clinician", "staff")
+ROLES = ("clinician", "staff")  # schema 1's coarse column; the roles themselves are core.roles.ROLES
 PAPER_SIZES = ("A4", "Letter")
 
 
@@ -17,9 +17,11 @@ PAPER_SIZES = ("A4", "Letter")
 class Clinician:
     id: int
     name: str
-    role: str  # "clinician" (may plan, hold, revise) or "staff" (symptoms, printing)
+    role: str  # schema 1's coarse column: "clinician" (administers or prescribes) or "staff"
     active: bool
     created_at: dt.datetime
+    roles: tuple[str, ...] = ()  # core.roles.ROLES held, in that order
+    must_change_password: bool = False  # reset by an administrator: a new one before anything else
 
 
 @dataclass(frozen=True)

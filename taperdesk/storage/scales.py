@@ -74,7 +74,7 @@ def save_scale_definition(*, definition: ScaleDefinition | Mapping, author: Clin
     except ScaleError as exc:
         raise InvalidInputError(str(exc)) from None
     with writing():
-        author_row = audit.resolve_author(author, clinician_only=True)
+        author_row = audit.resolve_author(author, operation="scale_wording")
         current = current_definition(checked.key)
         if current is not None and current.to_dict() | {"version": 0} == checked.to_dict() | {"version": 0}:
             return current

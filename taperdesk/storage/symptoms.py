@@ -96,7 +96,7 @@ def add_symptom_entry(*, patient_id: int, date: dt.date, scale: str, items: Mapp
         raise InvalidInputError("A symptom entry needs at least one item score.")
     scale = scale.strip()
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="record_symptoms")
         patient = PatientRow.get_or_none(PatientRow.id == patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
@@ -133,7 +133,7 @@ def correct_symptom_entry(*, entry_id: int, items: Mapping[str, int], author: Cl
     if not note.strip():
         raise InvalidInputError("Say why the entry is corrected.")
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="record_symptoms")
         old = _current_row(entry_id)
         new_date = date or old.date
         _check_date(new_date)
@@ -156,7 +156,7 @@ def retract_symptom_entry(*, entry_id: int, reason: str, author: Clinician | int
     if not reason.strip():
         raise InvalidInputError("Say why the entry is retracted.")
     with writing():
-        author_row = audit.resolve_author(author)
+        author_row = audit.resolve_author(author, operation="record_symptoms")
         old = _current_row(entry_id)
         row = SymptomEntryRow.create(
             patient=old.patient_id, date=old.date, scale=old.scale, items=old.items, total=old.total,

@@ -192,7 +192,7 @@ class FirstRunWizard(QWizard):
             return False
         try:
             self.clinician = self.clinician or storage.add_clinician(
-                name=account.name.text().strip(), role="clinician", password=account.password.text())
+                name=account.name.text().strip(), role="administrator,prescriber", password=account.password.text())
             storage.save_clinic_settings(settings=self.settings(), author=self.clinician)
         except storage.StorageError as exc:
             account.problem.setText(str(exc))

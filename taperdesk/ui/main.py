@@ -67,7 +67,17 @@ def sign_in(hint: str = "") -> storage.Clinician | None:
         dialog = FirstRunWizard()
     else:
         dialog = SignInDialog(hint=hint)
-    return dialog.clinician if dialog.exec() == QDialog.DialogCode.Accepted else None
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.clinician is None:
+        return None
+    clinician = dialog.clinician
+    if clinician.must_change_password:  # reset by an administrator: their own password before anything else
+        from taperdesk.ui.accounts import PasswordDialog
+
+        change = PasswordDialog(author=clinician, mode="forced")
+        if change.exec() != QDialog.DialogCode.Accepted or change.saved is None:
+            return None
+        clinician = change.saved
+    return clinician
 
 
 def run_gui(argv: list[str]) -> int:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import records as clinic_records
 from taperdesk.core.plan_diff import format_day
 from taperdesk.storage import Clinician, Patient, StorageError
 
@@ -230,9 +231,9 @@ class PatientDialog(QDialog):
             return
         try:
             if self._patient is None:
-                self._saved = storage.add_patient(**details, author=self._author)
+                self._saved = clinic_records.add_patient(**details, author=self._author)
             else:
-                self._saved = storage.update_patient(patient_id=self._patient.id, **details, author=self._author)
+                self._saved = clinic_records.update_patient(patient_id=self._patient.id, **details, author=self._author)
         except StorageError as exc:
             self.save_error.setText(f"Not saved: {exc}")
             self.save_error.setVisible(True)
@@ -299,7 +300,7 @@ class PatientDialog(QDialog):
         if not self.confirm(f"{verb} patient", question):
             return False
         try:
-            self._patient = storage.set_patient_archived(patient_id=self._patient.id, archived=archive,
+            self._patient = clinic_records.set_patient_archived(patient_id=self._patient.id, archived=archive,
                                                          author=self._author)
         except StorageError as exc:
             self.save_error.setText(f"Not {verb.lower()}d: {exc}")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import settings as clinic_settings
 from taperdesk.core.scales import ScaleDefinition
 
 ERROR_STYLE = "color: #b00020;"
@@ -96,7 +97,7 @@ class ScaleWordingDialog(QDialog):
             return
         texts = {key: field.text() for key, field in self.fields.items()}
         try:
-            self._saved = storage.save_scale_definition(definition=worded(self.definition, texts), author=self.author)
+            self._saved = clinic_settings.save_scale_definition(definition=worded(self.definition, texts), author=self.author)
         except storage.StorageError as exc:
             self.problem.setText(f"Not saved: {exc}")
             return

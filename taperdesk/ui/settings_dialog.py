@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import settings as clinic_settings
+from taperdesk.clinic.permissions import why_not
 from taperdesk.core import clinic_defaults
 from taperdesk.core.catalogue import Catalogue
 from taperdesk.core.dispensing import DrugStock
@@ -154,9 +156,9 @@ class ClinicSettingsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        if author.role != "clinician":
+        if why_not("clinic_settings", author):
             staff_note = _note("staff_note")
-            staff_note.setText(f"{author.name} is staff: only a clinician may change the clinic settings.")
+            staff_note.setText(why_not("clinic_settings", author))
             layout.addWidget(staff_note)
         layout.addWidget(self.tabs)
         layout.addWidget(self.save_error)
@@ -294,8 +296,8 @@ class ClinicSettingsDialog(QDialog):
                 out[drug] = problem
         if self.table.currentData() not in {t.name for t in self._catalogue.tables}:
             out["table"] = "Choose an equivalence table from the catalogue."
-        if self._author.role != "clinician":
-            out["author"] = "Only a clinician may change the clinic settings."
+        if why_not("clinic_settings", self._author):
+            out["author"] = why_not("clinic_settings", self._author)
         return out
 
     def validate(self) -> bool:
@@ -339,11 +341,11 @@ class ClinicSettingsDialog(QDialog):
         if not self.validate():
             return
         try:
-            self._saved = storage.save_clinic_settings(settings=self.settings(), author=self._author)
+            self._saved = clinic_settings.save_clinic_settings(settings=self.settings(), author=self._author)
             paper = storage.PaperSettings(calendar_names=self.calendar_names.isChecked(),
                                           supply_days=self.supply_days.currentData())
             if paper != storage.paper_settings():
-                storage.save_paper_settings(settings=paper, author=self._author)
+                clinic_settings.save_paper_settings(settings=paper, author=self._author)
         except StorageError as exc:
             self.save_error.setText(f"Not saved: {exc}")
             self.save_error.setVisible(True)

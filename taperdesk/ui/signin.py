@@ -92,7 +92,7 @@ class FirstClinicianDialog(QDialog):
             self.message.setText("The two passwords differ: type the same password twice.")
             return False
         try:
-            self.clinician = storage.add_clinician(name=self.name.text().strip(), role="clinician", password=self.password.text())
+            self.clinician = storage.add_clinician(name=self.name.text().strip(), role="administrator,prescriber", password=self.password.text())
         except storage.StorageError as exc:
             self.message.setText(str(exc))
             return False

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import settings as clinic_settings
 from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.core.supervision import FlareRule, FlareRuleError, load_flare_rule
 
@@ -93,7 +94,7 @@ class SupervisionSettingsDialog(QDialog):
         try:
             rule = self.thresholds()
             clinic = storage.get_clinic_settings()
-            storage.save_clinic_settings(settings=replace(clinic, supervision=rule.to_dict()), author=self.author)
+            clinic_settings.save_clinic_settings(settings=replace(clinic, supervision=rule.to_dict()), author=self.author)
         except (FlareRuleError, storage.StorageError) as exc:
             self.message.setText(f"Not saved: {exc}")
             return False
@@ -205,7 +206,7 @@ class SupervisionSettingsDialog(QDialog):
         if definition is None:
             return False
         try:
-            stored = storage.save_scale_definition(definition=definition, author=self.author)
+            stored = clinic_settings.save_scale_definition(definition=definition, author=self.author)
         except storage.StorageError as exc:
             self.message.setText(f"Not saved: {exc}")
             return False

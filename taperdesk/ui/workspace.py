@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import records as clinic_records
+from taperdesk.clinic import settings as clinic_settings
 from taperdesk.core.catalogue import load_catalogue
 from taperdesk.core.typed_dates import day_first_for
 from taperdesk.clinic import plans as operations
@@ -39,12 +41,13 @@ from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
 from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
+from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 
-class Workspace(PlanActions, HandoutActions, QMainWindow):
+class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -92,6 +95,8 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a("settings", "Clinic &settings…", self.clinic_settings, "Ctrl+,")
         a("supervision", "Symptom scales and &flare rule…", self.supervision_settings)
         a("backup", "&Back up now", self.backup_now, "Ctrl+B")
+        a("clinicians", "&Clinicians…", self.clinicians_dialog, tip="Accounts and their roles")
+        a("password", "Change my pass&word…", lambda: self.change_password_dialog())
         a("lock", "&Lock", self.lock, "Ctrl+L")
         a("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         a("find", "F&ind patient", self.focus_search, "Ctrl+F")
@@ -105,6 +110,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a("handout", "Patient &handout…", lambda: self.make_handout("patient"), "Ctrl+P")
         a("summary", "Clinician &summary…", lambda: self.make_handout("clinician"), "Ctrl+Shift+P")
         a("review", "Next re&view date…", self.review_dialog)
+        a("delegate", "Let &nurses hold…", self.delegate_dialog, tip="Let nurses hold this plan")
         a("pharmacy", "Pharmacy &order…", lambda: self.make_handout("pharmacy"))
         a("dosebox", "&Dose-box sheet…", lambda: self.make_handout("dosebox"))
         a("reprint", "Re&print an earlier handout…", self.reprint_dialog)
@@ -208,10 +214,11 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         # Alt+letter on the menu bar must not also reach a button or tab of the window (a test
         # walks every window for clashes): so View and Help have no letter (F10 reaches them)
         menus = {
-            "&File": ["new_patient", "edit_patient", "find", None, "settings", "supervision", "backup", None, "lock",
+            "&File": ["new_patient", "edit_patient", "find", None, "settings", "supervision", "backup", None, "clinicians",
+                      "password", "lock",
                       "quit"],
             "&Plan": ["new_plan", "start", "hold", "revise", None, "pause", "resume", "complete", "stop", None,
-                      "review"],
+                      "review", "delegate"],
             "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
             "View": ["today", "find"],
             "Help": ["about"],
@@ -395,7 +402,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         patient = storage.get_patient(patient_id=self.patient_id)
         if not patient.archived:
             return False
-        done = self._guarded("The patient was not unarchived", lambda: storage.set_patient_archived(
+        done = self._guarded("The patient was not unarchived", lambda: clinic_records.set_patient_archived(
             patient_id=patient.id, archived=False, author=self.clinician))
         if done:
             self.patients.refresh()
@@ -447,7 +454,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         a = self.actions_by_name
         status = self.current.record.status if self.current else None
         writable = not self.read_only
-        clinician = self.clinician.role == "clinician" and writable
+        clinician = writable  # what the roles allow is applied below (apply_roles)
         a["new_patient"].setEnabled(writable)
         a["edit_patient"].setEnabled(writable and self.patient_id is not None)
         a["settings"].setEnabled(clinician)
@@ -464,6 +471,10 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         has_plan = self.current is not None
         for name in ("handout", "summary", "pharmacy", "dosebox", "reprint", "export_ics", "export_csv"):
             a[name].setEnabled(has_plan and (writable or name.startswith("export")))
+        a["delegate"].setEnabled(writable and status in ("active", "paused"))
+        a["clinicians"].setEnabled(True)
+        a["password"].setEnabled(writable)
+        self.apply_roles()
 
     # -- clinic ---------------------------------------------------------------
     def clinic_settings(self) -> None:
@@ -481,7 +492,7 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
             self.show_patient(self.patient_id)
 
     def backup_now(self) -> None:
-        path = self._guarded("The backup failed", lambda: storage.backup_now())
+        path = self._guarded("The backup failed", lambda: clinic_settings.backup_now(author=self.clinician))
         if path:
             self.show_status(f"Backed up to {path}.")
 
@@ -492,6 +503,9 @@ class Workspace(PlanActions, HandoutActions, QMainWindow):
         dialog = SignInDialog(self, locked=True)
         if self.run_dialog(dialog) and dialog.clinician:
             self.clinician = dialog.clinician
+            if self.clinician.must_change_password and not self.change_password_dialog(forced=True):
+                self.close()
+                return
             if self._symptoms is not None:
                 self._symptoms.set_author(self.clinician)
             self.centralWidget().setVisible(True)

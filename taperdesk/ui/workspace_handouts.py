@@ -64,7 +64,7 @@ class HandoutActions:
         if self.run_dialog(dialog):
             chosen = handouts[labels.index(dialog.textValue())]
             try:
-                pdf = operations_export.reprint(handout_id=chosen.id)
+                pdf = operations_export.reprint(handout_id=chosen.id, author=self.clinician)
             except operations_export.OperationError as exc:  # its bytes or revision failed their check
                 self.report(str(exc))
                 return
@@ -87,9 +87,10 @@ class HandoutActions:
 
         try:  # the stored revision and its status, verified just before it is written out
             if kind == "ics":
-                data, _revision, _events = calendar_files.calendar_file(patient_id=self.patient_id, today=self.today)
+                data, _revision, _events = calendar_files.calendar_file(patient_id=self.patient_id, today=self.today,
+                                                                              author=self.clinician)
             else:
-                data = calendar_files.doses_csv(patient_id=self.patient_id)[0].encode("utf-8")
+                data = calendar_files.doses_csv(patient_id=self.patient_id, author=self.clinician)[0].encode("utf-8")
         except (operations_export.OperationError, operations_export.NoPlanError) as exc:
             self.report(str(exc))
             return False

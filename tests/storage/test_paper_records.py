@@ -53,13 +53,13 @@ def expected(data: bytes) -> dict[str, tuple[str, str]]:
 
 def test_old_then_new_file_leaves_exactly_the_new_plan(patient, doctor):
     stamp = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
-    old, _rev, _n = calendar_files.calendar_file(patient_id=patient.id, today=START, reminders=True, stamp=stamp)
+    old, _rev, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True, stamp=stamp)
     info = current_plan(patient_id=patient.id)
     settings = info.settings().with_(interval_days=21)
     revise_plan(plan_id=info.record.id, plan=make_plan(Regimen("diazepam", (("morning", 5.0), ("night", 10.0))),
                                                        settings), settings=settings, author=doctor,
                 reason="Slower: three weeks a step")
-    new, rev, _n = calendar_files.calendar_file(patient_id=patient.id, today=START, reminders=True, stamp=stamp)
+    new, rev, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True, stamp=stamp)
     assert rev == 2
     shown = replay(old, new)
     assert shown == expected(new) and shown  # exactly the new plan's events
@@ -78,8 +78,8 @@ def test_old_then_new_file_leaves_exactly_the_new_plan(patient, doctor):
 
 
 def test_an_unchanged_plan_keeps_its_sequences(patient):
-    first, _r, _n = calendar_files.calendar_file(patient_id=patient.id, today=START, reminders=True)
-    again, _r, _n = calendar_files.calendar_file(patient_id=patient.id, today=START, reminders=True)
+    first, _r, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True)
+    again, _r, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True)
     seq = lambda data: {e.uid.value: e.sequence.value for e in vobject.readOne(data.decode()).vevent_list}  # noqa: E731
     assert seq(first) == seq(again) and set(seq(first).values()) == {"0"}
 
@@ -87,7 +87,7 @@ def test_an_unchanged_plan_keeps_its_sequences(patient):
 def test_name_only_when_the_clinic_allows(patient, doctor):
     paper_records.save_paper_settings(settings=paper_records.PaperSettings(calendar_names=True, supply_days=14),
                                       author=doctor)
-    data, _r, _n = calendar_files.calendar_file(patient_id=patient.id, today=START)
+    data, _r, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START)
     assert f"Taper plan: {NAME}" in vobject.readOne(data.decode()).contents["x-wr-calname"][0].value
     assert paper_records.paper_settings() == paper_records.PaperSettings(True, 14)
 
@@ -109,7 +109,7 @@ def test_plan_paper_and_review_dates_append(patient, doctor, opened):
 
 
 def test_csv_names_the_drug_of_every_dose_with_patient_and_revision(patient):
-    text, revision = calendar_files.doses_csv(patient_id=patient.id)
+    text, revision = calendar_files.doses_csv(patient_id=patient.id, author=1)
     rows = [r.split(",") for r in text.splitlines()]
     header, first = rows[0], rows[1]
     assert header[:3] == ["patient", "revision", "date"]

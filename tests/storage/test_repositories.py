@@ -141,7 +141,7 @@ def test_status_changes_are_events(doctor, patient):
 
 
 def test_staff_may_not_plan_but_may_record_symptoms(staff, patient):
-    with pytest.raises(errors.PermissionDeniedError, match="staff"):
+    with pytest.raises(errors.PermissionDeniedError, match="Only a prescriber may make or start a plan; Sam Staff is a nurse"):
         storage.create_plan(patient_id=patient.id, plan=PLAN_JSON, settings={}, author=staff)
     entry = storage.add_symptom_entry(patient_id=patient.id, date=dt.date(2026, 1, 2), scale="daily",
                                       items={"severity": 3, "sleep": 7}, author=staff)

@@ -138,7 +138,7 @@ def test_a_bad_definition_is_refused_with_its_message(doctor, change, words):
 
 
 def test_staff_may_not_change_a_scale(staff):
-    with pytest.raises(errors.PermissionDeniedError, match="staff"):
+    with pytest.raises(errors.PermissionDeniedError, match="Only an administrator may change a symptom scale"):
         storage.save_scale_definition(definition=gentler_ciwa(), author=staff)
 
 

@@ -35,7 +35,7 @@ def record(clinician):
     storage.set_plan_status(plan_id=rec.id, status="active", author=clinician, reason="agreed")
     entry = storage.add_symptom_entry(patient_id=patient.id, date=dt.date.today(), scale="daily",
                                       items={"severity": 3, "sleep": 5}, author=nurse)
-    storage.record_handout(revision_id=rev2.id, kind="calendar", pdf=b"%PDF-1.4 test", author=nurse)
+    storage.record_handout(revision_id=rev2.id, kind="calendar", pdf=b"%PDF-1.4 test", author=clinician)
     storage.create_plan(patient_id=other.id, plan=plan, settings=SETTINGS, author=clinician)
     storage.add_symptom_entry(patient_id=other.id, date=dt.date.today(), scale="daily",
                               items={"severity": 1, "sleep": 1}, author=nurse)
@@ -103,8 +103,9 @@ def test_audit_trail_is_this_patients_only(tab, record, clinician, qtmodeltester
                         ("handout", storage.handouts_for_revision(revision_id=record["rev2"].id)[0].id)}
     # newest first: the handout, the symptom entry, then the plan's status, revision, creation, the patient
     assert [a for _, a, _ in rows] == ["print", "create", "status", "revise", "create", "create"]
-    assert rows[0][0] == "Sam Staff"
-    assert rows[-1] == (clinician.name, "create", "added patient Zoë Test (TD-1)")
+    assert rows[0][0] == clinician.name and rows[1][0] == "Sam Staff"  # a nurse records symptoms, not handouts
+    assert rows[1][2].endswith("(as nurse)") and rows[0][2].endswith("(as prescriber)")
+    assert rows[-1] == (clinician.name, "create", "added patient Zoë Test (TD-1) (as prescriber)")
     assert not any("TD-2" in summary for _, _, summary in rows)
 
 

@@ -119,7 +119,7 @@ def test_edit_existing(qtbot, clinician):
     saved = d.saved_patient()
     assert saved.id == patient.id and saved.name == "Ana López García" and saved.phone == "555"
     assert storage.audit_events(entity="patient", entity_id=patient.id)[0].summary == (
-        "changed name, phone of patient Ana López García (TD-0001)")
+        "changed name, phone of patient Ana López García (TD-0001) (as prescriber)")
 
 
 def test_archive_with_confirmation(qtbot, clinician):

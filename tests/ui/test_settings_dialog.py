@@ -38,7 +38,7 @@ def test_unchanged_save_changes_nothing(open_dialog):
     d.accept()
     assert d.result() == QDialog.DialogCode.Accepted
     assert storage.get_clinic_settings() == before == d.saved_settings()
-    assert storage.audit_events(entity="clinic_settings")[0].summary == "changed nothing"
+    assert storage.audit_events(entity="clinic_settings")[0].summary == "changed nothing (as administrator)"
 
 
 def test_everything_saved(open_dialog, clinician):
@@ -151,7 +151,7 @@ def test_staff_cannot_save(open_dialog, clinician):
     d = open_dialog(staff)
     assert not d.save_button.isEnabled()
     note = d.findChild(QLabel, "staff_note")
-    assert note.text() == "Sam Staff is staff: only a clinician may change the clinic settings."
+    assert note.text() == "Only an administrator may change the clinic settings; Sam Staff is a nurse."
 
 
 def test_storage_error_shown_and_nothing_lost(open_dialog, clinician):

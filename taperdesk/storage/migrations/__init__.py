@@ -15,6 +15,7 @@ from taperdesk.storage.migrations import (
     m007_paper,
     m009_attention,
     m010_compact_and_scored,
+    m011_roles,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -28,6 +29,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (7, m007_paper.up),
     (9, m009_attention.up),
     (10, m010_compact_and_scored.up),
+    (11, m011_roles.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says

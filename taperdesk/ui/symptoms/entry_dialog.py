@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import records as clinic_records
 from taperdesk.core.plan_diff import format_day
 from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
@@ -304,14 +305,14 @@ class ScaleEntryDialog(QDialog):
                 self.definition.check_usable()
             self.definition.score(items)
             if self._correcting is not None:
-                self._saved = storage.correct_symptom_entry(entry_id=self._correcting.id, items=items, date=day,
+                self._saved = clinic_records.correct_symptom_entry(entry_id=self._correcting.id, items=items, date=day,
                                                             author=self._author, note=self.note.text().strip())
             else:
                 if self.definition.key == "daily" and entry_on(self._patient_id, "daily", day) is not None:
                     self._refuse(f"a daily rating for {format_day(day)} is already recorded: correct that one "
                                  "instead (Correct… beside the entries).")
                     return
-                self._saved = storage.add_symptom_entry(
+                self._saved = clinic_records.add_symptom_entry(
                     patient_id=self._patient_id, date=day, scale=self.definition.key, items=items,
                     author=self._author, note=self.note.text().strip(), scale_version=self.definition.version)
         except (ScaleError, StorageError) as exc:

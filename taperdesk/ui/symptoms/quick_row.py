@@ -12,6 +12,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from taperdesk import storage
+from taperdesk.clinic import records as clinic_records
 from taperdesk.core.plan_diff import format_day
 from taperdesk.core.scales import ScaleError
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
@@ -208,7 +209,7 @@ class QuickDailyRow(QWidget):
                           "Update that one instead?", error=True, offer_correct=True)
                 return None
             self.definition.score(items)
-            entry = storage.add_symptom_entry(patient_id=self._patient_id, date=self._today, scale=DAILY,
+            entry = clinic_records.add_symptom_entry(patient_id=self._patient_id, date=self._today, scale=DAILY,
                                               items=items, author=self._author, note=self.note.text().strip(),
                                               scale_version=self.definition.version)
         except (ScaleError, StorageError) as exc:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
+from taperdesk.clinic import records as clinic_records
 from taperdesk.core.in_force import InForce
 from taperdesk.core.plan import Plan
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
@@ -210,7 +211,7 @@ class SymptomsTab(QWidget):
         if not self.run_dialog(dialog):
             return None
         try:
-            retraction = storage.retract_symptom_entry(entry_id=row.entry.id, reason=dialog.value(),
+            retraction = clinic_records.retract_symptom_entry(entry_id=row.entry.id, reason=dialog.value(),
                                                        author=self._author)
         except StorageError as exc:
             self._say(f"Not retracted: {exc}")

@@ -1,0 +1,51 @@
+"""Patients and their symptom entries, as operations: each checks the
+account's role (clinic.permissions) and writes through storage, which audits
+it in the same transaction. The screens that used to call storage for these
+call here."""
+
+from __future__ import annotations
+
+from taperdesk import storage
+from taperdesk.clinic.permissions import operation
+
+
+@operation("add_patient")
+def add_patient(**fields) -> storage.Patient:
+    return storage.add_patient(**fields)
+
+
+@operation("edit_patient")
+def update_patient(**fields) -> storage.Patient:
+    return storage.update_patient(**fields)
+
+
+@operation("archive_patient")
+def set_patient_archived(*, patient_id: int, archived: bool, author: storage.Clinician) -> storage.Patient:
+    return storage.set_patient_archived(patient_id=patient_id, archived=archived, author=author)
+
+
+@operation("record_symptoms")
+def add_symptom_entry(**fields) -> storage.SymptomEntry:
+    return storage.add_symptom_entry(**fields)
+
+
+@operation("record_symptoms")
+def correct_symptom_entry(**fields) -> storage.SymptomEntry:
+    return storage.correct_symptom_entry(**fields)
+
+
+@operation("record_symptoms")
+def retract_symptom_entry(**fields) -> storage.SymptomEntry:
+    return storage.retract_symptom_entry(**fields)
+
+
+@operation("import_patient")
+def import_patient(*, document: dict, author: storage.Clinician) -> storage.Patient:
+    """A patient file from another clinic, all or nothing (storage.portable)."""
+    return storage.import_patient(document=document, author=author)
+
+
+@operation("export_patient")
+def export_patient(*, patient_id: int, author: storage.Clinician) -> dict:
+    """One patient's whole record as a portable document (recorded by the caller once written)."""
+    return storage.export_patient(patient_id=patient_id)
