@@ -36,7 +36,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much])
 COMMANDS = ("backup", "restore", "init-demo", "export-patient", "import-patient", "handout",
-            "export-ics", "export-csv", "verify")
+            "export-ics", "export-csv", "verify", "clinician")
 
 
 @pytest.fixture
@@ -118,6 +118,12 @@ def shelf(tmp_path_factory):
         files["backups"] = root / "backups"
         files["out-pdf"] = root / "out.pdf"
         files["out-csv"] = root / "out.csv"
+        files["password"] = root / "password.txt"
+        files["password"].write_text("long enough pw\n")
+        files["short-password"] = root / "short.txt"
+        files["short-password"].write_text("short\n")
+        files["not-utf8"] = root / "latin1.txt"
+        files["not-utf8"].write_bytes("contraseña larga".encode("latin-1"))
         yield {"root": root, "files": files, "password": demo.password}
 
 
@@ -163,7 +169,16 @@ def _option_values(world):
     return {"--db": dbs, "--out": outs, "--to": st.one_of(_file_values(world, ["backups", "folder", "devzero",
                                                                                 "missing"]), JUNK, HOMES),
             "--patient": IDS, "--id": IDS, "--clinician": NAMES, "--kind": KINDS, "--printed-on": DATES,
-            "--time": TIMES, "FILE": st.one_of(jsons, backups, HOMES)}
+            "--time": TIMES, "FILE": st.one_of(jsons, backups, HOMES),
+            "ACTION": st.sampled_from(["add", "add", "list", "list", "deactivate", "reset-password", "set-role",
+                                       "remove", ""]),
+            "NAME": st.sampled_from(["New Nurse", "demo", "Demo", "nobody", "", " ", "n" * 300]),
+            "ROLES": st.sampled_from(["nurse", "prescriber,administrator", "read-only", "read-only,nurse", "doctor",
+                                      "", ",", "clinician"]),
+            "--role": st.sampled_from(["nurse", "prescriber", "administrator,prescriber", "read-only", "bogus", ""]),
+            "--password-file": st.one_of(_file_values(world, ["password"] * 4 + ["short-password", "not-utf8", "zero",
+                                                                                  "folder", "devzero", "missing"]),
+                                         st.sampled_from(["-"]), HOMES)}
 
 
 OPTIONS = {
@@ -176,13 +191,19 @@ OPTIONS = {
     "export-ics": ["--patient", "--out", "--reminders", "--time", "--clinician", "--db"],
     "export-csv": ["--patient", "--out", "--clinician", "--db"],
     "verify": ["--db", "--json"],
+    "clinician": ["NAME", "ROLES", "--role", "--password-file", "--clinician", "--db"],
 }
 FLAGS_WITHOUT_VALUE = {"--reminders", "--json"}
+CLINICIAN_ACTIONS = {"add": ["NAME", "--role", "--password-file", "--clinician", "--db"],
+                     "list": ["--clinician", "--db"], "deactivate": ["NAME", "--clinician", "--db"],
+                     "reset-password": ["NAME", "--password-file", "--clinician", "--db"],
+                     "set-role": ["NAME", "ROLES", "--clinician", "--db"]}
 
 
 REQUIRED = {"restore": {"FILE"}, "export-patient": {"--id", "--out", "--clinician"},
             "import-patient": {"FILE", "--clinician"}, "handout": {"--patient", "--out", "--clinician"},
-            "export-ics": {"--patient", "--out", "--clinician"}, "export-csv": {"--patient", "--out", "--clinician"}}
+            "export-ics": {"--patient", "--out", "--clinician"}, "export-csv": {"--patient", "--out", "--clinician"},
+            "clinician": {"NAME", "--clinician"}}
 
 
 @st.composite
@@ -192,12 +213,17 @@ def argument_lists(draw, world, command):
     so the lists get past argparse into the files, passwords and dates."""
     values = _option_values(world)
     args = [command]
-    for option in draw(st.permutations(OPTIONS[command])):
+    options = OPTIONS[command]
+    if command == "clinician" and draw(st.integers(0, 9)):  # the action first, as it must be, with its own options
+        action = draw(values["ACTION"])
+        args.append(action)
+        options = CLINICIAN_ACTIONS.get(action, options)
+    for option in draw(st.permutations(options)):
         wanted = draw(st.integers(0, 9)) < (9 if option in REQUIRED.get(command, ()) else 5)
         if not wanted:
             continue
-        if option == "FILE":
-            args.append(draw(values["FILE"]))
+        if option in ("FILE", "NAME", "ROLES"):
+            args.append(draw(values[option]))
         elif option in FLAGS_WITHOUT_VALUE:
             args.append(option)
         else:

@@ -40,9 +40,16 @@ class AccountActions:
             if why:
                 action.setEnabled(False)
             action.setToolTip(why or action.text().replace("&", "").rstrip("…"))
-        if self.role_refusal("hold"):
+        hold = self.actions_by_name["hold"]
+        if not self.role_refusal("hold") and self.current is not None and \
+                roles.acting_role("hold_plan", self.clinician.roles) == roles.NURSE and \
+                operations.nurse_holds(plan_id=self.current.record.id) is None:
+            hold.setEnabled(False)
+            hold.setToolTip("A nurse may hold this plan only when a prescriber lets nurses hold it "
+                            "(Plan > Let nurses hold).")
+        if not hold.isEnabled():
             self.flare_banner.hold.setEnabled(False)
-        self.flare_banner.hold.setToolTip(self.role_refusal("hold"))
+        self.flare_banner.hold.setToolTip("" if hold.isEnabled() else hold.toolTip())
 
     def clinicians_dialog(self) -> bool:
         from taperdesk.ui.accounts import CliniciansDialog
