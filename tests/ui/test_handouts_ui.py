@@ -51,7 +51,7 @@ def test_a_handout_is_made_in_the_background_recorded_and_previewed(qtbot, windo
     assert [r.kind for r in records] == [kind]
     from taperdesk.clinic import handouts as operations_export
 
-    assert operations_export.reprint(handout_id=records[0].id, author=clinician) == preview.pdf
+    assert operations_export.reprint(handout_id=records[0].id, author=window.clinician) == preview.pdf
     assert preview.save_to(tmp_path / "h.pdf") and (tmp_path / "h.pdf").read_bytes() == preview.pdf
     assert not preview.save_to(tmp_path / "missing-folder" / "h.pdf") and "Not saved" in preview.status.text()
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
