@@ -17,8 +17,8 @@ from taperdesk.storage import clinicians
 from taperdesk.storage.migrations import apply_migrations
 
 
-def _schema_9_file(path) -> None:
-    """Two accounts made by the schema-9 code (real argon2id hashes), then closed."""
+def _schema_10_file(path) -> None:
+    """Two accounts made by the schema-10 code (real argon2id hashes), then closed."""
     storage.open_database(path, create=True, auto_backup=False)
     storage.close_database()
     old = SqliteDatabase(str(path), pragmas={"journal_mode": "wal", "foreign_keys": 1})
@@ -26,7 +26,7 @@ def _schema_9_file(path) -> None:
     old.execute_sql("DROP TABLE hold_delegation")
     for column in ("roles", "must_change_password"):
         old.execute_sql(f"ALTER TABLE clinician DROP COLUMN {column}")
-    old.execute_sql("PRAGMA user_version = 9")
+    old.execute_sql("PRAGMA user_version = 10")
     params = clinicians.ARGON2_SCHEME
     for name, role in (("Dr Old", "clinician"), ("Sam Staff", "staff")):
         pw = clinicians._hasher().hash("long enough 1").encode("ascii")
@@ -37,7 +37,7 @@ def _schema_9_file(path) -> None:
 
 
 def test_old_accounts_get_the_roles_they_had(db_path):
-    _schema_9_file(db_path)
+    _schema_10_file(db_path)
     session = storage.open_database(db_path, auto_backup=False)
     assert 11 in session.migrated
     doctor = storage.verify_password(name="Dr Old", password="long enough 1")
