@@ -29,7 +29,7 @@ start=today-timedelta(days=3650)
 ids=[]
 for k in range(2):
     pt=storage.add_patient(name=f"Ten Years {k}", born=date(1950,1,1), identifier=f"T{k}", author=doc)
-    s=PlanSettings(start=start, cut_percent=3, interval_days=28, stock=(DrugStock("diazepam", liquid=True),))
+    s=PlanSettings(start=start, cut_percent=4, interval_days=28, stock=(DrugStock("diazepam", liquid=True),))
     plan=make_plan(Regimen("diazepam",(("night",40.0),)), s)
     operations.start_plan(patient_id=pt.id, plan=plan, settings=s, author=doc)
     rng=random.Random(k)

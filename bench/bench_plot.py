@@ -62,7 +62,7 @@ def main() -> None:
     app = QApplication.instance() or QApplication([])
     plan = make_plan(
         Regimen("diazepam", (("morning", 20.0), ("night", 20.0))),
-        PlanSettings(start=START, cut_percent=3, interval_days=28, stock=(DrugStock("diazepam", liquid=True),)),
+        PlanSettings(start=START, cut_percent=4, interval_days=28, stock=(DrugStock("diazepam", liquid=True),)),
     )
     plan = hold(plan, date(2028, 3, 1), 28, "benchmark hold")
     plan = hold(plan, date(2031, 6, 1), 42, "benchmark hold")

@@ -115,9 +115,12 @@ _PATIENT_AUDIT = """(entity = 'patient' AND entity_id = ?1)
 def patient_audit_events(*, patient_id: int) -> list[AuditEvent]:
     """Every audit event about one patient, their plans, handouts and symptom
     entries, newest first: one query however long the record (the History tab
-    asked once per entry: 3,652 queries for ten years of daily ratings)."""
-    from peewee import SQL
+    asked once per entry: 3,652 queries for ten years of daily ratings), read as
+    plain rows (no model object per event)."""
+    from taperdesk.storage.models import db
 
     with reading():
-        query = AuditEventRow.select().where(SQL(_PATIENT_AUDIT, (patient_id,))).order_by(AuditEventRow.id.desc())
-        return [_to_event(r) for r in query]
+        rows = db.execute_sql("SELECT id, at, clinician_id, action, entity, entity_id, summary FROM audit_event"
+                              f" WHERE {_PATIENT_AUDIT} ORDER BY id DESC", (patient_id,)).fetchall()
+    return [AuditEvent(i, from_utc_text(at), who, action, entity, entity_id, summary)
+            for i, at, who, action, entity, entity_id, summary in rows]

@@ -12,8 +12,10 @@ from taperdesk.storage.records import PatientHistory, PlanHistory
 from taperdesk.storage.symptoms import ENTRY_SQL, entry_from_tuple
 
 
-def patient_history(*, patient_id: int) -> PatientHistory:
-    """Plans (with every revision and status event) and every symptom entry version."""
+def patient_history(*, patient_id: int, entries: bool = True) -> PatientHistory:
+    """Plans (with every revision and status event) and every symptom entry version;
+    entries=False leaves the entries out (the History tab shows the plans, and ten
+    years of daily entries are 3,650 rows to read and parse for nothing)."""
     with reading():
         row = PatientRow.get_or_none(PatientRow.id == patient_id)
         if row is None:
@@ -29,9 +31,9 @@ def patient_history(*, patient_id: int) -> PatientHistory:
             for e in (PlanStatusEventRow.select().where(PlanStatusEventRow.plan.in_(plan_ids))
                       .order_by(PlanStatusEventRow.id)):
                 events[e.plan_id].append(to_status_event(e))
-        entries = db.execute_sql(ENTRY_SQL + " WHERE patient_id = ? ORDER BY date, id", (patient_id,))
+        rows = db.execute_sql(ENTRY_SQL + " WHERE patient_id = ? ORDER BY date, id", (patient_id,)) if entries else ()
         return PatientHistory(
             patient=to_patient(row),
             plans=tuple(PlanHistory(to_plan(p), tuple(revs[p.id]), tuple(events[p.id])) for p in plans),
-            entries=tuple(entry_from_tuple(e) for e in entries),
+            entries=tuple(entry_from_tuple(e) for e in rows),
         )

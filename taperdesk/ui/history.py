@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk import storage
+from taperdesk.core.plan import Plan
 from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.storage import AuditEvent, PlanRecord, Revision, StatusEvent, StorageError
 
@@ -62,12 +64,14 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
+    TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole})
+    ROLES = TEXT_ROLES  # the roles data() answers (a subclass may add its own)
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # a view asks about ten roles a cell on every paint: the others go at once
+        if role not in self.TEXT_ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._columns[index.column()][1](self._rows[index.row()])
-        return None
+        return self._columns[index.column()][1](self._rows[index.row()])
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -104,7 +108,16 @@ class StatusRow:
 class AuditRow:
     event: AuditEvent
     who: str
-    summary: str = ""  # the event's words as the clinic reads them (see clinic_words)
+    patient: storage.Patient | None = None
+    revision_numbers: Mapping[int, int] = field(default_factory=dict)
+
+    @cached_property
+    def summary(self) -> str:
+        """The event's words as the clinic reads them (see clinic_words), worked out
+        when the row is shown: ten years of daily entries are 3,650 events."""
+        if self.patient is None:
+            return self.event.summary
+        return clinic_words(self.event.summary, self.patient, self.revision_numbers)
 
 
 LEGACY_REVISION = re.compile(r"\bfor revision (\d+)\b")
@@ -144,19 +157,35 @@ AUDIT_COLUMNS: tuple[Column, ...] = (
     ("When", lambda r: local_time(r.event.at)),
     ("Who", lambda r: r.who),
     ("Action", lambda r: r.event.action),
-    ("Summary", lambda r: r.summary or r.event.summary),
+    ("Summary", lambda r: r.summary),
 )
+
+
+@lru_cache(maxsize=64)
+def _stored_plan(revision_id: int, plan_json: str) -> Plan:
+    # a revision never changes (the database refuses UPDATE): going back to a
+    # patient need not parse the same plans again
+    return Plan.from_json(plan_json)
+
+
+def _plan_of(revision: Revision) -> Plan:
+    return _stored_plan(revision.id, revision.plan_json)
 
 
 def revision_changes(row: RevisionRow) -> list[str]:
     """What this revision changed (or, for the first, what the plan sets out)."""
     try:
-        plan = row.revision.plan()
+        plan = _plan_of(row.revision)
         if row.previous is None:
             return first_plan_summary(plan)
-        return diff_plans(row.previous.plan(), plan) or ["No change to the schedule, pace or approach."]
+        return diff_plans(_plan_of(row.previous), plan) or ["No change to the schedule, pace or approach."]
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         return [f"This revision's stored plan cannot be read ({type(exc).__name__}: {exc})."]
+
+
+# each column's width in characters of the font ("" stretches to the edge): fitting
+# the columns to their contents measured every row of the record on each load
+WIDTHS = {"Plan": 22, "Revision": 9, "When": 17, "Author": 16, "Who": 16, "Status": 14, "Action": 10}
 
 
 def _table(model: RecordTableModel, name: str) -> QTableView:
@@ -168,9 +197,17 @@ def _table(model: RecordTableModel, name: str) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setTabKeyNavigation(False)  # Tab moves on to the next part of the tab
     view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    header = view.horizontalHeader()
+    header.setStretchLastSection(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    char = view.fontMetrics().horizontalAdvance("0")
+    for column in range(model.columnCount() - 1):
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        header.resizeSection(column, char * WIDTHS.get(title, 12) + 16)
     return view
 
 
@@ -269,7 +306,7 @@ class HistoryTab(QWidget):
 
     @staticmethod
     def _load(patient_id: int) -> tuple[list[RevisionRow], list[StatusRow], list[AuditRow]]:
-        history = storage.patient_history(patient_id=patient_id)
+        history = storage.patient_history(patient_id=patient_id, entries=False)
         names = {c.id: c.name for c in storage.list_clinicians(include_inactive=True)}
 
         def who(clinician_id: int | None) -> str:
@@ -289,7 +326,7 @@ class HistoryTab(QWidget):
         # older events' database ids shown as the clinic reads them (clinic_words)
         patient = storage.get_patient(patient_id=patient_id)
         numbers = {r.revision.id: r.revision.number for r in revisions}
-        audit = [AuditRow(e, who(e.clinician_id), clinic_words(e.summary, patient, numbers))
+        audit = [AuditRow(e, who(e.clinician_id), patient, numbers)
                  for e in storage.patient_audit_events(patient_id=patient_id)]
         statuses.sort(key=lambda s: (s.event.at, s.event.id))
         return revisions, statuses, audit

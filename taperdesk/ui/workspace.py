@@ -41,6 +41,7 @@ from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
 from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
+from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
@@ -72,6 +73,7 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         self._update_actions()
         self.show_status(f"Signed in as {clinician.name}.")
         self.today_view.start(self.show_status)  # a large first roll of the day runs on a worker
+        QTimer.singleShot(0, warm_up)  # the plotting library loads while the first screen is read
 
     @property
     def catalogue(self):

@@ -162,7 +162,7 @@ def test_toggling_hides_a_scale_row(qtbot, plot, plan, series):
     box.click()
     assert plot.series_visible("ciwa-b") and plot._drawn["ciwa-b"].graphics.isVisible()
     plot.holds_box.click()
-    assert not plot._holds[0].isVisible()
+    assert not plot.dose.holds[0].isVisible()
 
 
 def test_toggles_have_distinct_mnemonics(plot, plan, series):

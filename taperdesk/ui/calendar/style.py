@@ -105,12 +105,16 @@ def paint_cell(
     faded: bool = False,
 ) -> None:
     painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     if faded:
         painter.setOpacity(0.4)
     painter.fillRect(rect, background_for(marks, in_plan))
+    # the grid line: whole pixels, no antialiasing, no fill (an antialiased
+    # outline cost 0.8 ms a cell, 34 ms a month: more than all the rest)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(QPen(GRID, 1))
     painter.drawRect(rect.adjusted(0, 0, -1, -1))
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
 
     pad = max(2, min(rect.width(), rect.height()) // 16)
     inner = rect.adjusted(pad, pad, -pad, -pad)

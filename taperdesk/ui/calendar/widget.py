@@ -6,8 +6,10 @@
     cal.select_date(day)          # emits dateSelected(date) when the selection changes
 
 The course (a plan with its status history, taperdesk.core.in_force) is
-expanded once per `set_plan` (days.expand); painting, selecting and switching
-month only look days up. A bare Plan is read as active from its start.
+expanded once per `set_plan` (days.expand), and only when the calendar is
+shown or read: switching patients on another tab does not expand every plan
+passed by. Painting, selecting and switching month only look days up. A bare
+Plan is read as active from its start.
 
 Keyboard (while the focus is anywhere in the calendar): arrows move by day,
 PgUp / PgDn by month, T or Ctrl+T today, N the next step change, Home the
@@ -73,6 +75,8 @@ class PlanCalendar(QWidget):
         self._today = date.today()
         self._symptoms: frozenset[date] = frozenset()
         self._detail = ""
+        self._expanded = True  # False: a course given while hidden, expanded when shown or read
+        self._go_today = False
 
         self._grid = MonthGrid(self)
         self._grid.today = self._today
@@ -177,11 +181,26 @@ class PlanCalendar(QWidget):
         course = as_course(plan)
         self._course = course
         self._plan = course.plan if course is not None else None
-        self._days = expand(course)
+        self._go_today = go_today or (self._go_today and not self._expanded)
+        self._expanded = False
+        if self.isVisible():
+            self._ensure()
+
+    def _ensure(self) -> None:
+        """Expand the course given last, if not yet done (see set_plan)."""
+        if self._expanded:
+            return
+        self._expanded = True
+        self._days = expand(self._course)
         self._grid.days = self._days
-        if go_today or (course is not None and self.selected_date() not in self._days):
+        go_today, self._go_today = self._go_today, False
+        if go_today or (self._course is not None and self.selected_date() not in self._days):
             self.select_date(self._today)
         self._refresh_all()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self._ensure()
+        super().showEvent(event)
 
     def set_symptom_days(self, days: set[date]) -> None:
         self._symptoms = frozenset(days)
@@ -202,18 +221,23 @@ class PlanCalendar(QWidget):
 
     def detail_heading(self) -> str:
         """The first line of "What to take": which day, and whether it is today."""
+        self._ensure()
         return self._detail.splitlines()[0] if self._detail else ""
 
     def selected_date(self) -> date:
+        self._ensure()
         return self._grid.selectedDate().toPython()
 
     def shown_month(self) -> tuple[int, int]:
+        self._ensure()
         return (self._grid.yearShown(), self._grid.monthShown())
 
     def cell(self, day: date) -> CellInfo:
+        self._ensure()
         return self._grid.cell(day)
 
     def day_detail_text(self) -> str:
+        self._ensure()
         return self._detail
 
     def legend_text(self) -> str:
@@ -222,14 +246,17 @@ class PlanCalendar(QWidget):
     # -- moving -------------------------------------------------------------
     def select_date(self, day: date) -> None:
         """Select `day` and show its month."""
+        self._ensure()
         self._grid.setSelectedDate(to_qdate(day))
         if self.shown_month() != (day.year, day.month):
             self._grid.setCurrentPage(day.year, day.month)
 
     def go_previous_month(self) -> None:
+        self._ensure()
         self.select_date(_add_months(self.selected_date(), *self.shown_month(), -1))
 
     def go_next_month(self) -> None:
+        self._ensure()
         self.select_date(_add_months(self.selected_date(), *self.shown_month(), 1))
 
     def go_today(self) -> None:
@@ -264,6 +291,8 @@ class PlanCalendar(QWidget):
         self._refresh_tooltips()
 
     def _refresh_all(self) -> None:
+        if not self._expanded:  # done when the course is expanded
+            return
         self._summary.setText(self.summary_text())
         plan = self._plan
         self._buttons["start"].setEnabled(plan is not None)
@@ -275,6 +304,7 @@ class PlanCalendar(QWidget):
 
     def summary_text(self) -> str:
         """The line over the grid: the drugs, the dates, and the status when it is not plain active."""
+        self._ensure()
         course = self._course
         if course is None:
             return "No active plan"

@@ -166,8 +166,10 @@ class EntriesModel(RecordTableModel):
     def entry(self, row: int) -> SymptomEntry:
         return self.record(row).entry
 
+    ROLES = RecordTableModel.ROLES | {Qt.ItemDataRole.ForegroundRole}
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.rowCount():
+        if role not in self.ROLES or not index.isValid() or not 0 <= index.row() < self.rowCount():
             return None
         row = self.record(index.row())
         if role == Qt.ItemDataRole.ForegroundRole and not row.current:

@@ -1,13 +1,14 @@
-"""The symptom plot's small drawing parts: colours and styles, the date axis,
-a view box that reports clicks, the legend's icons and the toggles' mnemonics.
-Kept apart from the widget so it stays about what is drawn, not how."""
+"""The symptom plot's small drawing parts: colours and styles, the axes (their
+grid drawn opaque, beneath the data), a view box that reports clicks, the
+legend's icons and the toggles' mnemonics. Kept apart from the widget so it stays about what is drawn, not how."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygonF
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
 import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
 from pyqtgraph.graphicsItems.ScatterPlotItem import drawSymbol
@@ -46,7 +47,49 @@ class ClickViewBox(pg.ViewBox):
             super().mouseClickEvent(ev)
 
 
-class DateAxis(pg.DateAxisItem):
+@lru_cache(maxsize=64)
+def _on_white(rgba: tuple[int, int, int, int]) -> QColor:
+    red, green, blue, alpha = rgba
+    a = alpha / 255
+    return QColor(*(round(v * a + 255 * (1 - a)) for v in (red, green, blue)))
+
+
+class OpaqueGrid:
+    """Grid lines in the colour their translucent pen shows on the white
+    background, drawn beneath the data: Qt's raster engine draws a translucent
+    one-pixel line about 15 times slower than an opaque one, and the grid of four
+    rows cost more to paint (90 ms of a 130 ms redraw) than 10,950 scores."""
+
+    def generateDrawSpecs(self, p):  # noqa: N802 (pyqtgraph's name)
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.grid is False:
+            return specs
+        axis, ticks, texts = specs
+        opaque = []
+        for tick_pen, start, stop in ticks:
+            colour = tick_pen.color()
+            if colour.alpha() < 255:
+                tick_pen = QPen(tick_pen)
+                tick_pen.setColor(_on_white(colour.getRgb()))
+            opaque.append((tick_pen, start, stop))
+        return axis, opaque, texts
+
+    def setGrid(self, grid):  # noqa: N802 (pyqtgraph's name)
+        super().setGrid(grid)
+        self.setZValue(GRID_Z)  # beneath the row's view box (-100), so the data covers the grid
+
+
+GRID_Z = -200
+
+
+class ValueAxis(OpaqueGrid, pg.AxisItem):
+    """A row's left axis: its values, and the horizontal grid lines."""
+
+    def __init__(self):
+        super().__init__(orientation="left")
+
+
+class DateAxis(OpaqueGrid, pg.DateAxisItem):
     """Calendar days (UTC, so no time zone or daylight-saving hour moves a
     day), and at most MAX_GRID_LINES ticks per level: a fifteen-year view
     drew a grid line per month, which cost more to paint than every score."""
