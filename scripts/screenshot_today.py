@@ -30,15 +30,15 @@ def main(argv: list[str] | None = None) -> int:
 
     began = time.perf_counter()
     window = Workspace(clinician=storage.list_clinicians()[0])
-    window.resize(1400, 900)
+    window.resize(1366, 768)
     window.show()
     for _ in range(5):
         app.processEvents()
     print(f"workspace with the Today view shown in {(time.perf_counter() - began) * 1000:.0f} ms")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(args.out)
-    listing = window.today_view.model.listing
-    print(f"wrote {args.out}: {listing.patients()} patients, {listing.counts()}")
+    listing = window.today_view.model.opening
+    print(f"wrote {args.out}: {listing.patients} patients, {listing.counts()}")
     window.close()
     storage.close_database()
     return 0

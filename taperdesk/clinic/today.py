@@ -3,15 +3,20 @@ clinic at once. One function, `today_list`, answers it for the Today view and
 for `taperdesk today`, so the screen, the printout and the command agree.
 
 It reads the kept attention table (storage/attention.py), not the clinic's
-whole history: the rows are filtered in SQL, and even what to tell a patient
-whose dose changes ("Your morning dose changes from 2.5 mg to 2 mg diazepam
-today.", core.in_force's words) is kept with the row, so no plan is parsed.
-Each item names the tab of the patient page that answers it."""
+whole history: the groups are counted, ordered and cut into pages in SQL
+(storage/day_list.py), and even what to tell a patient whose dose changes
+("Your morning dose changes from 2.5 mg to 2 mg diazepam today.",
+core.in_force's words) is kept with the row, so no plan is parsed. The Today
+view asks for the counts and for the pages of each group it shows
+(`today_opening`, then `today_items`); the command and the printout ask for all of
+it (`today_list`), through the same words. Each item names the tab of the
+patient page that answers it."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from taperdesk import storage
 from taperdesk.core.supervision import format_day
@@ -61,91 +66,85 @@ class TodayList:
         return len({i.patient_id for i in self.items})
 
 
-def _changes(rows, day: date) -> list[TodayItem]:
-    """What to tell each patient whose doses change today or tomorrow: the plan's
-    own words (core.in_force), kept with the patient's attention row."""
-    out = []
-    for r in rows:
-        a = r.attention
-        if a.next_change is None or not day <= a.next_change <= day + timedelta(days=1):
-            continue
-        when = "Today" if a.next_change == day else "Tomorrow"
-        words = " ".join(a.change_words) or a.change_dose
-        out.append(TodayItem("changes", a.patient_id, r.name, r.identifier, r.phone,
-                             f"{when} ({format_day(a.next_change, day)}): {words}",
-                             f"New daily dose: {a.change_dose}", a.next_change, "plan"))
-    return out
+@dataclass(frozen=True)
+class TodayOpening:
+    """What the Today view opens with: each group's count, the number of
+    patients, and each group's first lines (the rest come as they scroll into view)."""
+
+    day: date
+    by_group: dict[str, int]
+    patients: int
+    first: dict[str, tuple[TodayItem, ...]]
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.by_group)
 
 
-def _supplies(day: date) -> list[TodayItem]:
-    """A printed pharmacy order lists supplies of the plan's supply period from
-    the day it was printed: the next one is due when a period starts today or
-    tomorrow, while the plan still has doses then."""
+def _rules() -> storage.DayListRules:
     from taperdesk.storage.paper_records import paper_settings
 
-    default = paper_settings().supply_days
-    out = []
-    for pid, ordered, days, last_day, name, identifier, phone in storage.pharmacy_orders():
-        period = days or default
-        if day <= ordered:
-            continue  # the order was printed today: its first supply goes with it
-        start = ordered + timedelta(days=-((ordered - day).days // period) * period)  # first period start >= day
-        if start > day + timedelta(days=1) or (last_day is not None and start > last_day):
-            continue
-        when = "today" if start == day else "tomorrow"
-        out.append(TodayItem("supplies", pid, name, identifier, phone,
-                             f"Supply for {period} days from {format_day(start, day)} is due ({when})",
-                             f"Pharmacy order printed on {format_day(ordered, day)}", start, "history"))
-    return out
+    return storage.DayListRules(review_every_days=storage.flare_rule().review_every_days,
+                                 review_ahead_days=REVIEW_AHEAD_DAYS, ending_within_days=ENDING_WITHIN_DAYS,
+                                 paused_longer_than_days=PAUSED_TOO_LONG_DAYS,
+                                 supply_days=paper_settings().supply_days)
+
+
+def _texts(text: str | None) -> list[str]:
+    return [str(t) for t in json.loads(text)] if text else []
+
+
+def _worded(row: storage.DayListItem, day: date) -> TodayItem:
+    """A stored line as the clinician reads it."""
+    who = (row.group, row.patient_id, row.name, row.identifier, row.phone)
+    when = row.when
+    if row.group == "flares":
+        return TodayItem(*who, row.what or "", " ".join(_texts(row.more)), None, "symptoms")
+    if row.group == "changes":
+        words = " ".join(_texts(row.what)) or (row.more or "")
+        said = "Today" if when == day else "Tomorrow"
+        return TodayItem(*who, f"{said} ({format_day(when, day)}): {words}", f"New daily dose: {row.more}",
+                         when, "plan")
+    if row.group == "reviews":
+        if row.what == "booked":
+            said = "today" if when == day else f"on {format_day(when, day)}"
+            return TodayItem(*who, f"Review booked {said}" + (" (overdue)" if when < day else ""), "", when,
+                             "history")
+        if row.what == "due":
+            last = date.fromisoformat(row.more) if row.more else None
+            since = f"last {format_day(last, day)}" if last else "none recorded yet"
+            said = "today" if when <= day else "on " + format_day(when, day)
+            return TodayItem(*who, f"Review due {said} ({since})", "", when, "history")
+        return TodayItem(*who, row.what or "", "", when, "history")  # the overdue reason, with the last review
+    if row.group == "attention":
+        tab = "symptoms" if (row.what or "").startswith("No symptoms") else "plan"
+        return TodayItem(*who, row.what or "", "", when, tab)
+    if row.group == "supplies":
+        ordered = date.fromisoformat(row.more or "")
+        said = "today" if when == day else "tomorrow"
+        return TodayItem(*who, f"Supply for {row.what} days from {format_day(when, day)} is due ({said})",
+                         f"Pharmacy order printed on {format_day(ordered, day)}", when, "history")
+    if row.group == "paused":
+        return TodayItem(*who, f"Paused since {format_day(when, day)} ({(day - when).days} days): "
+                               "resume, revise or end the taper", "", when, "plan")
+    return TodayItem(*who, f"Last day of the plan: {format_day(when, day)}", "", when, "plan")
+
+
+def today_opening(*, day: date | None = None, per_group: int = 50) -> TodayOpening:
+    """How many lines each group has on `day` (default today), how many patients,
+    and the first `per_group` lines of each group: one query, whatever the clinic's size."""
+    day = day or date.today()
+    found = storage.day_list_opening(day, _rules(), per_group)
+    return TodayOpening(day, found.counts, found.patients,
+                        {key: tuple(_worded(r, day) for r in rows) for key, rows in found.first.items()})
+
+
+def today_items(*, group: str, day: date | None = None, offset: int = 0, limit: int | None = None) -> tuple[TodayItem, ...]:
+    """A page of one group's lines, in the list's order."""
+    day = day or date.today()
+    return tuple(_worded(r, day) for r in storage.day_list_items(day, _rules(), group, offset=offset, limit=limit))
 
 
 def today_list(*, day: date | None = None) -> TodayList:
-    """Everyone who needs the clinician on `day` (default today), grouped."""
+    """Everyone who needs the clinician on `day` (default today), grouped: the whole list."""
     day = day or date.today()
-    rule = storage.flare_rule()
-    rows = storage.day_list_rows(day, review_every_days=rule.review_every_days,
-                                 review_ahead_days=REVIEW_AHEAD_DAYS, ending_within_days=ENDING_WITHIN_DAYS)
-    items: list[TodayItem] = []
-    booked = storage.booked_reviews()  # a next review date the clinic set rules over the 3-monthly rule's
-    for pid, (on, name, identifier, phone) in booked.items():
-        if on <= day + timedelta(days=REVIEW_AHEAD_DAYS - 1):
-            when = "today" if on == day else f"on {format_day(on, day)}"
-            what = f"Review booked {when}" + (" (overdue)" if on < day else "")
-            items.append(TodayItem("reviews", pid, name, identifier, phone, what, "", on, "history"))
-    for r in rows:
-        a = r.attention
-        who = (a.patient_id, r.name, r.identifier, r.phone)
-        for reason in a.reasons:
-            if reason.startswith("Flare"):
-                items.append(TodayItem("flares", *who, reason, " ".join(a.evidence), None, "symptoms"))
-            elif reason.startswith("Review overdue"):
-                items.append(TodayItem("reviews", *who, reason, "", a.last_review, "history"))
-            elif reason.startswith("No symptoms"):
-                items.append(TodayItem("attention", *who, reason, "", None, "symptoms"))
-            elif reason.startswith("Step change") and a.next_change is not None \
-                    and a.next_change <= day + timedelta(days=1):
-                continue  # today or tomorrow: the changes group says it, with what to tell them
-            else:
-                items.append(TodayItem("attention", *who, reason, "", a.next_change, "plan"))
-        overdue = any(x.startswith("Review overdue") for x in a.reasons)
-        due_from = a.last_review or a.plan_start
-        if not overdue and due_from is not None and a.patient_id not in booked:
-            due = due_from + timedelta(days=rule.review_every_days)
-            if due <= day + timedelta(days=REVIEW_AHEAD_DAYS - 1):
-                since = f"last {format_day(a.last_review, day)}" if a.last_review else "none recorded yet"
-                items.append(TodayItem("reviews", *who, f"Review due {'today' if due <= day else 'on ' + format_day(due, day)}"
-                                       f" ({since})", "", due, "history"))
-        if a.status == "paused" and a.paused_since is not None \
-                and (day - a.paused_since).days > PAUSED_TOO_LONG_DAYS:
-            items.append(TodayItem("paused", *who, f"Paused since {format_day(a.paused_since, day)} "
-                                   f"({(day - a.paused_since).days} days): resume, revise or end the taper",
-                                   "", a.paused_since, "plan"))
-        if a.status == "active" and a.last_day is not None \
-                and day <= a.last_day <= day + timedelta(days=ENDING_WITHIN_DAYS - 1):
-            items.append(TodayItem("ending", *who, f"Last day of the plan: {format_day(a.last_day, day)}",
-                                   "", a.last_day, "plan"))
-    items += _changes(rows, day)
-    items += _supplies(day)
-    order = {key: n for n, key in enumerate(GROUPS)}
-    items.sort(key=lambda i: (order[i.group], i.when or date.min, i.name.casefold(), i.patient_id))
-    return TodayList(day, tuple(items))
+    return TodayList(day, tuple(_worded(r, day) for r in storage.day_list_items(day, _rules())))

@@ -2,13 +2,17 @@
 and CLI may do with stored data is a function re-exported here (keyword-only
 arguments, plain frozen records back); nothing outside this package builds a query."""
 
-from taperdesk.storage.attention import Attention, DayListRow, booked_reviews, day_list_rows, pharmacy_orders
+from taperdesk.storage.attention import Attention
 from taperdesk.storage.attention import differences as attention_differences
 from taperdesk.storage.attention import reasons_for as attention_reasons
 from taperdesk.storage.attention import pending_roll as attention_roll_pending
 from taperdesk.storage.attention import roll as roll_attention
 from taperdesk.storage.attention import roll_in_worker as roll_attention_in_worker
 from taperdesk.storage.audit import acting_as, audit_events, patient_audit_events
+from taperdesk.storage.day_list import DayListItem, DayListOpening, DayListRules
+from taperdesk.storage.day_list import counts as day_list_counts
+from taperdesk.storage.day_list import items as day_list_items
+from taperdesk.storage.day_list import opening as day_list_opening
 from taperdesk.storage.backup import list_backups, restore_backup
 from taperdesk.storage.clinic import flare_rule, get_clinic_settings, save_clinic_settings
 from taperdesk.storage.clinicians import (

@@ -102,7 +102,7 @@ def test_the_list_prints_as_it_reads(window, tmp_path):
     window.today_view.write_pdf(out)
     text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert f"Today: {TODAY.isoformat()}" in text
-    listing = window.today_view.model.listing
+    listing = window.today_view.listing()
     for item in listing.items:
         assert item.identifier in text
         assert item.what.split(" (")[0] in " ".join(text.split())

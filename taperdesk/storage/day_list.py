@@ -1,0 +1,209 @@
+"""What the day list asks of the kept attention table, answered in SQL.
+
+The clinic's day (clinic/today.py) has groups: flares, dose changes today or
+tomorrow, reviews due, other reasons, supplies due, long pauses, plans ending.
+Each group is one SELECT over the rows that hold on the day, so the whole
+clinic's counts come from one query, and the Today view fetches a group's
+rows a page at a time as they come into view (ordered and cut in SQL): opening
+the view costs the same for 1,000 patients as for 50,000, whatever the length
+of the list. No plan is parsed and no patient's history is read here.
+
+For today on a writable file the daily roll runs first and the table alone
+answers. For another day, or on a file open read-only (`taperdesk today` while
+the app has it), rows that do not hold on that day are worked out for this
+answer only (storage/attention_rows.py) and joined in as one JSON parameter,
+so the same SQL answers and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from taperdesk.storage import attention
+from taperdesk.storage.attention_rows import FIELDS, compute, to_tuple
+from taperdesk.storage.models import db
+
+GROUP_KEYS = ("flares", "changes", "reviews", "attention", "supplies", "paused", "ending")
+
+
+@dataclass(frozen=True)
+class DayListRules:
+    """The clinic's windows for the day list (clinic/today.py sets them)."""
+
+    review_every_days: int
+    review_ahead_days: int = 7
+    ending_within_days: int = 7
+    paused_longer_than_days: int = 28
+    supply_days: int = 28  # the clinic's supply period, for plans without their own
+
+
+@dataclass(frozen=True)
+class DayListItem:
+    """One line of the day list as stored: the clinic layer words it.
+
+    `what` and `more` depend on the group: a reason and the flare's evidence
+    (JSON list); a change's words (JSON list) and daily dose; 'booked', a
+    reason, or 'due' with the last review; a supply's period and order day."""
+
+    group: str
+    patient_id: int
+    name: str
+    identifier: str
+    phone: str
+    when: dt.date | None
+    what: str | None
+    more: str | None
+
+
+def _rows_source(day: dt.date) -> tuple[str, dict]:
+    """SQL for every patient's row that holds on `day`, and its parameters."""
+    kept = "SELECT " + ", ".join(FIELDS) + " FROM patient_attention WHERE as_of <= :d AND +valid_until > :d"
+    if _rolled_here(day):
+        return kept, {}
+    stale = attention.stale_ids(day)
+    if not stale:
+        return kept, {}
+    extra = json.dumps([list(to_tuple(r)) for r in compute(stale, day).values()], ensure_ascii=False)
+    unpacked = ", ".join(f"value ->> {n} AS {name}" for n, name in enumerate(FIELDS))
+    return f"{kept} UNION ALL SELECT {unpacked} FROM json_each(:extra)", {"extra": extra}
+
+
+_ITEMS = """
+WITH a AS MATERIALIZED (
+    SELECT x.patient_id, x.reasons, x.evidence, x.status, x.next_change, x.change_words, x.change_dose,
+           x.last_day, x.paused_since, x.last_review, x.plan_start, p.name, p.identifier, p.phone, p.name_key
+    FROM ({source}) x JOIN patient p ON p.id = x.patient_id
+    WHERE p.archived = 0 AND x.status IN ('active', 'paused') AND (x.reasons <> '[]'
+        OR x.next_change BETWEEN :d AND :d1 OR (x.status = 'paused' AND x.paused_since < :paused_before)
+        OR x.last_day BETWEEN :d AND :end_by OR COALESCE(x.last_review, x.plan_start) <= :review_by)),
+booked AS MATERIALIZED (
+    SELECT r.patient_id, r.review_on FROM patient_review r
+    WHERE r.id = (SELECT MAX(q.id) FROM patient_review q WHERE q.patient_id = r.patient_id)
+    AND r.review_on IS NOT NULL),
+reason AS NOT MATERIALIZED (
+    SELECT a.*, j.value AS reason, j.id AS n FROM a, json_each(a.reasons) j WHERE a.reasons <> '[]'),
+orders AS NOT MATERIALIZED (
+    SELECT x.patient_id, x.last_day, p.name, p.identifier, p.phone, p.name_key,
+           date(MAX(h.created_at), 'localtime') AS ordered,
+           COALESCE((SELECT pp.supply_days FROM plan_paper pp WHERE pp.plan_id = x.plan_id
+                     ORDER BY pp.id DESC LIMIT 1), :supply) AS period
+    FROM ({source}) x JOIN patient p ON p.id = x.patient_id JOIN plan_revision r ON r.plan_id = x.plan_id
+    JOIN handout h ON h.revision_id = r.id AND h.kind = 'pharmacy'
+    WHERE x.status = 'active' AND p.archived = 0 GROUP BY x.patient_id),
+supply AS NOT MATERIALIZED (
+    SELECT o.*, date(:d, '+' || ((o.period - k % o.period) % o.period) || ' days') AS due
+    FROM (SELECT orders.*, CAST(julianday(:d) - julianday(ordered) AS INTEGER) AS k FROM orders) o WHERE o.k > 0),
+items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more, n) AS (
+    SELECT 'flares', patient_id, name, identifier, phone, name_key, NULL, reason, evidence, n
+    FROM reason WHERE reason GLOB 'Flare*'
+    UNION ALL
+    SELECT 'changes', patient_id, name, identifier, phone, name_key, next_change, change_words, change_dose, 0
+    FROM a WHERE next_change BETWEEN :d AND :d1
+    UNION ALL
+    SELECT 'reviews', b.patient_id, p.name, p.identifier, p.phone, p.name_key, b.review_on, 'booked', NULL, 0
+    FROM booked b JOIN patient p ON p.id = b.patient_id WHERE p.archived = 0 AND b.review_on <= :ahead
+    UNION ALL
+    SELECT 'reviews', patient_id, name, identifier, phone, name_key, last_review, reason, NULL, n
+    FROM reason WHERE reason GLOB 'Review overdue*'
+    UNION ALL
+    SELECT 'reviews', patient_id, name, identifier, phone, name_key,
+           date(COALESCE(last_review, plan_start), :every), 'due', last_review, 0
+    FROM a WHERE COALESCE(last_review, plan_start) <= :review_by AND instr(reasons, '"Review overdue') = 0
+    AND NOT EXISTS (SELECT 1 FROM booked b WHERE b.patient_id = a.patient_id)
+    UNION ALL
+    SELECT 'attention', patient_id, name, identifier, phone, name_key,
+           CASE WHEN reason GLOB 'No symptoms*' THEN NULL ELSE next_change END, reason, NULL, n
+    FROM reason WHERE NOT reason GLOB 'Flare*' AND NOT reason GLOB 'Review overdue*'
+    AND NOT (reason GLOB 'Step change*' AND next_change IS NOT NULL AND next_change <= :d1)
+    UNION ALL
+    SELECT 'supplies', patient_id, name, identifier, phone, name_key, due, period, ordered, 0
+    FROM supply WHERE due <= :d1 AND (last_day IS NULL OR due <= last_day)
+    UNION ALL
+    SELECT 'paused', patient_id, name, identifier, phone, name_key, paused_since, NULL, NULL, 0
+    FROM a WHERE status = 'paused' AND paused_since < :paused_before
+    UNION ALL
+    SELECT 'ending', patient_id, name, identifier, phone, name_key, last_day, NULL, NULL, 0
+    FROM a WHERE status = 'active' AND last_day BETWEEN :d AND :end_by)
+"""
+
+
+def _rolled_here(day: dt.date) -> bool:
+    """Today on a writable file: the roll keeps every row good for the day."""
+    return day == attention.today() and not attention._connection().current().read_only
+
+
+def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = None) -> list[tuple]:
+    if _rolled_here(day):
+        attention.roll(day)  # once a day (a query after that); before the read, in its own write
+    with attention._connection().reading():
+        source, extra = _rows_source(day)
+        one = dt.timedelta(days=1)
+        values = {"d": day.isoformat(), "d1": (day + one).isoformat(),
+                  "ahead": (day + (rules.review_ahead_days - 1) * one).isoformat(),
+                  "review_by": (day + (rules.review_ahead_days - 1 - rules.review_every_days) * one).isoformat(),
+                  "every": f"+{rules.review_every_days} days",
+                  "end_by": (day + (rules.ending_within_days - 1) * one).isoformat(),
+                  "paused_before": (day - rules.paused_longer_than_days * one).isoformat(),
+                  "supply": rules.supply_days, **extra, **(params or {})}
+        return db.execute_sql(_ITEMS.format(source=source) + tail, values).fetchall()
+
+
+_ORDER = "COALESCE(whenever, ''), name_key, patient_id, n"
+_RANK = "CASE grp " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(GROUP_KEYS)) + " END"
+_COLUMNS = "grp, patient_id, name, identifier, phone, whenever, what, more"
+
+
+def _item(row: tuple) -> DayListItem:
+    g, pid, name, ident, phone, when, what, more = row
+    return DayListItem(g, pid, name, ident, phone, dt.date.fromisoformat(when) if when else None,
+                       None if what is None else str(what), None if more is None else str(more))
+
+
+@dataclass(frozen=True)
+class DayListOpening:
+    """What the Today view opens with: every group's count, the number of
+    patients, and the first `per_group` lines of each group."""
+
+    counts: dict[str, int]
+    patients: int
+    first: dict[str, list[DayListItem]]
+
+
+def opening(day: dt.date, rules: DayListRules, per_group: int) -> DayListOpening:
+    """One query: the counts and the first page of every group (cut in SQL)."""
+    rows = _query(day, rules, f"""
+        SELECT {_COLUMNS}, total FROM (
+            SELECT items.*, COUNT(*) OVER (PARTITION BY grp) AS total,
+                   ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {_ORDER}) AS rn FROM items)
+        WHERE rn <= :page
+        UNION ALL SELECT '', COUNT(DISTINCT patient_id), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM items
+        """, {"page": per_group})
+    counts = dict.fromkeys(GROUP_KEYS, 0)
+    first: dict[str, list[DayListItem]] = {key: [] for key in GROUP_KEYS}
+    patients = 0
+    for row in rows:
+        if row[0] == "":
+            patients = row[1]
+            continue
+        counts[row[0]] = row[-1]
+        first[row[0]].append(_item(row[:-1]))
+    return DayListOpening(counts, patients, first)
+
+
+def counts(day: dt.date, rules: DayListRules) -> tuple[dict[str, int], int]:
+    """How many lines each group has on `day`, and how many patients are on the list."""
+    found = opening(day, rules, 0)
+    return found.counts, found.patients
+
+
+def items(day: dt.date, rules: DayListRules, group: str | None = None, *, offset: int = 0,
+          limit: int | None = None) -> list[DayListItem]:
+    """A group's lines (every group's when `group` is None) in the list's order:
+    by date, then name, then patient; `offset` and `limit` cut a page."""
+    if group is not None and group not in GROUP_KEYS:
+        raise ValueError(f"no day-list group {group!r}")
+    tail = (f"SELECT {_COLUMNS} FROM items" + (" WHERE grp = :group" if group is not None else "")
+            + f" ORDER BY {_RANK}, {_ORDER} LIMIT :limit OFFSET :offset")
+    rows = _query(day, rules, tail, {"group": group, "limit": -1 if limit is None else limit, "offset": offset})
+    return [_item(r) for r in rows]
