@@ -77,9 +77,23 @@ class Unit:
 
     @classmethod
     def from_dict(cls, d: dict) -> "Unit":
-        if d["form"] == "liquid":
-            return cls("liquid", mg_per_ml=d["mg_per_ml"], ml=Fraction(str(d["ml"])))
-        return cls(d["form"], strength_mg=d["strength_mg"], count=Fraction(str(d["count"])))
+        # the same few units recur through every plan: reading a stored plan shares
+        # them instead of building a Fraction from text for each (a Unit is frozen);
+        # the types are in the key so 1 and 1.0 stay as written
+        key = tuple((v, type(v)) for v in (d["form"], d.get("strength_mg"), d.get("count"), d.get("mg_per_ml"),
+                                            d.get("ml")))
+        found = _READ_UNITS.get(key)
+        if found is None:
+            if d["form"] == "liquid":
+                found = cls("liquid", mg_per_ml=d["mg_per_ml"], ml=Fraction(str(d["ml"])))
+            else:
+                found = cls(d["form"], strength_mg=d["strength_mg"], count=Fraction(str(d["count"])))
+            if len(_READ_UNITS) < 4096:
+                _READ_UNITS[key] = found
+        return found
+
+
+_READ_UNITS: dict[tuple, Unit] = {}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ import datetime as dt
 import json
 from typing import Any
 
+from peewee import Tuple, fn
+
 from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
@@ -160,8 +162,11 @@ def current_plans(*, patient_ids: list[int]) -> dict[int, tuple[PlanRecord, Revi
                     chosen[pid].status not in ("draft", "active", "paused"):
                 chosen[pid] = row
         latest: dict[int, PlanRevisionRow] = {}
-        query = PlanRevisionRow.select().where(PlanRevisionRow.plan.in_([r.id for r in chosen.values()]))
-        for rev in query:
+        newest = (PlanRevisionRow.select(PlanRevisionRow.plan, fn.MAX(PlanRevisionRow.number))
+                  .where(PlanRevisionRow.plan.in_([r.id for r in chosen.values()]))
+                  .group_by(PlanRevisionRow.plan))
+        # only the newest revision's text is read (a plan's older ones are as long, and unused here)
+        for rev in PlanRevisionRow.select().where(Tuple(PlanRevisionRow.plan, PlanRevisionRow.number).in_(newest)):
             if rev.plan_id not in latest or rev.number > latest[rev.plan_id].number:
                 latest[rev.plan_id] = rev
     return {pid: (to_plan(row), to_revision(latest[row.id])) for pid, row in chosen.items() if row.id in latest}

@@ -8,11 +8,17 @@ disagree with "What to take": a paused plan shows no next change, a taper
 the clinician ended shows the dose that continues, a draft is marked draft,
 a completed plan shows no dose.
 
-The plan columns are computed lazily for the rows actually shown and cached
-until the next refresh, so typing stays instant on a clinic of thousands."""
+The plan columns are computed lazily for the rows actually shown, and the
+plans kept in a small LRU cache (CACHE_SIZE) across keystrokes: refining a
+search shows the same people again without reading their plans again, and a
+long session of searches never holds more than CACHE_SIZE plans. The "needs
+attention" filter and column read the kept attention table (one query for
+the patients found), never a plan, so toggling it costs a query, not a
+screenful of plans. A write (refresh, forget_patient) drops what it changed."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -20,9 +26,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from taperdesk import storage
 from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.core.typed_dates import format_date, parse_typed_date
-from taperdesk.clinic.plans import PatientPlan, attention_for, current_plan, current_plans
+from taperdesk.clinic.plans import PatientPlan, current_plan, current_plans
 
-BATCH = 32  # rows whose plans and attention are fetched together: about a screenful
+BATCH = 24  # rows whose plans and attention are fetched together: a screenful at 768 pixels high
+CACHE_SIZE = 256  # plans kept across keystrokes (LRU): a few screenfuls, whatever the session's length
 
 # who needs the clinician comes right after the name: at 1366 pixels wide it is
 # always in view; born and identifier (for telling people apart) come last
@@ -81,11 +88,13 @@ def status_text(plan_info: PatientPlan | None, today: date) -> str:
 
 
 class PatientListModel(QAbstractTableModel):
+    CACHE_SIZE = CACHE_SIZE
+
     def __init__(self, parent=None, *, today: date | None = None):
         super().__init__(parent)
         self._patients: list[storage.Patient] = []
-        self._plans: dict[int, PatientPlan | None] = {}
-        self._attention: dict[int, list[str]] = {}
+        self._cache: OrderedDict[int, PatientPlan | None] = OrderedDict()  # patient id -> plan, least recent first
+        self._attention: dict[int, list[str]] = {}  # the kept reasons of patients found (today's, one query)
         self._search = ""
         self.attention_only = False
         self.show_archived = False
@@ -96,13 +105,13 @@ class PatientListModel(QAbstractTableModel):
     # -- loading ------------------------------------------------------------
     def set_search(self, text: str) -> None:
         self._search = text
-        self.refresh()
+        self._reload(keep=True)  # a new search: the same patients' plans and reasons still hold
 
     def set_attention_only(self, on: bool) -> None:
         """Show only the patients who need the clinician today (flare, step change this week,
         review overdue, no symptoms since the last cut) among those the search finds."""
         self.attention_only = on
-        self.refresh()
+        self._reload(keep=True)
 
     def set_show_archived(self, on: bool) -> None:
         """Archived patients listed too (marked "archived"), so they can be found and unarchived."""
@@ -114,14 +123,19 @@ class PatientListModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
+        """Search again after a write: nothing cached is trusted."""
+        self._reload(keep=False)
+
+    def _reload(self, *, keep: bool) -> None:
         self.beginResetModel()
+        if not keep:
+            self._cache.clear()
+            self._attention.clear()
         born = parse_typed_date(self._search, day_first=self.day_first)
         self._patients = storage.search_patients(text=self._search, limit=200, born=born,
                                                  include_archived=self.show_archived)
-        self._plans.clear()
-        self._attention.clear()
         if self.attention_only:
-            self._load(list(range(len(self._patients))))
+            self._load_attention([p.id for p in self._patients])
             self._patients = [p for p in self._patients if self._attention.get(p.id)]
         self.endResetModel()
 
@@ -133,7 +147,7 @@ class PatientListModel(QAbstractTableModel):
 
     def forget_patient(self, patient_id: int) -> None:
         """One patient's plan or symptoms changed: recompute just that row."""
-        self._plans.pop(patient_id, None)
+        self._cache.pop(patient_id, None)
         self._attention.pop(patient_id, None)
         for row, p in enumerate(self._patients):
             if p.id == patient_id:
@@ -146,28 +160,49 @@ class PatientListModel(QAbstractTableModel):
         return next((i for i, p in enumerate(self._patients) if p.id == patient_id), -1)
 
     def plan_of(self, patient_id: int) -> PatientPlan | None:
-        if patient_id not in self._plans:
-            self._plans[patient_id] = current_plan(patient_id=patient_id)
-        return self._plans[patient_id]
+        if patient_id in self._cache:
+            self._cache.move_to_end(patient_id)
+            return self._cache[patient_id]
+        return self._remember(patient_id, current_plan(patient_id=patient_id))
+
+    def _remember(self, patient_id: int, info: PatientPlan | None) -> PatientPlan | None:
+        self._cache[patient_id] = info
+        self._cache.move_to_end(patient_id)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return info
+
+    def _load_attention(self, ids: list[int]) -> None:
+        missing = [pid for pid in ids if pid not in self._attention]
+        if missing:
+            kept = storage.attention_reasons(missing, self.today)
+            self._attention.update({pid: list(kept.get(pid, ())) for pid in missing})
 
     def _load(self, rows: list[int]) -> None:
-        ids = [self._patients[r].id for r in rows if self._patients[r].id not in self._attention]
-        if not ids:
-            return
-        found = current_plans(patient_ids=ids)
-        plans = {pid: found.get(pid) for pid in ids}
-        self._plans.update(plans)
-        self._attention.update(attention_for(plans=plans, today=self.today))
+        ids = [self._patients[r].id for r in rows]
+        missing = [pid for pid in ids if pid not in self._cache]
+        if missing:
+            found = current_plans(patient_ids=missing)
+            for pid in missing:
+                self._remember(pid, found.get(pid))
+        self._load_attention(ids)
 
     def _plan_for_row(self, row: int) -> PatientPlan | None:
         patient_id = self._patients[row].id
-        if patient_id not in self._attention:
+        if patient_id not in self._cache:
             self._load(list(range(row, min(row + BATCH, len(self._patients)))))
-        return self._plans[patient_id]
+        if patient_id not in self._cache:  # a batch larger than the cache: this row's own
+            return self.plan_of(patient_id)
+        self._cache.move_to_end(patient_id)
+        return self._cache[patient_id]
 
     def attention_of(self, row: int) -> list[str]:
-        self._plan_for_row(row)
-        return self._attention.get(self._patients[row].id, [])
+        patient_id = self._patients[row].id
+        if patient_id not in self._attention:
+            self._load_attention([p.id for p in self._patients[row:row + BATCH]])
+        if self._plan_for_row(row) is None:
+            return []  # no plan, nothing to attend to (clinic.plans.attention_for's rule)
+        return self._attention.get(patient_id, [])
 
     # -- the model ------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:

@@ -57,7 +57,7 @@ def list_row(monkeypatch, info: PatientPlan, today: date) -> dict[str, str]:
                               datetime(2026, 1, 1, tzinfo=timezone.utc))
     monkeypatch.setattr(patient_list.storage, "search_patients", lambda **_: [patient])
     monkeypatch.setattr(patient_list, "current_plans", lambda **_: {patient.id: info})
-    monkeypatch.setattr(patient_list, "attention_for", lambda **kw: {pid: [] for pid in kw["plans"]})
+    monkeypatch.setattr(patient_list.storage, "attention_reasons", lambda ids, day=None: {pid: () for pid in ids})
     model = PatientListModel(today=today)
     model.refresh()
     return {title: model.index(0, column_of(title)).data() for title in patient_list.COLUMNS}
