@@ -36,6 +36,7 @@ bench: deps
 	$(BIN)/python bench/bench_pharmacy.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_print.py
 	$(BIN)/python bench/bench_today.py --db bench/out/clinic.sqlite
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_patient_list.py --db bench/out/clinic.sqlite
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py

@@ -18,11 +18,14 @@ from pathlib import Path
 TYPED = ("a", "ma", "mar", "mart", "P-00", "P-001", "zz", "j", "jo", "jon", "k", "ke", "ken", "s", "si", "sil")
 
 
-def report(what: str, times: list[float], target_ms: float) -> bool:
-    median, worst = statistics.median(times), max(times)
+def report(what: str, times: list[tuple[float, float]], target_ms: float) -> bool:
+    """(wall, CPU) milliseconds per run: on a shared machine the wall time is mostly
+    waiting for a core; the CPU time is what the work itself costs."""
+    wall = [w for w, _ in times]
+    median, worst = statistics.median(wall), max(wall)
     ok = median <= target_ms
     print(f"{what:<52} target <= {target_ms:g} ms   median {median:8.1f} ms  max {worst:8.1f} ms  "
-          f"{'pass' if ok else 'FAIL'}")
+          f"{'pass' if ok else 'FAIL'}  (CPU median {statistics.median(c for _, c in times):6.1f} ms)")
     return ok
 
 
@@ -49,11 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         w.show()
         app.processEvents()
 
-        def timed(action) -> float:
-            began = time.perf_counter()
+        def timed(action) -> tuple[float, float]:
+            began, began_cpu = time.perf_counter(), time.process_time()
             action()
             app.processEvents()  # the list painted with its new rows
-            return (time.perf_counter() - began) * 1000
+            return (time.perf_counter() - began) * 1000, (time.process_time() - began_cpu) * 1000
 
         w.search.setText("")
         app.processEvents()

@@ -1,7 +1,7 @@
 """A screenshot of the Today view on any clinic file (the README shows the demo
 clinic's and the 10,000-patient bench clinic's):
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python scripts/screenshot_today.py \
+    xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python scripts/screenshot_today.py \
         --db bench/out/clinic.sqlite --out docs/screenshots/today-10k.png
 """
 

@@ -83,18 +83,28 @@ booked AS MATERIALIZED (
     AND r.review_on IS NOT NULL),
 reason AS NOT MATERIALIZED (
     SELECT a.*, j.value AS reason, j.id AS n FROM a, json_each(a.reasons) j WHERE a.reasons <> '[]'),
-orders AS NOT MATERIALIZED (
-    SELECT x.patient_id, x.last_day, p.name, p.identifier, p.phone, p.name_key,
-           date(MAX(h.created_at), 'localtime') AS ordered,
-           COALESCE((SELECT pp.supply_days FROM plan_paper pp WHERE pp.plan_id = x.plan_id
+orders AS MATERIALIZED (
+    -- each plan's newest pharmacy order, where a supply can fall due today or tomorrow. Supply
+    -- periods are 7, 14 or 28 days (the schema's CHECKs), so a period starts on day d or d + 1 only
+    -- when (d - ordered) % 7 is 0 or 6: that test on the orders alone (no join) leaves about 2 in 7
+    -- to look up the plan of, instead of every order in the clinic.
+    SELECT pl.patient_id, r.plan_id, hh.ordered,
+           COALESCE((SELECT pp.supply_days FROM plan_paper pp WHERE pp.plan_id = r.plan_id
                      ORDER BY pp.id DESC LIMIT 1), :supply) AS period
-    FROM ({source}) x JOIN patient p ON p.id = x.patient_id JOIN plan_revision r ON r.plan_id = x.plan_id
-    JOIN handout h ON h.revision_id = r.id AND h.kind = 'pharmacy'
-    WHERE x.status = 'active' AND p.archived = 0 GROUP BY x.patient_id),
+    FROM (SELECT revision_id, at, date(at, 'localtime') AS ordered FROM (
+              SELECT revision_id, MAX(created_at) AS at FROM handout WHERE kind = 'pharmacy' GROUP BY revision_id)
+          WHERE CAST(julianday(:d) - julianday(date(at, 'localtime')) AS INTEGER) % 7 IN (0, 6)) hh
+    JOIN plan_revision r ON r.id = hh.revision_id JOIN plan pl ON pl.id = r.plan_id
+    WHERE NOT EXISTS (SELECT 1 FROM plan_revision r2 JOIN handout h2 ON h2.revision_id = r2.id
+                      WHERE r2.plan_id = r.plan_id AND h2.kind = 'pharmacy' AND h2.created_at > hh.at)),
 supply AS NOT MATERIALIZED (
-    SELECT o.*, date(:d, '+' || ((o.period - k % o.period) % o.period) || ' days') AS due
-    FROM (SELECT orders.*, CAST(julianday(:d) - julianday(ordered) AS INTEGER) AS k FROM orders) o WHERE o.k > 0),
-items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more, n) AS (
+    SELECT o.*, date(:d, '+' || ((o.period - o.k % o.period) % o.period) || ' days') AS due FROM (
+        SELECT x.patient_id, x.last_day, p.name, p.identifier, p.phone, p.name_key, orders.ordered, orders.period,
+               CAST(julianday(:d) - julianday(orders.ordered) AS INTEGER) AS k
+        FROM orders JOIN ({source}) x ON x.patient_id = orders.patient_id AND x.plan_id = orders.plan_id
+        JOIN patient p ON p.id = x.patient_id WHERE x.status = 'active' AND p.archived = 0) o
+    WHERE o.k > 0),
+items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more, n) AS {items_kind} (
     SELECT 'flares', patient_id, name, identifier, phone, name_key, NULL, reason, evidence, n
     FROM reason WHERE reason GLOB 'Flare*'
     UNION ALL
@@ -133,7 +143,8 @@ def _rolled_here(day: dt.date) -> bool:
     return day == attention.today() and not attention._connection().current().read_only
 
 
-def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = None) -> list[tuple]:
+def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = None, *,
+           items_twice: bool = False) -> list[tuple]:
     if _rolled_here(day):
         attention.roll(day)  # once a day (a query after that); before the read, in its own write
     with attention._connection().reading():
@@ -146,7 +157,7 @@ def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = N
                   "end_by": (day + (rules.ending_within_days - 1) * one).isoformat(),
                   "paused_before": (day - rules.paused_longer_than_days * one).isoformat(),
                   "supply": rules.supply_days, **extra, **(params or {})}
-        return db.execute_sql(_ITEMS.format(source=source) + tail, values).fetchall()
+        return db.execute_sql(_ITEMS.format(source=source, items_kind="MATERIALIZED" if items_twice else "NOT MATERIALIZED") + tail, values).fetchall()
 
 
 _ORDER = "COALESCE(whenever, ''), name_key, patient_id, n"
@@ -178,7 +189,7 @@ def opening(day: dt.date, rules: DayListRules, per_group: int) -> DayListOpening
                    ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {_ORDER}) AS rn FROM items)
         WHERE rn <= :page
         UNION ALL SELECT '', COUNT(DISTINCT patient_id), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM items
-        """, {"page": per_group})
+        """, {"page": per_group}, items_twice=True)
     counts = dict.fromkeys(GROUP_KEYS, 0)
     first: dict[str, list[DayListItem]] = {key: [] for key in GROUP_KEYS}
     patients = 0

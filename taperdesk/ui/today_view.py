@@ -44,6 +44,8 @@ class TodayModel(QAbstractItemModel):
         self.opening: TodayOpening | None = None
         self._groups: list[str] = []
         self._lines: dict[str, list[TodayItem]] = {}
+        self._more: set[str] = set()  # groups ending with a 'more' row
+        self._left: dict[str, int] = {}
 
     def set_opening(self, opening: TodayOpening) -> None:
         self.beginResetModel()
@@ -51,6 +53,8 @@ class TodayModel(QAbstractItemModel):
         self.opening = opening
         self._groups = [key for key in GROUPS if opening.by_group.get(key)]
         self._lines = {key: list(opening.first.get(key, ())) for key in self._groups}
+        self._more = {key for key in self._groups if len(self._lines[key]) < self.total(key)}
+        self._left = {key: self.total(key) - len(self._lines[key]) for key in self._groups}  # as the 'more' row says
         self.endResetModel()
 
     def group_key(self, row: int) -> str:
@@ -71,16 +75,16 @@ class TodayModel(QAbstractItemModel):
         if not more:
             return
         parent = self.index(self._groups.index(key), 0)
-        gone = len(have) + len(more) >= self.total(key)  # the 'more' row goes when the group is whole
-        if gone:
-            self.beginRemoveRows(parent, len(have), len(have))
-            self.endRemoveRows()
-        self.beginInsertRows(parent, len(have), len(have) + len(more) - 1)
+        self.beginInsertRows(parent, len(have), len(have) + len(more) - 1)  # above the 'more' row
         have.extend(more)
         self.endInsertRows()
-        if not gone:
-            row = len(have)
-            self.dataChanged.emit(self.index(row, 0, parent), self.index(row, len(COLUMNS) - 1, parent))
+        if len(have) >= self.total(key):  # the group is whole: its 'more' row goes
+            self.beginRemoveRows(parent, len(have), len(have))
+            self._more.discard(key)
+            self.endRemoveRows()
+        else:
+            self._left[key] = self.total(key) - len(have)
+            self.dataChanged.emit(self.index(len(have), 0, parent), self.index(len(have), len(COLUMNS) - 1, parent))
 
     # -- the model ------------------------------------------------------------
     def index(self, row, column, parent=QModelIndex()):
@@ -101,8 +105,7 @@ class TodayModel(QAbstractItemModel):
         if parent.internalId() != 0 or parent.column() != 0:
             return 0
         key = self._groups[parent.row()]
-        shown = len(self._lines[key])
-        return shown + (1 if shown < self.total(key) else 0)
+        return len(self._lines[key]) + (1 if key in self._more else 0)
 
     def columnCount(self, parent=QModelIndex()) -> int:
         return len(COLUMNS)
@@ -134,7 +137,7 @@ class TodayModel(QAbstractItemModel):
         key = self._groups[index.internalId() - 1]
         lines = self._lines[key]
         if index.row() >= len(lines):  # the group's 'more' row
-            left = self.total(key) - len(lines)
+            left = self._left[key]
             if role == Qt.ItemDataRole.DisplayRole:
                 return (f"… {left} more: press Enter or click to show {min(PAGE, left)} more"
                         if index.column() == 0 else "")

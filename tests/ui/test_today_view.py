@@ -133,3 +133,30 @@ def test_a_large_first_roll_of_the_day_runs_behind_the_window(qtbot, demo_templa
         assert _rows(w.today_view.model), "the list filled in"
     finally:
         storage.close_database()
+
+
+def test_a_long_group_shows_a_page_and_the_rest_on_enter(window, qtbot, monkeypatch, qtmodeltester):
+    """Only a page of each group is fetched; its last row says how many more,
+    and Enter on it (keyboard only) brings the next page, until the group is whole."""
+    from taperdesk.ui import today_view
+
+    monkeypatch.setattr(today_view, "PAGE", 1)
+    view = window.today_view
+    view.refresh()
+    qtmodeltester.check(view.model)
+    whole = view.listing()
+    g = next(g for g in range(view.model.rowCount()) if view.model.total(view.model.group_key(g)) >= 3)
+    key = view.model.group_key(g)
+    head = view.model.index(g, 0)
+    want = [(i.name, i.identifier, i.phone, i.what, i.evidence) for i in whole.group(key)]
+    assert view.model.rowCount(head) == 2
+    more = view.model.index(1, 0, head)
+    assert more.data(TARGET) == ("more", key) and more.data().startswith(f"… {len(want) - 1} more")
+    view.tree.setFocus()
+    while view.model.rowCount(head) <= len(want) and view.model.index(view.model.rowCount(head) - 1, 0, head) \
+            .data(TARGET) == ("more", key):
+        view.tree.setCurrentIndex(view.model.index(view.model.rowCount(head) - 1, 0, head))
+        qtbot.keyClick(view.tree, Qt.Key.Key_Return)
+    assert _rows(view.model)[g][1] == want  # the whole group, in the list's order, no 'more' row left
+    assert window.patient_id is None  # showing more opened nobody
+    qtmodeltester.check(view.model)
