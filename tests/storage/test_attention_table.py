@@ -2,14 +2,18 @@
 
 Random sequences of the writes a clinic makes (entries, corrections,
 retractions, holds, pauses and resumes, completions, new plans, days passing,
-a new flare rule) must leave the table saying exactly what recomputing from the
-clinical tables says, and its reasons exactly what the clinic layer's
-`attention_for` says for the same patients on the same day."""
+a new flare rule, and what else the day list reads: a booked review, a
+pharmacy order, a supply period, archiving) must leave the table saying
+exactly what recomputing from the clinical tables says, its reasons exactly
+what the clinic layer's `attention_for` says for the same patients on the same
+day, and the day list's SQL (storage/day_list.py) what its rules say patient
+by patient (tests/storage/test_day_list.py's reference)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from functools import cache
 
 import pytest
@@ -80,6 +84,12 @@ def _check(day: dt.date) -> None:
     fast = clinic_plans.attention_for(plans={pid: plans.get(pid) for pid in reference}, today=day)
     assert {p: tuple(r) for p, r in fast.items()} == reference  # what the patient list reads
     assert attention.differences(day) == []
+    from tests.storage import test_day_list as day_list
+
+    got = storage.day_list_items(day, day_list._rules())
+    with storage.connection.reading():
+        want = day_list._reference(day)
+    assert Counter(day_list._as_stored(i) for i in got) == Counter(want)
 
 
 OPS = st.one_of(
@@ -92,6 +102,10 @@ OPS = st.one_of(
     st.tuples(st.just("new plan"), st.integers(0, 2), st.integers(0, 60)),
     st.tuples(st.just("days pass"), st.integers(1, 9)),
     st.tuples(st.just("rule"), st.integers(1, 4)),
+    st.tuples(st.just("review"), st.integers(0, 2), st.one_of(st.none(), st.integers(-10, 20))),
+    st.tuples(st.just("pharmacy"), st.integers(0, 2)),
+    st.tuples(st.just("supply"), st.integers(0, 2), st.sampled_from([7, 14, 28])),
+    st.tuples(st.just("archive"), st.integers(0, 2), st.booleans()),
 )
 
 
@@ -132,12 +146,22 @@ def _apply(op, patients, doctor, clock) -> None:
         elif kind == "status" and info is not None:
             clinic_plans.change_status(plan_id=info.record.id, status=args[1], author=doctor, reason="seen",
                                        today=clock.day)
+        elif kind == "review":
+            on = None if args[1] is None else clock.day + dt.timedelta(days=args[1])
+            storage.set_review_date(patient_id=pid, review_on=on, author=doctor)
+        elif kind == "pharmacy" and info is not None:
+            storage.record_handout(revision_id=info.revision.id, kind="pharmacy", pdf=b"%PDF-1.4 test", author=doctor)
+        elif kind == "supply" and info is not None:
+            storage.set_plan_paper(plan_id=info.record.id, prescriber="Dr Test", supply_days=args[1], author=doctor)
+        elif kind == "archive":
+            storage.set_patient_archived(patient_id=pid, archived=args[1], author=doctor)
         elif kind == "new plan" and (info is None or info.record.status not in clinic_plans.OPEN_STATUSES):
             plan, settings = _plan(args[1], 7)
             clinic_plans.start_plan(patient_id=pid, plan=plan, settings=settings, author=doctor)
     except (clinic_plans.OperationError, storage.StorageError):
         return  # refused writes change nothing; the comparison below still runs
-    if db.execute_sql("SELECT COUNT(*) FROM audit_event").fetchone()[0] > before:
+    if kind in ("entry", "correct", "retract", "hold", "status", "new plan") and \
+            db.execute_sql("SELECT COUNT(*) FROM audit_event").fetchone()[0] > before:
         # kept in the same transaction as the write: the patient's row holds for today without a roll
         row = db.execute_sql("SELECT as_of, valid_until FROM patient_attention WHERE patient_id = ?",
                              (pid,)).fetchone()
