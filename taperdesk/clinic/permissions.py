@@ -21,6 +21,10 @@ from taperdesk.storage.errors import PermissionDeniedError
 F = TypeVar("F", bound=Callable)
 
 
+# operations that change nothing of the patient's: allowed while another workstation has the patient open
+READS = frozenset({"read_records", "export_patient", "reprint_handout", "change_own_password"})
+
+
 class OperationError(Exception):
     """An operation refused: the message says what to fix, nothing was written."""
 
@@ -63,6 +67,24 @@ def why_not(operation: str, clinician: storage.Clinician) -> str:
     return "" if may(operation, clinician) else roles.refusal(operation, clinician.name, clinician.roles)
 
 
+def _not_in_use_elsewhere(kwargs: dict) -> None:
+    """An operation on a patient another workstation has open is refused
+    (clinic.side_by_side): found from its patient_id or plan_id."""
+    from taperdesk.clinic.side_by_side import InUseError, check_not_held
+
+    patient_id = kwargs.get("patient_id")
+    if patient_id is None and isinstance(kwargs.get("plan_id"), int):
+        try:
+            patient_id = storage.get_plan(plan_id=kwargs["plan_id"]).patient_id
+        except storage.StorageError:
+            return  # the operation says what is wrong with the plan
+    if isinstance(patient_id, int) and not isinstance(patient_id, bool):
+        try:
+            check_not_held(patient_id=patient_id)
+        except InUseError as exc:
+            raise OperationError(str(exc)) from None
+
+
 def operation(name: str) -> Callable[[F], F]:
     roles.allowed_roles(name)
 
@@ -72,6 +94,8 @@ def operation(name: str) -> Callable[[F], F]:
             if "author" not in kwargs:
                 raise PermissionRefused("Sign in first: an operation needs the clinician doing it.")
             role = require(name, kwargs["author"])
+            if name not in READS:
+                _not_in_use_elsewhere(kwargs)
             with storage.acting_as(role):
                 return fn(*args, **kwargs)
 

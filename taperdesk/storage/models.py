@@ -224,6 +224,20 @@ class HoldDelegationRow(BaseModel):
         table_name = "hold_delegation"
 
 
+class PatientLockRow(BaseModel):
+    """Schema 12: the patient open for editing on a workstation (storage.patient_locks)."""
+
+    patient = ForeignKeyField(PatientRow, primary_key=True)
+    clinician = ForeignKeyField(ClinicianRow)
+    workstation = TextField()
+    session = TextField(index=True)
+    since = TextField()
+    heartbeat = TextField()
+
+    class Meta:
+        table_name = "patient_lock"
+
+
 class AttentionRollRow(BaseModel):
     day = TextField()
 
@@ -246,4 +260,5 @@ ALL_MODELS = (
     PatientAttentionRow,
     AttentionRollRow,
     HoldDelegationRow,
+    PatientLockRow,
 )

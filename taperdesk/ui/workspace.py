@@ -44,11 +44,12 @@ from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_pat
 from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_handouts import HandoutActions
+from taperdesk.ui.workspace_side_by_side import SideBySide
 from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 
-class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
+class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -61,6 +62,7 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         self._boxes: list[QMessageBox] = []
         self.setWindowTitle("TaperDesk" + (" (read-only)" if read_only else ""))
         self._build_actions()
+        self.start_side_by_side()
         self._build_widgets()
         self._build_menus()
         if idle_minutes is None:  # a preference (QSettings), 10 minutes unless the clinic set another
@@ -188,6 +190,7 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.header)
+        right_layout.addWidget(self.in_use_banner)
         right_layout.addWidget(self.flare_banner)
         self.record_banner = RecordBanner()
         right_layout.addWidget(self.record_banner)
@@ -262,6 +265,8 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         QSettings().setValue("workspace/splitter", self.splitter.saveState())
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.poll_timer.stop()
+        self.let_go_of_patients()
         QApplication.instance().removeEventFilter(self.idle)
         QSettings().setValue("workspace/geometry", self.saveGeometry())
         if self._split_chosen:
@@ -327,7 +332,8 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
 
     def show_patient(self, patient_id: int | None) -> None:
         other_patient = patient_id != self.patient_id
-        self.patient_id = patient_id
+        previous, self.patient_id = self.patient_id, patient_id
+        self.hold_patient(previous, patient_id)
         self.pages.setCurrentIndex(0 if patient_id is None else 1)
         if patient_id is None:
             self.current = None
@@ -477,6 +483,7 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         a["clinicians"].setEnabled(True)
         a["password"].setEnabled(writable)
         self.apply_roles()
+        self.apply_in_use()
 
     # -- clinic ---------------------------------------------------------------
     def clinic_settings(self) -> None:
@@ -502,6 +509,8 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
         from taperdesk.ui.signin import SignInDialog
 
         self.centralWidget().setVisible(False)
+        self.poll_timer.stop()
+        self.let_go_of_patients()  # signed out: the others may edit this patient meanwhile
         dialog = SignInDialog(self, locked=True)
         if self.run_dialog(dialog) and dialog.clinician:
             self.clinician = dialog.clinician
@@ -511,7 +520,8 @@ class Workspace(AccountActions, PlanActions, HandoutActions, QMainWindow):
             if self._symptoms is not None:
                 self._symptoms.set_author(self.clinician)
             self.centralWidget().setVisible(True)
-            self._update_actions()
+            self.poll_timer.start()
+            self.show_patient(self.patient_id)  # held again (or shown as in use elsewhere)
             self.idle.restart()
             self.show_status(f"Signed in as {self.clinician.name}.")
         else:

@@ -185,3 +185,25 @@ def test_clinicians_dialog_by_keyboard(qtbot, clinician, nurse):
     qtbot.keyClick(d.focusWidget(), Qt.Key.Key_Space)
     assert opened == ["Reset the password of Nia Nurse"]
     assert d.message.text() == "Deactivated Nia Nurse."
+
+
+def test_a_patient_open_elsewhere_is_read_only_here_until_released(qtbot, clinician, nurse):
+    from taperdesk.storage import patient_locks
+
+    patient = storage.add_patient(name="Ana", born=dt.date(1960, 1, 1), identifier="TD-1", author=clinician)
+    patient_locks.claim(patient_id=patient.id, author=clinician, session="room-2", place="ROOM-2")
+    w = Workspace(clinician=nurse, today=TODAY)
+    qtbot.addWidget(w)
+    w.select_patient(patient.id)
+    assert not w.in_use_banner.isHidden()
+    assert "this patient is in use by Dr Ada Test on ROOM-2 since" in w.in_use_banner.text()
+    edit = w.actions_by_name["edit_patient"]
+    assert not edit.isEnabled() and edit.toolTip().startswith("Read-only: this patient is in use by Dr Ada Test")
+    # ROOM-2 saves a change and closes the record: the next poll shows both, and Ana is editable here
+    storage.update_patient(patient_id=patient.id, phone="555 0101", author=clinician)
+    patient_locks.release(session="room-2")
+    assert w.poll_changes()
+    assert w.in_use_banner.isHidden() and edit.isEnabled()
+    assert patient_locks.holder(patient_id=patient.id, session="room-2").workstation == patient_locks.workstation()
+    w.close()  # released on close
+    assert patient_locks.holder(patient_id=patient.id, session="room-2") is None

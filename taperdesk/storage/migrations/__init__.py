@@ -16,6 +16,7 @@ from taperdesk.storage.migrations import (
     m009_attention,
     m010_compact_and_scored,
     m011_roles,
+    m012_patient_locks,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -30,6 +31,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (9, m009_attention.up),
     (10, m010_compact_and_scored.up),
     (11, m011_roles.up),
+    (12, m012_patient_locks.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says
