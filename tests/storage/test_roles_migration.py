@@ -24,6 +24,7 @@ def _schema_10_file(path) -> None:
     old = SqliteDatabase(str(path), pragmas={"journal_mode": "wal", "foreign_keys": 1})
     old.connect()
     old.execute_sql("DROP TABLE hold_delegation")
+    old.execute_sql("DROP TABLE patient_lock")
     for column in ("roles", "must_change_password"):
         old.execute_sql(f"ALTER TABLE clinician DROP COLUMN {column}")
     old.execute_sql("PRAGMA user_version = 10")
