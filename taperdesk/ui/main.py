@@ -108,6 +108,21 @@ def run_gui(argv: list[str]) -> int:
         uninstall()
 
 
+def _opening_words(path: Path) -> str:
+    """What the splash says: an upgrade of a large clinic's file takes a minute or two, once."""
+    from taperdesk.storage.fileinfo import inspect_file
+    from taperdesk.storage.migrations import LATEST_VERSION
+
+    try:
+        version = inspect_file(path, quick_check=False).schema_version
+    except storage.StorageError:  # open_clinic says what is wrong
+        version = 0
+    if 0 < version < LATEST_VERSION:
+        return (f"Upgrading {path.name} for this version of TaperDesk (once; a backup is made first, "
+                f"and a large clinic takes a minute or two)…")
+    return f"Opening {path.name}…"
+
+
 def after_shown(window, opened: storage.OpenDatabase) -> None:
     """The first open of the day: the backup, its check and the record check run
     on a worker now that the window is up (ui.daily_upkeep). A file just
@@ -121,7 +136,7 @@ def after_shown(window, opened: storage.OpenDatabase) -> None:
 
 
 def _open_and_run(app: QApplication, path: Path, args: argparse.Namespace, hint: str) -> int:
-    splash = _splash(f"Opening {path.name}…")
+    splash = _splash(_opening_words(path))
     opened = open_clinic(path, read_only=args.read_only, new=args.new)
     splash.close()
     if opened is None:

@@ -132,3 +132,17 @@ def test_a_failing_check_in_the_worker_raises_a_dialog(qtbot, first_open, monkey
     assert "is damaged" in boxes[0].text() and "no backup from today" in boxes[0].text()
     assert not w.daily_upkeep.running
     boxes[0].accept()
+
+
+def test_the_splash_says_when_the_open_is_an_upgrade(tmp_path):
+    from peewee import SqliteDatabase
+
+    from taperdesk.storage.migrations import apply_migrations
+    from taperdesk.ui.main import _opening_words
+
+    old = SqliteDatabase(str(tmp_path / "old.sqlite"))
+    old.connect()
+    apply_migrations(old, upto=9)
+    old.close()
+    assert _opening_words(tmp_path / "old.sqlite").startswith("Upgrading old.sqlite for this version of TaperDesk")
+    assert _opening_words(tmp_path / "missing.sqlite") == "Opening missing.sqlite…"
