@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from taperdesk.core.scales import ScaleDefinition, ScaleError
 
@@ -31,16 +32,20 @@ def _scored(database, where: str) -> Iterator[tuple[int, int, int | None, int]]:
     from taperdesk.storage import scales as scale_store  # storage.scales imports the connection
 
     definitions = scale_store.all_versions()
+
+    @lru_cache(maxsize=1 << 16)  # the same answers recur (a daily rating has a few dozen): score each once
+    def value_of(scale: str, version: int, items_text: str, total: int) -> int:
+        try:
+            items = json.loads(items_text)
+        except (TypeError, ValueError):
+            return total  # damaged text: its hash chain says so
+        return series_value(definitions.get((scale, version)), items, total)
+
     cursor = database.execute_sql(
         f"SELECT id, patient_id, scale, scale_version, items, total, series_value FROM symptom_entry "
         f"WHERE {where} ORDER BY id")
     for entry_id, patient_id, scale, version, items_text, total, stored in cursor:
-        try:
-            items = json.loads(items_text)
-        except (TypeError, ValueError):
-            yield entry_id, patient_id, stored, total  # damaged text: its hash chain says so
-            continue
-        yield entry_id, patient_id, stored, series_value(definitions.get((scale, version)), items, total)
+        yield entry_id, patient_id, stored, value_of(scale, version, items_text, total)
 
 
 def fill(database) -> int:
