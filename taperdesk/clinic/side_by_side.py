@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from taperdesk import storage
+from taperdesk.core import roles
 from taperdesk.storage import patient_locks
 from taperdesk.storage.patient_locks import HEARTBEAT_S, STALE_S, Holder
 
@@ -36,7 +37,7 @@ def open_for_editing(*, patient_id: int, author: storage.Clinician) -> Opened:
     read-only (SQLite's other processes) holds nothing but still sees who does."""
     from taperdesk.storage.connection import current
 
-    if current().read_only:
+    if current().read_only or author.roles == (roles.READ_ONLY,):  # looks, never holds
         return Opened(patient_id, patient_locks.holder(patient_id=patient_id))
     return Opened(patient_id, patient_locks.claim(patient_id=patient_id, author=author))
 

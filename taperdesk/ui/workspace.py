@@ -444,6 +444,7 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
             self._symptoms = tab
             if self.patient_id is not None:
                 tab.set_patient(self.patient_id, self.current.course if self.current else None)
+            self.lock_symptoms()
         return self._symptoms
 
     def show_day(self, day: date) -> None:
@@ -484,6 +485,7 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
         a["password"].setEnabled(writable)
         self.apply_roles()
         self.apply_in_use()
+        self.lock_symptoms()
 
     # -- clinic ---------------------------------------------------------------
     def clinic_settings(self) -> None:

@@ -22,7 +22,7 @@ ACTION_OPERATIONS = {
     "complete": "change_status", "stop": "change_status", "delegate": "delegate_holds",
     "review": "next_review", "handout": "make_handout", "summary": "make_handout", "pharmacy": "make_handout",
     "dosebox": "make_handout", "reprint": "reprint_handout", "export_ics": "export_calendar",
-    "export_csv": "export_calendar",
+    "export_csv": "export_calendar", "record_symptoms": "record_symptoms",
 }
 
 

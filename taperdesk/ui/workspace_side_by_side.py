@@ -85,6 +85,22 @@ class SideBySide:
         self.flare_banner.hold.setEnabled(False)
         self.unarchive_button.setEnabled(False)
 
+    def lock_symptoms(self) -> None:
+        """The Symptoms tab's entry controls greyed out, with why, when this
+        account may not record symptoms or the patient is open elsewhere (the
+        plot and the list stay readable)."""
+        tab = getattr(self, "_symptoms", None)
+        if tab is None:
+            return
+        why = self.role_refusal("record_symptoms") if hasattr(self, "role_refusal") else ""
+        if self.held_elsewhere is not None:
+            why = f"Read-only: this patient is {self.held_elsewhere.words()}."
+        if not why:
+            return
+        for widget in (tab.quick, *tab.scale_buttons.values(), tab.correct_button, tab.retract_button):
+            widget.setEnabled(False)
+            widget.setToolTip(why)
+
     def poll_changes(self) -> bool:
         """Show what was saved elsewhere; keep this workstation's locks alive.
         True when something new was shown."""

@@ -207,3 +207,28 @@ def test_a_patient_open_elsewhere_is_read_only_here_until_released(qtbot, clinic
     assert patient_locks.holder(patient_id=patient.id, session="room-2").workstation == patient_locks.workstation()
     w.close()  # released on close
     assert patient_locks.holder(patient_id=patient.id, session="room-2") is None
+
+
+def test_symptom_entry_is_greyed_for_read_only_and_for_a_patient_open_elsewhere(qtbot, clinician):
+    from taperdesk.storage import patient_locks
+
+    reader = accounts.add_account(name="Rita Reader", role="read-only", password="first pass 12", author=clinician,
+                                  must_change_password=False)
+    ana = storage.add_patient(name="Ana", born=dt.date(1960, 1, 1), identifier="TD-1", author=clinician)
+    ben = storage.add_patient(name="Ben", born=dt.date(1961, 1, 1), identifier="TD-2", author=clinician)
+    w = Workspace(clinician=reader, today=TODAY)
+    qtbot.addWidget(w)
+    w.select_patient(ana.id)
+    tab = w.symptoms_tab
+    assert not tab.quick.isEnabled()
+    assert tab.quick.toolTip() == "Only a prescriber or a nurse may record, correct or retract symptoms; " \
+                                  "Rita Reader is read-only."
+    w.close()
+    assert patient_locks.held_by_this_session() == []  # a read-only account looks, never holds
+    patient_locks.claim(patient_id=ben.id, author=clinician, session="room-2", place="ROOM-2")
+    w = Workspace(clinician=clinician, today=TODAY)
+    qtbot.addWidget(w)
+    w.select_patient(ana.id)
+    assert w.symptoms_tab.quick.isEnabled()
+    w.select_patient(ben.id)
+    assert not w.symptoms_tab.quick.isEnabled() and "ROOM-2" in w.symptoms_tab.quick.toolTip()
