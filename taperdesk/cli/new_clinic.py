@@ -25,6 +25,20 @@ def add_parser(sub, name: str) -> None:
     add_db_option(p)
 
 
+def _leave_as_found(companions, there_before) -> None:
+    """A refused first account (short password, long name) must not leave a
+    half-made clinic behind: the next `new-clinic` would refuse the file, and
+    every other command would refuse it as a clinic with no one to sign in.
+    Only files this command made are removed; an empty file that was already
+    there (the one case `new-clinic` accepts) is emptied again."""
+    for p in companions:
+        if p in there_before:
+            if p == companions[0]:
+                p.write_bytes(b"")
+        else:
+            p.unlink(missing_ok=True)
+
+
 def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     if not args.clinician.strip():
@@ -36,18 +50,27 @@ def run(args: argparse.Namespace) -> int:
     if not path.parent.is_dir():
         raise UsageError(f"--db {path}: the folder {path.parent} does not exist")
     password = password_for(args.clinician)
-    with storage_errors():
-        storage.open_database(path, create=True, auto_backup=False)
-        try:
-            if storage.has_clinicians():
-                raise UsageError(f"{path} already has a clinic: nothing was changed")
-            clinician = storage.add_clinician(name=args.clinician, role="administrator,prescriber", password=password)
-            if args.clinic_name.strip():
-                settings = storage.get_clinic_settings()
-                storage.save_clinic_settings(settings=dataclasses.replace(settings, name=args.clinic_name.strip()),
-                                             author=clinician)
-        finally:
-            storage.close_database()
+    companions = [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+    there_before = {p for p in companions if p.exists()}
+    done = False
+    try:
+        with storage_errors():
+            storage.open_database(path, create=True, auto_backup=False)
+            try:
+                if storage.has_clinicians():
+                    raise UsageError(f"{path} already has a clinic: nothing was changed")
+                clinician = storage.add_clinician(name=args.clinician, role="administrator,prescriber",
+                                                  password=password)
+                if args.clinic_name.strip():
+                    settings = storage.get_clinic_settings()
+                    storage.save_clinic_settings(
+                        settings=dataclasses.replace(settings, name=args.clinic_name.strip()), author=clinician)
+            finally:
+                storage.close_database()
+        done = True
+    finally:
+        if not done:
+            _leave_as_found(companions, there_before)
     print(f"Created a new clinic file {path} with the clinician account {clinician.name!r}; "
           f"set the clinic's phone, prescribers, country and stock in the app (File > Clinic settings).")
     return 0

@@ -47,3 +47,22 @@ def test_bad_input_is_one_line(tmp_path, monkeypatch, capsys):
         err = capsys.readouterr().err
         assert err.startswith("taperdesk: ") and err.count("\n") == 1, err
     assert not (tmp_path / "c.sqlite").exists()
+
+
+def test_a_refused_account_leaves_no_file_behind(tmp_path, monkeypatch, capsys):
+    """A short password or an over-long name is refused in one line, and the
+    clinic file (and its -wal, -shm and lock companions) is not left behind."""
+    for name, password in (("Dr Ada", "short"), ("x" * 200, "a long enough password")):
+        monkeypatch.setenv("TAPERDESK_PASSWORD", password)
+        assert main(["new-clinic", "--db", str(tmp_path / "c.sqlite"), "--clinician", name]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("taperdesk: ") and err.count("\n") == 1, err
+        assert sorted(p.name for p in tmp_path.iterdir()) == [], name
+    # an empty file that was there before stays there, still empty
+    empty = tmp_path / "empty.sqlite"
+    empty.write_bytes(b"")
+    monkeypatch.setenv("TAPERDESK_PASSWORD", "short")
+    assert main(["new-clinic", "--db", str(empty), "--clinician", "Dr Ada"]) == 2
+    capsys.readouterr()
+    assert empty.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite"]
