@@ -31,6 +31,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_calendar.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_plot.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_long_history.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_screens.py --db bench/out/clinic.sqlite
 	$(BIN)/python bench/bench_handout.py
 	$(BIN)/python bench/bench_tamper.py
 	$(BIN)/python bench/bench_pharmacy.py
