@@ -24,7 +24,7 @@ import html
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -90,7 +90,10 @@ class PlanCalendar(QWidget):
         big.setPointSizeF((big.pointSizeF() if big.pointSizeF() > 0 else 9.0) * 1.35)
         big.setBold(True)
         self._month_label.setFont(big)
-        self._month_label.setMinimumWidth(150)
+        # as wide as the widest month: a new month's name never lays the calendar out
+        # again (which repainted the legend and the day panel on every month switch)
+        widest = max(QFontMetrics(big).horizontalAdvance(f"{name} 0000") for name in _cal.month_name[1:])
+        self._month_label.setFixedWidth(max(150, widest + 12))
         self._month_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         self._buttons: dict[str, QPushButton] = {}
