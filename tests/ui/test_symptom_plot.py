@@ -277,3 +277,20 @@ def test_empty(plot, plan, series):
     plot.set_data(plan, [Series("bwsq", "BWSQ", (), 0, 40, ())])
     assert plot.series_data("bwsq") == ([], [])
     assert "No scores within 7 days" in plot.hover_text(midnight(START))
+
+
+def test_a_scales_row_is_kept_for_the_next_patient_who_has_it(plot, plan, series):
+    """Switching to a patient without a scale and back reuses its row (building one cost
+    more than drawing ten years), and the row draws the new patient's scores."""
+    plot.set_data(plan, series)
+    rows = {key: d.graphics for key, d in plot._drawn.items()}
+    plot.set_data(plan, series[:1])
+    assert plot.rows() == [plot.graphics, rows[series[0].key]]
+    assert all(not w.isVisibleTo(plot) for key, w in rows.items() if key != series[0].key)
+    fewer = [Series(s.key, s.title, s.points[:3], s.low, s.high, s.bands) for s in series]
+    plot.set_data(plan, fewer)
+    assert {key: d.graphics for key, d in plot._drawn.items()} == rows
+    assert [w.isVisibleTo(plot) for w in plot.rows()] == [True] * len(plot.rows())
+    for s in fewer:
+        assert plot.series_data(s.key)[1] == [float(v) for _, v in sorted(s.points[:3])]
+    assert len(plot.legend_entries()) == 3 + len(series)

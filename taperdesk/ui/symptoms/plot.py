@@ -59,6 +59,7 @@ class SymptomPlot(PointerMixin, QWidget):
         self._given: Plan | InForce | None = None
         self._course: InForce | None = None
         self._drawn: dict[str, ScaleRow] = {}
+        self._kept: dict[tuple, ScaleRow] = {}  # rows not shown now, ready for the next patient with them
         self._signature: tuple = ()
         self._hidden: set[str] = set()
         self._home: tuple | None = None
@@ -147,33 +148,46 @@ class SymptomPlot(PointerMixin, QWidget):
             self._update_symbols()
 
     def _rebuild_series(self, series: list[Series]) -> None:
+        """One row per series, in order. A row is kept aside when a patient without
+        that scale is shown and taken back for the next who has it: building a row
+        (a PlotWidget, its axes, view and bands) cost more than drawing ten years."""
         for d in self._drawn.values():
             self._rows.removeWidget(d.graphics)
-            d.graphics.deleteLater()
+            d.graphics.setVisible(False)
             self._legend.removeWidget(d.box)
-            d.box.deleteLater()
+            d.box.setVisible(False)
+            self._kept[self._row_key(d.series, d.style)] = d
         self._drawn = {}
         used = {"r"}  # Reset view
         for i, s in enumerate(series):
             if s.key in self._drawn:
                 raise ValueError(f"two series with the key {s.key!r}")
             style = STYLES[i % len(STYLES)]
-            box = QCheckBox(with_mnemonic(f"{s.title} ({s.low}–{s.high})", used))
-            box.setIcon(swatch(style))
-            box.setChecked(s.key not in self._hidden)
-            box.setToolTip(f"Show the {s.title} row")
-            row = ScaleRow.build(s, style, box, self.dose_view)
-            row.item.sigPointsClicked.connect(self._on_points_clicked)
-            self._watch(row.graphics, row.view)
-            self._legend.insertWidget(self._legend.count() - 2, box)
-            self._rows.addWidget(row.graphics, 2)
-            box.toggled.connect(lambda on, key=s.key: self.set_series_visible(key, on))
-            row.graphics.setVisible(s.key not in self._hidden)
+            row = self._kept.pop(self._row_key(s, style), None)
+            if row is None:
+                box = QCheckBox()
+                box.setIcon(swatch(style))
+                box.setToolTip(f"Show the {s.title} row")
+                row = ScaleRow.build(s, style, box, self.dose_view)
+                row.item.sigPointsClicked.connect(self._on_points_clicked)
+                self._watch(row.graphics, row.view)
+                box.setChecked(s.key not in self._hidden)
+                box.toggled.connect(lambda on, key=s.key: self.set_series_visible(key, on))
             self._drawn[s.key] = row
+            row.box.setText(with_mnemonic(f"{s.title} ({s.low}–{s.high})", used))
+            row.box.setChecked(s.key not in self._hidden)
+            row.box.setVisible(True)
+            self._legend.insertWidget(self._legend.count() - 2, row.box)
+            self._rows.addWidget(row.graphics, 2)
+            row.graphics.setVisible(s.key not in self._hidden)
         # only the bottom row labels the dates: the rows above share them
         rows = self.rows()
         for row in rows:
             row.getPlotItem().getAxis("bottom").setStyle(showValues=row is rows[-1])
+
+    @staticmethod
+    def _row_key(series: Series, style: tuple) -> tuple:
+        return series.key, series.title, series.low, series.high, style
 
     # -- view ----------------------------------------------------------------------
     def reset_view(self) -> None:
