@@ -95,7 +95,11 @@ class SideBySide:
         why = self.role_refusal("record_symptoms") if hasattr(self, "role_refusal") else ""
         if self.held_elsewhere is not None:
             why = f"Read-only: this patient is {self.held_elsewhere.words()}."
-        if not why:
+        tab.refusal = why
+        if not why:  # a patient free here after one that was not: entry works again
+            tab.quick.setEnabled(True)
+            tab.quick.setToolTip("")
+            tab.refresh_buttons()
             return
         for widget in (tab.quick, *tab.scale_buttons.values(), tab.correct_button, tab.retract_button):
             widget.setEnabled(False)

@@ -232,3 +232,17 @@ def test_symptom_entry_is_greyed_for_read_only_and_for_a_patient_open_elsewhere(
     assert w.symptoms_tab.quick.isEnabled()
     w.select_patient(ben.id)
     assert not w.symptoms_tab.quick.isEnabled() and "ROOM-2" in w.symptoms_tab.quick.toolTip()
+    # selecting a current entry must not bring Correct/Retract back on a patient held elsewhere
+    items = {"severity": 5, "sleep": 5}
+    daily = storage.scale_definitions()["daily"]
+    entry = storage.add_symptom_entry(patient_id=ben.id, date=TODAY, scale="daily",
+                                      items={i.key: items.get(i.key, 0) for i in daily.items}, author=clinician)
+    w.symptoms_tab.refresh()
+    assert w.symptoms_tab.select_entry(entry.id) and w.symptoms_tab.selected_row().current
+    for button in (w.symptoms_tab.correct_button, w.symptoms_tab.retract_button,
+                   *w.symptoms_tab.scale_buttons.values()):
+        assert not button.isEnabled() and "ROOM-2" in button.toolTip(), button.text()
+    w.select_patient(ana.id)  # Ana is free: entry and its buttons work again
+    usable = storage.scale_definitions()
+    assert w.symptoms_tab.quick.isEnabled()
+    assert all(b.isEnabled() for k, b in w.symptoms_tab.scale_buttons.items() if usable[k].usable)

@@ -52,6 +52,9 @@ class SymptomsTab(QWidget):
         self._patient_id: int | None = None
         self._plan: Plan | InForce | None = None  # the course (plan and status history), or a bare plan
         self._stale = False
+        # why this account may not change entries here (role, patient held elsewhere); "" when it may.
+        # Every place that enables an entry button asks it, so selecting a row cannot undo a refusal.
+        self.refusal = ""
         self.definitions = storage.scale_definitions()
 
         self.quick = QuickDailyRow(self, author=author, today=today)
@@ -268,9 +271,9 @@ class SymptomsTab(QWidget):
         for key, button in self.scale_buttons.items():
             definition = self.definitions.get(key)
             usable = definition is not None and definition.usable
-            button.setEnabled(self._patient_id is not None and usable)
-            button.setToolTip("" if usable or definition is None else
-                              f"{definition.title} cannot be used yet: {definition.needs_wording}")
+            button.setEnabled(self._patient_id is not None and usable and not self.refusal)
+            button.setToolTip(self.refusal or ("" if usable or definition is None else
+                              f"{definition.title} cannot be used yet: {definition.needs_wording}"))
 
     def _update_plot(self, current: list[SymptomEntry]) -> None:
         """Each scale with entries as a series of its value (the headline item's score, or the total)."""
@@ -287,9 +290,16 @@ class SymptomsTab(QWidget):
                 series.append(Series(key, definition.title, tuple(points), low, high, definition.bands))
         self.plot.set_data(self._plan, series)
 
+    def refresh_buttons(self) -> None:
+        """Entry buttons as the patient, the selection and `refusal` allow."""
+        self._enable_scale_buttons()
+        self._update_buttons()
+        for button in (self.correct_button, self.retract_button):
+            button.setToolTip(self.refusal)
+
     def _update_buttons(self, *_args) -> None:
         row = self.selected_row()
-        can = row is not None and row.current
+        can = row is not None and row.current and not self.refusal
         self.correct_button.setEnabled(can)
         self.retract_button.setEnabled(can)
 
