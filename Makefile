@@ -38,6 +38,7 @@ bench: deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_print.py
 	$(BIN)/python bench/bench_today.py --db bench/out/clinic.sqlite
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/bench_patient_list.py --db bench/out/clinic.sqlite
+	$(BIN)/python bench/bench_server.py --db bench/out/clinic.sqlite  # the same two on a throw-away PostgreSQL
 
 screenshots: deps
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python scripts/screenshots.py

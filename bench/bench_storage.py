@@ -52,21 +52,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default="bench/out/clinic.sqlite")
     parser.add_argument("--runs", type=int, default=50)
     args = parser.parse_args(argv)
-    path = Path(args.db)
+    path = storage.resolve_db_path(args.db)  # a clinic file, or a clinic server's postgresql:// URL
     if not path.exists():
         print(f"{path} does not exist: run bench/make_clinic.py first", file=sys.stderr)
         return 2
     rng = random.Random(7)
-    for old in list_backups(default_backup_dir(path)):  # make this run's first open the day's first
-        old.unlink()
-
-    began = time.perf_counter()
-    first = storage.open_database(path)
-    first_ms = (time.perf_counter() - began) * 1000
-    storage.close_database()
-    print(f"file {path}: {path.stat().st_size / 1e6:.0f} MB")
-    print(f"{'first open of the day (quick_check + backup)':<44} {first_ms:7.0f} ms   "
-          f"(checked={first.checked}, backup={first.backup is not None})")
+    if isinstance(path, Path):
+        for old in list_backups(default_backup_dir(path)):  # make this run's first open the day's first
+            old.unlink()
+        began = time.perf_counter()
+        first = storage.open_database(path)
+        first_ms = (time.perf_counter() - began) * 1000
+        storage.close_database()
+        print(f"file {path}: {path.stat().st_size / 1e6:.0f} MB")
+        print(f"{'first open of the day (quick_check + backup)':<44} {first_ms:7.0f} ms   "
+              f"(checked={first.checked}, backup={first.backup is not None})")
+    else:
+        print(f"clinic server {path}")
 
     def open_close():
         storage.open_database(path)

@@ -189,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"--patients {','.join(unknown)}: choose among 1k, 10k, 50k", file=sys.stderr)
             return 2
         return 0 if scaling(args.runs, sizes) else 1
+    if storage.is_server(storage.resolve_db_path(args.db)):  # a clinic server (bench_server.py): used as it is
+        return 0 if bench_one(storage.resolve_db_path(args.db), args.runs, args.full) else 1
     path = Path(args.db)
     if not path.exists():
         print(f"no clinic at {path}: run bench/make_clinic.py first", file=sys.stderr)

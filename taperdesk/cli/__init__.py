@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "verify": "taperdesk.cli.verify",
     "today": "taperdesk.cli.today",
     "clinician": "taperdesk.cli.clinician",
+    "move-to": "taperdesk.cli.move_to",
 }
 
 

@@ -13,6 +13,7 @@ from taperdesk import storage
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors
 from taperdesk.cli.errors import UsageError
 from taperdesk.cli.signin import password_for
+from taperdesk.storage.paths import is_server
 
 
 def add_parser(sub, name: str) -> None:
@@ -43,14 +44,17 @@ def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     if not args.clinician.strip():
         raise UsageError("--clinician: give the first clinician's name")
-    if path.is_dir():
+    if is_server(path):
+        pass  # the server says whether the database is empty (open_database refuses one with tables)
+    elif path.is_dir():
         raise UsageError(f"--db {path}: that is a folder; give a file name such as {path / 'clinic.sqlite'}")
-    if path.exists() and path.stat().st_size > 0:
+    elif path.exists() and path.stat().st_size > 0:
         raise UsageError(f"{path} already holds a file: choose a new file name (nothing was changed)")
-    if not path.parent.is_dir():
+    elif not path.parent.is_dir():
         raise UsageError(f"--db {path}: the folder {path.parent} does not exist")
     password = password_for(args.clinician)
-    companions = [path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
+    companions = [] if is_server(path) else [
+        path.with_name(path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal", ".lock")]
     there_before = {p for p in companions if p.exists()}
     done = False
     try:
@@ -71,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if not done:
             _leave_as_found(companions, there_before)
-    print(f"Created a new clinic file {path} with the clinician account {clinician.name!r}; "
+    where = f"in the {path.name}" if is_server(path) else "file"
+    print(f"Created a new clinic {where} {path} with the clinician account {clinician.name!r}; "
           f"set the clinic's phone, prescribers, country and stock in the app (File > Clinic settings).")
     return 0

@@ -63,7 +63,7 @@ from taperdesk.storage.paper_records import (
     set_plan_paper,
     set_review_date,
 )
-from taperdesk.storage.paths import default_db_path, resolve_db_path
+from taperdesk.storage.paths import ServerAddress, default_db_path, is_server, resolve_db_path
 from taperdesk.storage.plans import (
     create_plan,
     current_plans,

@@ -46,8 +46,10 @@ def _connection():
 # -- keeping the table -----------------------------------------------------------------
 def store(rows: Iterable[Attention]) -> None:
     marks = ", ".join("?" * len(FIELDS))
-    db.cursor().executemany(
-        f"INSERT OR REPLACE INTO patient_attention ({', '.join(FIELDS)}) VALUES ({marks})",
+    fresh = ", ".join(f"{f} = excluded.{f}" for f in FIELDS if f != "patient_id")
+    db.cursor().executemany(  # an upsert both SQLite and PostgreSQL take
+        f"INSERT INTO patient_attention ({', '.join(FIELDS)}) VALUES ({marks}) "
+        f"ON CONFLICT (patient_id) DO UPDATE SET {fresh}",
         [to_tuple(r) for r in rows])
 
 
@@ -110,7 +112,8 @@ def roll(day: dt.date | None = None) -> int:
         if stale:
             store(compute(stale, day).values())
         if day == today():
-            db.execute_sql("INSERT OR REPLACE INTO attention_roll (id, day) VALUES (1, ?)", (day.isoformat(),))
+            db.execute_sql("INSERT INTO attention_roll (id, day) VALUES (1, ?) "
+                           "ON CONFLICT (id) DO UPDATE SET day = excluded.day", (day.isoformat(),))
     return len(stale)
 
 

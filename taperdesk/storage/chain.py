@@ -33,6 +33,8 @@ import hashlib
 import json
 from typing import Any
 
+from taperdesk.storage import backends
+
 GENESIS = ""  # the "previous hash" of a chain's first row
 
 # table -> the columns hashed, in order (id first: a row cannot move)
@@ -91,11 +93,13 @@ def legacy_digest(table: str, values: tuple | list, previous: str, context: tupl
     return hashlib.sha256(payload.encode("ascii")).hexdigest()
 
 
-def select_sql(table: str, extra: str = "") -> str:
+def select_sql(table: str, extra: str = "", database=None) -> str:
     """Raw rows: the hashed fields, the plan context, the stored hash (then `extra` columns)."""
-    # text comes back as bytes (decoded in split_row), so a damaged row that is not UTF-8 still reads
-    cols = ", ".join(f"CASE WHEN typeof(t.{c}) = 'text' THEN CAST(t.{c} AS BLOB) ELSE t.{c} END"
-                     for c in FIELDS[table])
+    if database is None:
+        from taperdesk.storage.models import db as database
+    # on SQLite text comes back as bytes (decoded in split_row), so a damaged row that is not UTF-8 still reads
+    raw = backends.of(database).raw_column
+    cols = ", ".join(raw(f"t.{c}") for c in FIELDS[table])
     extra = f", {extra}" if extra else ""
     if table in PLAN_CONTEXT:
         return (f"SELECT {cols}, p.patient_id, p.drug, t.chain_hash{extra} FROM {table} t "
@@ -125,10 +129,12 @@ def stamp(instance) -> None:
     """Give a model instance about to be inserted its id and chain hash.
 
     Runs inside the caller's write transaction (the single-writer lock and
-    SQLite's write lock keep the chain's end from moving under us)."""
+    SQLite's write lock, or the server's advisory lock on the chain, keep the
+    chain's end from moving under us)."""
     meta = instance._meta
     table = meta.table_name
     database = meta.database
+    backends.of(database).lock_chain(database, table)
     last_id, previous = last_hash(database, table)
     instance.id = last_id + 1
     values = []
@@ -143,7 +149,7 @@ def backfill(database) -> None:
     """Chain the rows already in a file (migration 4), oldest first."""
     for table in CHAINED:
         previous = GENESIS
-        for row in database.execute_sql(select_sql(table) + " ORDER BY t.id").fetchall():
+        for row in database.execute_sql(select_sql(table, database=database) + " ORDER BY t.id").fetchall():
             fields, context, _stored = split_row(table, row)
             previous = digest(table, fields, previous, context)
             database.execute_sql(f"UPDATE {table} SET chain_hash = ? WHERE id = ?", (previous, fields[0]))

@@ -9,7 +9,12 @@ file would quietly become an empty clinic. Before each write transaction the
 file's identity is compared with the one opened: a file deleted, moved or
 replaced while open would take every later write with it, so writing stops
 there with ClinicFileChangedError (and the listeners, e.g. the app's dialog,
-are told once)."""
+are told once).
+
+A `postgresql://` address opens the clinic server instead (`_open_server`): no
+file checks, lock or daily copy there (the server's own backup is
+`taperdesk backup`, pg_dump), the same migrations under a server-wide lock so
+two workstations starting at once do not both upgrade it."""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from peewee import SqliteDatabase
+
 from taperdesk.storage import attention
 from taperdesk.storage import backup as backups
 from taperdesk.storage import files
@@ -28,7 +35,9 @@ from taperdesk.storage.errors import (
     RESTORE_HINT,
     ClinicFileChangedError,
     NeedsUpgradeError,
+    NewerFileError,
     NoClinicFileError,
+    NotADatabaseError,
     NotOpenError,
     ReadOnlyDatabaseError,
     ReadOnlyLocationError,
@@ -37,9 +46,9 @@ from taperdesk.storage.errors import (
 from taperdesk.storage.failures import DB_ERRORS, translate
 from taperdesk.storage.fileinfo import inspect_file, read_only_uri
 from taperdesk.storage.lock import WriterLock, acquire
-from taperdesk.storage.migrations import LATEST_VERSION, apply_migrations, schema_version
+from taperdesk.storage.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations, schema_version
 from taperdesk.storage.models import db
-from taperdesk.storage.paths import default_backup_dir, expand, refuse_special
+from taperdesk.storage.paths import ServerAddress, default_backup_dir, expand, is_server, refuse_special
 
 BUSY_TIMEOUT_MS = 5000
 PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full",
@@ -50,7 +59,7 @@ PRAGMAS = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": "full",
 class OpenDatabase:
     """What open_database() did; close() (or a with-block) ends the session."""
 
-    path: Path
+    path: Path | ServerAddress
     read_only: bool
     schema_version: int
     created: bool = False
@@ -62,6 +71,7 @@ class OpenDatabase:
     _lock: WriterLock | None = None
     identity: tuple[int, int] | None = None  # (device, inode) of the file opened
     lost: str = ""  # set once the file was found deleted or replaced: every write is refused
+    server: bool = False  # a PostgreSQL clinic server, not a file
 
     def close(self) -> None:
         close_database()
@@ -141,6 +151,10 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
     reports damage met later as a CorruptFileError.
     """
     close_database()
+    if is_server(path) or (isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))):
+        from taperdesk.storage.paths import resolve_db_path
+
+        return _open_server(resolve_db_path(path), read_only=read_only, create=create)
     path = refuse_special(expand(path), "clinic file")
     moment = dt.datetime.combine(today, dt.datetime.now().time()) if today else None  # names the daily backup
     today = today or dt.date.today()
@@ -170,7 +184,7 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
         files.tighten_file(path)  # a file an older TaperDesk made 0644
         if folder.is_dir():
             files.tighten_folder(folder)  # the backups folder: ours alone
-        db.init(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000)
+        db.initialize(SqliteDatabase(str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_MS / 1000))
         db.connect()
         session = OpenDatabase(path, False, pre.schema_version, created=pre.schema_version == 0,
                                checked=check and pre.exists, _lock=lock, identity=files.identity(path),
@@ -212,14 +226,71 @@ def _open_read_only(path: Path, exists: bool, version: int, checked: bool) -> Op
             f"open it once normally (not read-only)."
         )
     try:
-        db.init(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
-                pragmas={"foreign_keys": 1, "query_only": 1, "busy_timeout": BUSY_TIMEOUT_MS})
+        db.initialize(SqliteDatabase(read_only_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     pragmas={"foreign_keys": 1, "query_only": 1, "busy_timeout": BUSY_TIMEOUT_MS}))
         db.connect()
     except DB_ERRORS as exc:
         db.close()
         raise translate(exc, path) from None
     _current = OpenDatabase(path, True, version, checked=checked, identity=files.identity(path))
     return _current
+
+
+MIGRATION_LOCK = 0x54445331  # the server-wide advisory lock held while a workstation migrates
+
+
+def _open_server(address: ServerAddress, *, read_only: bool, create: bool) -> OpenDatabase:
+    """Open a clinic server's database: refuse it in one line when the server
+    cannot be reached, refuses the user or password, holds something else or a
+    newer schema; otherwise migrate it (under a server-wide lock) and make it current."""
+    from taperdesk.storage.backends import postgres
+
+    global _current
+    server = postgres.ClinicServer(address.url, read_only=read_only)
+    try:
+        server.connect()
+        version, app_id = postgres.schema_version(server), postgres.application_id(server)
+        if app_id is None and postgres.user_tables(server):
+            raise NotADatabaseError(f"The {address.name} ({address}) holds tables but no TaperDesk clinic; "
+                                    f"nothing was changed: check the address.")
+        if app_id not in (None, 0, APPLICATION_ID):
+            raise NotADatabaseError(f"The {address.name} ({address}) is not a TaperDesk clinic; nothing was changed.")
+        if version > LATEST_VERSION:
+            raise NewerFileError(address, version, LATEST_VERSION)
+        if version == 0 and not create:
+            raise NoClinicFileError(
+                f"There is no clinic in the {address.name} ({address}); nothing was created: check the address, "
+                f"or start one there with `taperdesk new-clinic --db URL`, or move a clinic file there with "
+                f"`taperdesk move-to URL`.")
+        if read_only and version < LATEST_VERSION:
+            raise NeedsUpgradeError(f"The {address.name} has schema version {version} and must be upgraded "
+                                    f"before it can be read: open it once normally (not read-only).")
+        db.initialize(server)
+        migrated: list[int] = []
+        if not read_only and version < LATEST_VERSION:
+            db.execute_sql("SELECT pg_advisory_lock(?)", (MIGRATION_LOCK,))
+            try:
+                migrated = apply_migrations(db)
+            finally:
+                db.execute_sql("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
+        session = OpenDatabase(address, read_only, schema_version(db), created=version == 0, migrated=migrated,
+                               server=True)
+    except DB_ERRORS as exc:
+        server.close()
+        raise translate(exc, address) from None
+    except BaseException:
+        server.close()
+        raise
+    _current = session
+    return session
+
+
+def _revive() -> None:
+    """A clinic server's connection that was lost (the server restarted, the
+    network dropped) is closed, so the next statement connects afresh: the
+    failure that revealed it was one "Cannot reach the clinic server" line."""
+    if not db.is_closed() and not db.in_transaction() and not db.is_connection_usable():
+        db.close()
 
 
 def _abandon(lock: WriterLock) -> None:
@@ -268,6 +339,9 @@ def writing() -> Iterator[OpenDatabase]:
 
 def _check_identity(session: OpenDatabase) -> None:
     """Refuse to write once the file at session.path is not the file we opened."""
+    if session.server:
+        _revive()
+        return
     if not session.lost:
         now = files.identity(session.path)
         if now == session.identity:
@@ -287,6 +361,8 @@ def _check_identity(session: OpenDatabase) -> None:
 def reading() -> Iterator[OpenDatabase]:
     """Reads share one snapshot (a transaction) and the same error translation."""
     session = current()
+    if session.server:
+        _revive()
     try:
         with db.atomic():
             yield session

@@ -77,6 +77,14 @@ class AlreadyOpenError(StorageError):
         self.path, self.host, self.pid = path, host, pid
 
 
+class ServerUnreachableError(StorageError):
+    """The clinic server did not answer (stopped, wrong host or port, network down)."""
+
+
+class ServerRefusedError(StorageError):
+    """The clinic server refused the user, the password or the database name."""
+
+
 class NotOpenError(StorageError):
     """A repository function was called before open_database()."""
 

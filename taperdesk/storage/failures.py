@@ -1,6 +1,7 @@
-"""Turn SQLite's terse errors into StorageErrors that name the file and say what
-to do. Every path into SQLite (open, check, write, backup) goes through here, so
-a full disk or a damaged file reads the same wherever it is met."""
+"""Turn SQLite's (and the clinic server's) terse errors into StorageErrors that
+name the file or server and say what to do. Every path into the database (open,
+check, write, backup) goes through here, so a full disk, a damaged file or an
+unreachable server reads the same wherever it is met."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import peewee
+import psycopg2
 
 from taperdesk.storage.files import low_space
 from taperdesk.storage.errors import (
@@ -16,6 +18,8 @@ from taperdesk.storage.errors import (
     DiskFullError,
     NotADatabaseError,
     ReadOnlyLocationError,
+    ServerRefusedError,
+    ServerUnreachableError,
     StorageError,
 )
 
@@ -47,6 +51,9 @@ def _known(exc: BaseException, path: Path | str) -> StorageError | None:
             f"nothing was changed: {RESTORE_HINT}."
         )
     text = str(exc).lower()
+    server = _server_failure(text, path)
+    if server is not None:
+        return server
     if "database or disk is full" in text:
         return DiskFullError(
             f"The disk holding {path} is full; the last change was not saved and nothing "
@@ -88,6 +95,35 @@ def _known(exc: BaseException, path: Path | str) -> StorageError | None:
     return None
 
 
+_UNREACHABLE = ("could not connect", "connection refused", "could not translate host name", "timeout expired",
+                "server closed the connection", "terminating connection", "connection already closed",
+                "no route to host", "network is unreachable", "the database system is")
+
+
+def _server_failure(text: str, where) -> StorageError | None:
+    """The clinic server's refusals, one line each (never the password: `where` prints without it)."""
+    if "password authentication failed" in text or "no password supplied" in text or (
+            "role" in text and "does not exist" in text):
+        return ServerRefusedError(
+            f"The clinic server refused the user name or password in {where}: check them in --db or "
+            f"TAPERDESK_DB (ask whoever set up the server).")
+    if "database" in text and "does not exist" in text:
+        return ServerRefusedError(
+            f"The clinic server has no such database ({where}): check the name, or ask whoever set up the "
+            f"server to create it (README: a clinic with several rooms).")
+    if "permission denied" in text and "postgresql" in str(where):
+        return ServerRefusedError(
+            f"The clinic server does not let this user change the clinic ({where}): ask whoever set up the "
+            f"server to make it the database's owner.")
+    if "read-only transaction" in text:
+        return StorageError(f"{where} is open read-only; this change was not saved.")
+    if any(part in text for part in _UNREACHABLE):
+        return ServerUnreachableError(
+            f"Cannot reach the clinic server ({where}); nothing was saved: check that the server is running "
+            f"and this computer is on the clinic's network, then try again.")
+    return None
+
+
 # UnicodeDecodeError: SQLite returns a damaged schema or row as bytes Python cannot
 # decode (one flipped byte in the schema text did this in every command).
-DB_ERRORS = (sqlite3.Error, peewee.DatabaseError, peewee.InterfaceError, UnicodeDecodeError)
+DB_ERRORS = (sqlite3.Error, psycopg2.Error, peewee.DatabaseError, peewee.InterfaceError, UnicodeDecodeError)

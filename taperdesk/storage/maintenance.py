@@ -12,15 +12,23 @@ from taperdesk.storage import backup as backups
 from taperdesk.storage import connection
 from taperdesk.storage.fileinfo import read_only_uri
 from taperdesk.storage.models import db
-from taperdesk.storage.paths import default_backup_dir
+from taperdesk.storage.paths import ServerAddress, default_backup_dir, is_server
 
 
-def backup_now(*, db_path: Path | None = None, to: Path | None = None, now: dt.datetime | None = None) -> Path:
+def backup_now(*, db_path: Path | ServerAddress | None = None, to: Path | None = None,
+               now: dt.datetime | None = None) -> Path:
     """Write a timestamped backup of db_path (default: the open file) into `to`
-    (default: the `backups` folder beside it); return the backup's path."""
+    (default: the `backups` folder beside it); return the backup's path. A
+    clinic server is dumped with pg_dump into `to` (default: this
+    workstation's `backups` folder)."""
     session = connection._current
     if db_path is None:
         db_path = connection.current().path
+    if is_server(db_path):
+        from taperdesk.storage import server_backup
+
+        return server_backup.dump(db_path, Path(to) if to is not None else db_path.parent / "backups",
+                                  now=now)
     db_path = Path(db_path)
     folder = Path(to) if to is not None else default_backup_dir(db_path)
     if session is not None and not db.is_closed() and session.path.resolve() == db_path.resolve():

@@ -1,5 +1,6 @@
 """Peewee models mirroring the current schema (migrations create the tables; the
-models never do). One deferred `db`, initialised by `open_database()`. JSON columns
+models never do). One `db` proxy, pointed by `open_database()` at the clinic file
+(SQLite) or the clinic server (PostgreSQL, storage/backends/postgres.py). JSON columns
 are plain TextFields: the repositories own encoding, so the bytes stored are
 exactly the canonical text the core produced."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from peewee import (
     BlobField,
     BooleanField,
+    DatabaseProxy,
     DateField,
     ForeignKeyField,
     IntegerField,
@@ -18,7 +20,23 @@ from peewee import (
 
 from taperdesk.storage.chain import stamp
 
-db = SqliteDatabase(None)
+class ClinicDatabase(DatabaseProxy):
+    """The models' database: whichever clinic is open. Setting an attribute sets
+    it on that database (a test counting queries patches `db.execute_sql`)."""
+
+    __slots__ = ()
+
+    def __setattr__(self, attr, value):
+        if attr in DatabaseProxy.__slots__:
+            return object.__setattr__(self, attr, value)
+        return setattr(self.obj, attr, value)
+
+    def __delattr__(self, attr):
+        return delattr(self.obj, attr)
+
+
+db = ClinicDatabase()
+db.initialize(SqliteDatabase(None))  # until a clinic is opened
 
 
 class BaseModel(Model):

@@ -1,14 +1,19 @@
-"""Where the clinic file lives: `--db PATH` beats `TAPERDESK_DB`, which beats the
-platform's user data folder. One function so every command resolves it alike."""
+"""Where the clinic lives: `--db PATH` beats `TAPERDESK_DB`, which beats the
+platform's user data folder. One function so every command resolves it alike.
+A `postgresql://USER@HOST/DB` address instead names a clinic server
+(ServerAddress): the same commands then work on the server's database."""
 
 from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
+from taperdesk.storage.backends.postgres import is_url, shown
 from taperdesk.storage.errors import InvalidInputError
 
 ENV_VAR = "TAPERDESK_DB"
@@ -48,13 +53,64 @@ def refuse_special(path: str | os.PathLike[str], what: str = "file") -> Path:
     return path
 
 
-def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The file to use: an explicit path, else $TAPERDESK_DB, else the default."""
+@dataclass(frozen=True, repr=False)
+class ServerAddress:
+    """A clinic server's database, as `postgresql://USER[:PASSWORD]@HOST[:PORT]/DB`.
+    Printed without its password. The few file questions the front ends ask of a
+    clinic's place (exists? its folder for the log?) get a server's answers."""
+
+    url: str
+
+    def __str__(self) -> str:
+        return shown(self.url)
+
+    def __repr__(self) -> str:
+        return f"ServerAddress({shown(self.url)!r})"
+
+    @property
+    def name(self) -> str:
+        parts = urlsplit(self.url)
+        return f"database {parts.path.lstrip('/') or '?'} on {parts.hostname or 'the local server'}"
+
+    @property
+    def parent(self) -> Path:
+        return default_db_path().parent  # this workstation's folder (the log, exports)
+
+    def exists(self) -> bool:
+        return True  # the server answers when the clinic is opened
+
+    def is_file(self) -> bool:
+        return False
+
+    def is_dir(self) -> bool:
+        return False
+
+
+def server_address(text: str) -> ServerAddress:
+    parts = urlsplit(text)
+    if not parts.path.strip("/"):
+        raise InvalidInputError(f"{shown(text)}: name the database at the end, as postgresql://USER@HOST/DB")
+    return ServerAddress(text)
+
+
+def is_server(place) -> bool:
+    return isinstance(place, ServerAddress)
+
+
+def _place(text: str) -> Path | ServerAddress:
+    text = os.fspath(text)
+    return server_address(text) if is_url(text) else refuse_special(expand(text), "clinic file")
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path | ServerAddress:
+    """The clinic to use: an explicit path or server URL, else $TAPERDESK_DB, else the default file."""
+    if isinstance(explicit, ServerAddress):
+        return explicit
     if explicit:
-        return refuse_special(expand(explicit), "clinic file")
+        return _place(explicit)
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
-        return refuse_special(expand(env), "clinic file")
+        return _place(env)
     return default_db_path()
 
 

@@ -26,10 +26,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from taperdesk.storage import chain
+from taperdesk.storage import backends, chain
 from taperdesk.storage.connection import reading
 from taperdesk.storage.errors import NotFoundError
-from taperdesk.storage.migrations import m001_first_schema, m003_scales, m004_hash_chains, m007_paper
+from taperdesk.storage.migrations import m001_first_schema, m003_scales, m004_hash_chains, m007_paper, m011_roles
 from taperdesk.storage.models import db
 
 VERIFY_HINT = "run `taperdesk verify`"
@@ -122,25 +122,28 @@ class _Places:
                             plan_id=plan_id, revision=number)
 
 
-def expected_triggers() -> dict[str, str]:
+def expected_triggers(database=None) -> dict[str, str]:
     """name -> CREATE TRIGGER text of every append-only trigger the current schema
-    has (a migration that adds one adds it here too, so a dropped one shows)."""
-    statements = [*m001_first_schema._triggers(), *m003_scales._triggers(), *m007_paper._triggers()]
-    return {**{sql.split()[2]: sql for sql in statements}, **m004_hash_chains.insert_triggers()}
+    has (a migration that adds one adds it here too, so a dropped one shows), in
+    the words of the open database's backend."""
+    backend = backends.of(db if database is None else database)
+    statements = [*m001_first_schema._triggers(backend), *m003_scales._triggers(backend),
+                  *m007_paper._triggers(backend), *m011_roles._triggers(backend)]
+    return {**{sql.split()[2]: sql for sql in statements}, **m004_hash_chains.insert_triggers(backend)}
 
 
 CHAIN_BROKEN = "does not match its hash chain (it was changed, replaced or removed after it was saved)"
 
 
 def _trigger_findings(places: _Places) -> list[Finding]:
-    present = {name: " ".join((sql or "").split())
-               for name, sql in db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    backend = backends.of(db)
+    present = {name: " ".join(sql.split()) for name, sql in backend.present_triggers(db).items()}
     out = []
     for name, sql in expected_triggers().items():
         if name not in present:
             out.append(places.finding(f"the safety trigger {name} is missing (someone removed it): history "
                                       f"could have been rewritten", table="trigger"))
-        elif present[name] != " ".join(sql.split()):
+        elif present[name] != backend.expected_text(sql):
             out.append(places.finding(f"the safety trigger {name} was changed", table="trigger"))
     return out
 
@@ -160,7 +163,7 @@ def _walk_chain(table: str, places: _Places) -> tuple[int, list[Finding]]:
 def _check_rows(table: str, where: str, params: Iterable, places: _Places) -> list[Finding]:
     """Recompute the chain links of some rows (each against the row before it)."""
     previous = f"(SELECT q.chain_hash FROM {table} q WHERE q.id < t.id ORDER BY q.id DESC LIMIT 1)"
-    sql = chain.select_sql(table, previous) + " WHERE " + where + " ORDER BY t.id"
+    sql = chain.select_sql(table, previous, database=db) + " WHERE " + where + " ORDER BY t.id"
     out = []
     for row in db.execute_sql(sql, tuple(params)):
         *body, previous = row
@@ -186,8 +189,9 @@ def _plan_findings(rev_id: int, plan_id: int, number: int, text: str, patient_id
             for problem in problems]
 
 
-_REVISIONS = ("SELECT r.id, r.plan_id, r.number, CAST(r.plan_json AS BLOB), p.patient_id FROM plan_revision r "
-              "JOIN plan p ON p.id = r.plan_id")
+def _revisions() -> str:
+    return (f"SELECT r.id, r.plan_id, r.number, {backends.of(db).raw_text('r.plan_json')}, p.patient_id "
+            f"FROM plan_revision r JOIN plan p ON p.id = r.plan_id")
 
 
 def _status_findings(where: str, params: tuple, places: _Places) -> list[Finding]:
@@ -262,11 +266,11 @@ def _verify_clinic(attention: bool) -> Report:
             count, found = _walk_chain(table, places)
             rows += count
             findings += found
-        findings += _status_findings("1", (), places)
+        findings += _status_findings("1 = 1", (), places)
         findings += _score_findings(places)
-        handouts, found = _handout_findings("1", (), places)
+        handouts, found = _handout_findings("1 = 1", (), places)
         findings += found
-        for rev_id, plan_id, number, text, patient_id in db.execute_sql(_REVISIONS + " ORDER BY r.id"):
+        for rev_id, plan_id, number, text, patient_id in db.execute_sql(_revisions() + " ORDER BY r.id"):
             plans += 1
             findings += _plan_findings(rev_id, plan_id, number, text, patient_id, places)
         if attention and not findings:  # derived from the records: compared only when they are sound
@@ -291,7 +295,7 @@ def verified_revision(*, revision_id: int, entries: bool = False) -> list[Findin
     clinician summary prints them)."""
     places = _Places()
     with reading():
-        got = db.execute_sql(_REVISIONS + " WHERE r.id = ?", (revision_id,)).fetchone()
+        got = db.execute_sql(_revisions() + " WHERE r.id = ?", (revision_id,)).fetchone()
         if got is None:
             raise NotFoundError(f"No plan revision with id {revision_id}.")
         rev_id, plan_id, number, text, patient_id = got

@@ -136,7 +136,7 @@ def after_shown(window, opened: storage.OpenDatabase) -> None:
 
 
 def _open_and_run(app: QApplication, path: Path, args: argparse.Namespace, hint: str) -> int:
-    splash = _splash(_opening_words(path))
+    splash = _splash(f"Opening the {path.name}…" if storage.is_server(path) else _opening_words(path))
     opened = open_clinic(path, read_only=args.read_only, new=args.new)
     splash.close()
     if opened is None:

@@ -74,7 +74,11 @@ def explain(path: Path, exc: errors.StorageError) -> str:
                        "open it read-only now (look, not change), or quit and move the file to a folder you "
                        "can write to.", [READ_ONLY, QUIT])
         return "read-only" if pressed == READ_ONLY[0] else ""
-    if isinstance(exc, errors.NewerFileError):
+    if isinstance(exc, (errors.ServerUnreachableError, errors.ServerRefusedError)):
+        detail = ("Nothing was changed. Check the clinic server's address in --db or TAPERDESK_DB, that the "
+                  "server is running and that this computer is on the clinic's network; ask whoever looks "
+                  "after the server.")
+    elif isinstance(exc, errors.NewerFileError):
         detail = ("Upgrade TaperDesk on this computer (ask whoever looks after it), or open the file on "
                   "the computer that wrote it.")
     elif isinstance(exc, errors.CorruptFileError):

@@ -1,4 +1,6 @@
-"""Storage tests run on real temporary files (WAL needs one) and never sleep.
+"""Storage tests run on real temporary files (WAL needs one) and, unless they
+handle the file itself (they ask for `db_path`), also on the throw-away
+PostgreSQL server (tests/conftest.py); they never sleep.
 Password hashing uses cheap scrypt parameters here; the stored parameters make
 verification follow whatever a row was hashed with."""
 
@@ -30,9 +32,16 @@ def db_path(tmp_path):
     return tmp_path / "clinic.sqlite"
 
 
+def pytest_generate_tests(metafunc):
+    if "backend" in metafunc.fixturenames:
+        from tests.conftest import backends_for
+
+        metafunc.parametrize("backend", backends_for(metafunc))
+
+
 @pytest.fixture
-def opened(db_path):
-    return storage.open_database(db_path, create=True)
+def opened(clinic_place):
+    return storage.open_database(clinic_place, create=True)
 
 
 @pytest.fixture

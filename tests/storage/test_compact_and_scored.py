@@ -164,6 +164,7 @@ def test_verify_re_scores_every_entry(schema_9_file):
                      "Old Patient (P-1): symptom entry 2 has no stored score"]
 
 
+@pytest.mark.sqlite_only  # reads the clinic file with sqlite3
 def test_a_new_entry_is_scored_when_written(doctor, patient):
     entry = storage.add_symptom_entry(patient_id=patient.id, date=dt.date(2026, 1, 6), scale="daily",
                                       items={"severity": 3, "sleep": 7}, author=doctor)

@@ -51,6 +51,7 @@ def expected(data: bytes) -> dict[str, tuple[str, str]]:
             for e in vobject.readOne(data.decode("utf-8")).vevent_list if e.status.value != "CANCELLED"}
 
 
+@pytest.mark.sqlite_only  # paper-heavy (seconds of PDF): the server runs the faster record tests above
 def test_old_then_new_file_leaves_exactly_the_new_plan(patient, doctor):
     stamp = datetime(2026, 12, 1, 9, tzinfo=timezone.utc)
     old, _rev, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True, stamp=stamp)
@@ -77,6 +78,7 @@ def test_old_then_new_file_leaves_exactly_the_new_plan(patient, doctor):
     assert NAME not in new.decode() and "TD-0042" not in new.decode()
 
 
+@pytest.mark.sqlite_only  # paper-heavy (seconds of PDF): the server runs the faster record tests above
 def test_an_unchanged_plan_keeps_its_sequences(patient):
     first, _r, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True)
     again, _r, _n = calendar_files.calendar_file(patient_id=patient.id, author=1, today=START, reminders=True)
@@ -125,6 +127,7 @@ def _text(pdf: bytes) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
+@pytest.mark.sqlite_only  # paper-heavy (seconds of PDF): the server runs the faster record tests above
 def test_plan_prescriber_on_all_three_papers_and_review_date_on_the_handout(patient, doctor):
     import io
 

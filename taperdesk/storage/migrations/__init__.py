@@ -1,11 +1,14 @@
-"""Numbered migrations, applied in order at start-up. The schema version lives in
-SQLite's `PRAGMA user_version` (written in the same transaction as the DDL, so a
-crash leaves either the old or the new schema, never half of one)."""
+"""Numbered migrations, applied in order at start-up, on SQLite and PostgreSQL
+alike. The schema version lives in SQLite's `PRAGMA user_version` or the
+server's `taperdesk_schema` row (storage/backends), written in the same
+transaction as the DDL, so a crash leaves either the old or the new schema,
+never half of one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from taperdesk.storage import backends
 from taperdesk.storage.migrations import (
     m001_first_schema,
     m002_backup_keep,
@@ -40,7 +43,7 @@ SHRINKS = frozenset({10})
 
 
 def schema_version(database) -> int:
-    return int(database.execute_sql("PRAGMA user_version").fetchone()[0])
+    return backends.of(database).schema_version(database)
 
 
 def apply_migrations(database, *, upto: int = LATEST_VERSION) -> list[int]:
@@ -51,7 +54,7 @@ def apply_migrations(database, *, upto: int = LATEST_VERSION) -> list[int]:
         if current < number <= upto:
             with database.atomic():
                 changed = up(database)
-                database.execute_sql(f"PRAGMA user_version = {number}")
+                backends.of(database).set_schema_version(database, number)
             applied.append(number)
             shrunk = shrunk or (number in SHRINKS and bool(changed))
     if shrunk:
@@ -65,6 +68,8 @@ def _vacuum(database) -> None:
     later writes reuse the free pages."""
     from peewee import DatabaseError
 
+    if backends.is_server(database):
+        return  # PostgreSQL's autovacuum gives the space back by itself
     try:
         database.execute_sql("VACUUM")
     except DatabaseError:

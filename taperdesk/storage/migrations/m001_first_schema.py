@@ -1,9 +1,13 @@
 """Schema 1, frozen as SQL text: the first clinic file layout. It must never
 change once released (files made by it exist); later changes are new migrations.
 Append-only tables get triggers so history cannot be edited even by mistake or
-by a hand-run UPDATE."""
+by a hand-run UPDATE. The text is SQLite's; on a clinic server the backend
+(storage/backends/postgres.py) words the ids, blobs and triggers its way."""
 
 from __future__ import annotations
+
+from taperdesk.storage import backends
+from taperdesk.storage.backends import sqlite
 
 APPLICATION_ID = 0x54445331  # "TDS1": marks a SQLite file as a TaperDesk clinic file
 
@@ -133,23 +137,17 @@ CREATE INDEX audit_event_entity ON audit_event (entity, entity_id);
 APPEND_ONLY = ("audit_event", "plan_revision", "plan_status_event", "symptom_entry", "handout")
 
 
-def _triggers() -> list[str]:
-    out = []
-    for table in APPEND_ONLY:
-        for op in ("UPDATE", "DELETE"):
-            out.append(
-                f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-            )
-    return out
+def _triggers(backend=sqlite) -> list[str]:
+    return backend.append_only_triggers(APPEND_ONLY)
 
 
-def statements() -> list[str]:
-    ddl = [s.strip() for s in TABLES.split(";") if s.strip()]
-    return ddl + _triggers()
+def statements(backend=sqlite) -> list[str]:
+    ddl = [backend.table_sql(s.strip()) for s in TABLES.split(";") if s.strip()]
+    return backend.functions() + ddl + _triggers(backend)
 
 
 def up(database) -> None:
-    for sql in statements():
+    backend = backends.of(database)
+    for sql in statements(backend):
         database.execute_sql(sql)
-    database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+    backend.mark_clinic(database, APPLICATION_ID)

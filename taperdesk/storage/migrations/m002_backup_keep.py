@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+
 from peewee import IntegerField
-from playhouse.migrate import SqliteMigrator, migrate
+from playhouse.migrate import migrate
 
 
 def up(database) -> None:
-    migrator = SqliteMigrator(database)
+    migrator = backends.migrator(database)
     migrate(migrator.add_column("clinic_settings", "backup_keep", IntegerField(default=30)))

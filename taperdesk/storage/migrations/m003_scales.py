@@ -14,8 +14,11 @@ the new table, like schema 1, is frozen SQL text."""
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+from taperdesk.storage.backends import sqlite
+
 from peewee import SQL, Check, IntegerField, TextField
-from playhouse.migrate import SqliteMigrator, migrate
+from playhouse.migrate import migrate
 
 TABLE = """
 CREATE TABLE scale_definition (
@@ -31,20 +34,16 @@ CREATE TABLE scale_definition (
 APPEND_ONLY = ("scale_definition",)
 
 
-def _triggers() -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-        for table in APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
-    ]
+def _triggers(backend=sqlite) -> list[str]:
+    return backend.append_only_triggers(APPEND_ONLY)
 
 
 def up(database) -> None:
-    database.execute_sql(TABLE.strip())
-    for sql in _triggers():
+    backend = backends.of(database)
+    database.execute_sql(backend.table_sql(TABLE.strip()))
+    for sql in _triggers(backend):
         database.execute_sql(sql)
-    migrator = SqliteMigrator(database)
+    migrator = backends.migrator(database)
     migrate(
         migrator.add_column(
             "symptom_entry", "scale_version",

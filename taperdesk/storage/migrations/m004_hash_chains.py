@@ -16,6 +16,8 @@ file must have; `taperdesk verify` checks sqlite_master against it."""
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+from taperdesk.storage.backends import sqlite
 from taperdesk.storage.chain import CHAINED, backfill
 
 # other unique keys a REPLACE could collide on (and so delete the old row)
@@ -31,33 +33,21 @@ def _exists(table: str, columns: tuple[str, ...]) -> str:
     return f"EXISTS (SELECT 1 FROM {table} WHERE {match})"
 
 
-def insert_triggers() -> dict[str, str]:
+def insert_triggers(backend=sqlite) -> dict[str, str]:
     out = {}
     for table in CHAINED:
         taken = " OR ".join(_exists(table, cols) for cols in (("id",), *UNIQUE_KEYS.get(table, ())))
-        out[f"{table}_no_replace"] = (
-            f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: that row exists, REPLACE refused'); END")
-        out[f"{table}_needs_chain"] = (
-            f"CREATE TRIGGER {table}_needs_chain BEFORE INSERT ON {table} "
-            f"WHEN NEW.chain_hash IS NULL OR length(NEW.chain_hash) <> 64 "
-            f"BEGIN SELECT RAISE(ABORT, '{table} rows need their chain hash'); END")
+        out.update(backend.chain_triggers(table, taken))
     return out
 
 
 def up(database) -> None:
+    backend = backends.of(database)
     for table in CHAINED:
         database.execute_sql(f"ALTER TABLE {table} ADD COLUMN chain_hash TEXT")
-    kept = {}
-    for table in CHAINED:
-        name = f"{table}_no_update"
-        row = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                   (name,)).fetchone()
-        if row is not None:
-            kept[name] = row[0]
-            database.execute_sql(f"DROP TRIGGER {name}")
+    kept = backend.set_aside_update_triggers(database, CHAINED)
     backfill(database)
-    for sql in kept.values():
+    for sql in kept:
         database.execute_sql(sql)
-    for sql in insert_triggers().values():
+    for sql in insert_triggers(backend).values():
         database.execute_sql(sql)

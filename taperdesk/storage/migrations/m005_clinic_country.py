@@ -7,12 +7,14 @@ default, as schema 3 did: no table rebuild and no UPDATE."""
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+
 from peewee import SQL, TextField
-from playhouse.migrate import SqliteMigrator, migrate
+from playhouse.migrate import migrate
 
 
 def up(database) -> None:
-    migrator = SqliteMigrator(database)
+    migrator = backends.migrator(database)
     migrate(
         migrator.add_column("clinic_settings", "country", TextField(default="", constraints=[SQL("DEFAULT ''")]),
                             allow_not_null=True),

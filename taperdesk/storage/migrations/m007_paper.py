@@ -17,8 +17,11 @@ DELETE refused by triggers)."""
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+from taperdesk.storage.backends import sqlite
+
 from peewee import SQL, Check, IntegerField
-from playhouse.migrate import SqliteMigrator, migrate
+from playhouse.migrate import migrate
 
 TABLES = (
     """CREATE TABLE calendar_export (
@@ -52,21 +55,17 @@ TABLES = (
 APPEND_ONLY = ("calendar_export", "plan_paper", "patient_review")
 
 
-def _triggers() -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-        for table in APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
-    ]
+def _triggers(backend=sqlite) -> list[str]:
+    return backend.append_only_triggers(APPEND_ONLY)
 
 
 def up(database) -> None:
+    backend = backends.of(database)
     for sql in TABLES:
+        database.execute_sql(backend.table_sql(sql))
+    for sql in _triggers(backend):
         database.execute_sql(sql)
-    for sql in _triggers():
-        database.execute_sql(sql)
-    migrator = SqliteMigrator(database)
+    migrator = backends.migrator(database)
     migrate(
         migrator.add_column(
             "clinic_settings", "calendar_names",

@@ -19,6 +19,8 @@
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+
 TABLE = """
 CREATE TABLE patient_attention (
     patient_id INTEGER PRIMARY KEY REFERENCES patient (id),
@@ -50,8 +52,9 @@ INDEXES = (
 
 
 def up(database) -> None:
+    backend = backends.of(database)
     for sql in TABLE.strip().split(";\n"):
-        database.execute_sql(sql)
+        database.execute_sql(backend.table_sql(sql))
     for sql in INDEXES:
         database.execute_sql(sql)
     database.execute_sql("ALTER TABLE symptom_entry ADD COLUMN series_value INTEGER")

@@ -23,22 +23,17 @@ on the 10,000-patient bench clinic, plans 211 MB -> 117 MB, the file 624 MB ->
 
 from __future__ import annotations
 
-from taperdesk.storage import chain
+from taperdesk.storage import backends, chain
 
 BATCH = 1000  # revisions read at a time
 SET_ASIDE = ("plan_revision_no_update", "symptom_entry_no_update")
 
 
 def _set_aside(database) -> list[str]:
-    """Drop the UPDATE triggers this migration must pass; return their SQL to put back."""
-    kept = []
-    for name in SET_ASIDE:
-        row = database.execute_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                   (name,)).fetchone()
-        if row is not None:
-            kept.append(row[0])
-            database.execute_sql(f"DROP TRIGGER {name}")
-    return kept
+    """Set aside the UPDATE triggers this migration must pass (SQLite: dropped;
+    PostgreSQL: disabled); return the SQL that puts them back."""
+    tables = [name.removesuffix("_no_update") for name in SET_ASIDE]
+    return backends.of(database).set_aside_update_triggers(database, tables)
 
 
 def compact_plans(database) -> int:
@@ -49,7 +44,8 @@ def compact_plans(database) -> int:
     previous_old = previous_new = chain.GENESIS
     rewritten, last_id = 0, 0
     while True:  # a batch at a time: a large clinic's plans are a few hundred MB
-        rows = database.execute_sql(chain.select_sql(table) + " WHERE t.id > ? ORDER BY t.id LIMIT ?",
+        rows = database.execute_sql(chain.select_sql(table, database=database) +
+                                    " WHERE t.id > ? ORDER BY t.id LIMIT ?",
                                     (last_id, BATCH)).fetchall()
         if not rows:
             return rewritten

@@ -19,6 +19,9 @@ run on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from taperdesk.storage import backends
+from taperdesk.storage.backends import sqlite
+
 COLUMNS = (
     "ALTER TABLE clinician ADD COLUMN roles TEXT NOT NULL DEFAULT ''",
     "ALTER TABLE clinician ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0",
@@ -40,17 +43,13 @@ TABLES = (
 APPEND_ONLY = ("hold_delegation",)
 
 
-def _triggers() -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_{op.lower()} BEFORE {op} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {op} refused'); END"
-        for table in APPEND_ONLY
-        for op in ("UPDATE", "DELETE")
-    ]
+def _triggers(backend=sqlite) -> list[str]:
+    return backend.append_only_triggers(APPEND_ONLY)
 
 
 def up(database) -> None:
+    backend = backends.of(database)
     for sql in COLUMNS + BACKFILL + TABLES:
-        database.execute_sql(sql)
-    for sql in _triggers():
+        database.execute_sql(backend.table_sql(sql))
+    for sql in _triggers(backend):
         database.execute_sql(sql)
