@@ -87,24 +87,14 @@ def _parents_first(conn: sqlite3.Connection, tables: list[str]) -> list[str]:
     return ordered
 
 
-def _canon(value) -> bytes:
-    if value is None:
-        return b"N"
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return b"B" + bytes(value).hex().encode()
-    if isinstance(value, int):
-        return b"I" + str(value).encode()
-    if isinstance(value, float):
-        return b"F" + repr(value).encode()
-    return b"T" + str(value).encode("utf-8", "surrogateescape")
-
-
 def table_digest(rows) -> tuple[int, str]:
-    """(row count, SHA-256) of rows as both databases return them."""
+    """(row count, SHA-256) of rows as both databases return them: ints, text,
+    bytes and NULLs, whose repr is the same on both sides for the same value."""
     h, n = hashlib.sha256(), 0
     for row in rows:
         n += 1
-        h.update(b"\x1e".join(_canon(v) for v in row) + b"\x1f")
+        h.update(repr(tuple(row)).encode("utf-8", "surrogateescape"))
+        h.update(b"\n")
     return n, h.hexdigest()
 
 
@@ -189,6 +179,7 @@ def _move(conn: sqlite3.Connection, source: Path, target: ServerAddress) -> Move
                 _copy(conn, server, table, columns, key)
             for table in tables:
                 checks.append(_check(conn, server, table, _columns(conn, table), _key(conn, table)))
+        server.execute_sql("ANALYZE")  # the planner's statistics, before the first workstation asks anything
         return MoveReport(source, target, tuple(checks))
     finally:
         db.initialize(SqliteDatabase(None))

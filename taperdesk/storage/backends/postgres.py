@@ -133,12 +133,12 @@ class ClinicServer(PostgresqlDatabase):
         return _Cursor(super().cursor())
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
-        """Many rows in few statements (multi-row VALUES): a clinic moved to the server."""
+        """Many rows read from a clinic file, in few statements (multi-row VALUES): move-to."""
         from psycopg2.extras import execute_values
 
         cols = ", ".join(f'"{c}"' for c in columns)
         execute_values(super().cursor(), f'INSERT INTO "{table}" ({cols}) VALUES %s',
-                       [tuple(_value(v) for v in row) for row in rows], page_size=1000)
+                       rows, page_size=1000)  # SQLite's own values: ints, text, bytes, NULL
 
 
 def is_url(text) -> bool:
