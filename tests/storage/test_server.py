@@ -77,7 +77,7 @@ def test_a_moved_clinic_is_identical_table_by_table(moved):
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
     for table in tables:
         cols = ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
-        key = "patient_id" if table == "patient_attention" else "id"
+        key = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[5]][0]
         there = _sql(url, f"SELECT {cols} FROM {table} ORDER BY {key}")
         here = conn.execute(f"SELECT {cols} FROM {table} ORDER BY {key}").fetchall()
         assert table_digest(here) == table_digest([tuple(bytes(v) if isinstance(v, memoryview) else v
