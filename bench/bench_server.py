@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_storage  # noqa: E402
 import bench_today  # noqa: E402
 
+from taperdesk.storage.errors import StorageError  # noqa: E402
 from taperdesk.storage.paths import resolve_db_path  # noqa: E402
 from taperdesk.storage.server_move import move_to_server  # noqa: E402
 from tests import pg_cluster  # noqa: E402
@@ -51,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"move-to: {source} ({source.stat().st_size / 1e6:.0f} MB, {rows} rows) copied and checked "
               f"identical in {time.perf_counter() - began:.1f} s")
         ok = bench_storage.main(["--db", url, "--runs", str(args.runs)]) == 0
-        ok &= bench_today.main(["--db", url, "--runs", str(args.runs)]) == 0
+        try:
+            ok &= bench_today.main(["--db", url, "--runs", str(args.runs)]) == 0
+        except StorageError as exc:  # storage/day_list.py is SQLite's SQL: not on the server yet
+            print(f"Today list on the server: FAIL ({exc})")
+            ok = False
     finally:
         cluster.stop()
     return 0 if ok else 1
