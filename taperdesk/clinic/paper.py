@@ -20,6 +20,7 @@ from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.core.scales import ScaleDefinition, ScaleError
 from taperdesk.export.fonts import ExportError
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
+from taperdesk.clinic.interactions import plan_findings
 
 if TYPE_CHECKING:  # ReportLab is loaded when a handout is made, not for every command
     from taperdesk.export.clinician_summary import EntryNote, RevisionNote
@@ -165,7 +166,7 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
 
         pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
                                   printed_on=printed_on, statuses=inputs.statuses, allow_draft=allow_draft,
-                                  invariant=invariant)
+                                  invariant=invariant, interactions=plan_findings(patient_id=patient_id, plan=plan))
     elif kind == "pharmacy":
         from taperdesk.export.pharmacy_order import pharmacy_order_pdf
 
@@ -186,7 +187,8 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
             revisions=revision_notes(plan_id=revision.plan_id, names=names),
             entries=entry_notes(patient_id=patient_id, since=plan.start - timedelta(days=ENTRIES_BEFORE_DAYS),
                                 names=names),
-            printed_on=printed_on, statuses=inputs.statuses, invariant=invariant)
+            printed_on=printed_on, statuses=inputs.statuses, invariant=invariant,
+            interactions=plan_findings(patient_id=patient_id, plan=plan))
     return pdf, revision
 
 

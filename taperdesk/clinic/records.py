@@ -39,6 +39,27 @@ def retract_symptom_entry(**fields) -> storage.SymptomEntry:
     return storage.retract_symptom_entry(**fields)
 
 
+# what the patient takes besides the taper is part of their details (schema 13)
+@operation("edit_patient")
+def record_other_medicine(**fields) -> storage.OtherMedicineRecord:
+    return storage.record_other_medicine(**fields)
+
+
+@operation("edit_patient")
+def change_other_medicine(**fields) -> storage.OtherMedicineRecord:
+    return storage.change_other_medicine(**fields)
+
+
+@operation("edit_patient")
+def stop_other_medicine(**fields) -> storage.OtherMedicineRecord:
+    return storage.stop_other_medicine(**fields)
+
+
+@operation("edit_patient")
+def set_alcohol_units(**fields) -> storage.OtherMedicineRecord:
+    return storage.set_alcohol_units(**fields)
+
+
 @operation("import_patient")
 def import_patient(*, document: dict, author: storage.Clinician) -> storage.Patient:
     """A patient file from another clinic, all or nothing (storage.portable)."""

@@ -35,12 +35,14 @@ from reportlab.platypus import (
 
 from taperdesk.core.catalogue import CatalogueError, UnknownDrug, load_catalogue
 from taperdesk.core.in_force import STATUS_LABELS, InForce, StatusChange
+from taperdesk.core.interactions import Findings
 from taperdesk.core.plan import Plan, Step
 from taperdesk.core.plan_diff import describe_doses, format_day
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.core.regimen import TIMES
 from taperdesk.core.words import units_compact
 from taperdesk.export.fonts import CELL_FONT, register_fonts
+from taperdesk.export.interaction_paper import summary_rows
 from taperdesk.export.scripts import draw_runs, markup
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
 from taperdesk.export.summary_chart import Series, symptom_chart
@@ -306,6 +308,18 @@ class _Builder:
         w = self.width
         self.story.append(_table(rows, [0.14 * w, 0.86 * w], header=False, zebra=False, extra=extra))
 
+    def interactions(self) -> None:
+        found = getattr(self, "found", None)
+        if found is None:
+            return
+        self.heading("Interactions with other medicines and alcohol")
+        if not found.warnings:
+            self.story.append(self.p(_t(found.status)))
+            return
+        w = self.width
+        self.story.append(_table(summary_rows(found, self.cell), [0.3 * w, 0.7 * w],
+                                 extra=[("BACKGROUND", (0, 1), (0, -1), ALERT)]))
+
     def schedule(self) -> None:
         self.heading("Schedule, step by step")
         head = ("#", "From", "To", "Days", "Step", "Doses (made up as)", "Dz-eq mg/day")
@@ -420,6 +434,7 @@ class _Builder:
         self.equivalence()
         self.end_phase()
         self.warnings()
+        self.interactions()
         self.revision_history()
         self.holds()
         self.chart()
@@ -465,9 +480,11 @@ def _numbered_canvas(footer_left: str, font: str):
 
 def clinician_summary_pdf(*, plan: Plan, patient: HandoutPatient, clinic: HandoutClinic,
                           revisions: list[RevisionNote], entries: list[EntryNote], printed_on: date,
-                          statuses: Sequence[StatusChange] = (), invariant: bool = False) -> bytes:
+                          statuses: Sequence[StatusChange] = (), invariant: bool = False,
+                          interactions: Findings | None = None) -> bytes:
     """The summary as PDF bytes (ExportError if the font is missing or the paper unknown).
-    `statuses` is the plan's status history, oldest first (printed with its reasons)."""
+    `statuses` is the plan's status history, oldest first (printed with its reasons);
+    `interactions` what the patient's other medicines were checked to (None: not printed)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from taperdesk.export.patient_handout import fit_who
@@ -488,6 +505,7 @@ def clinician_summary_pdf(*, plan: Plan, patient: HandoutPatient, clinic: Handou
     )
     builder = _Builder(plan, patient, clinic, revisions, entries, printed_on, font, bold, doc.width)
     builder.statuses = tuple(statuses)
+    builder.found = interactions
     story = builder.build()
     doc.build(story, canvasmaker=_numbered_canvas(footer, font))
     return buffer.getvalue()

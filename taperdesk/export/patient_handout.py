@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from taperdesk.core.in_force import DayDoses, InForce, StatusChange
+from taperdesk.core.interactions import Findings
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
 from taperdesk.export.calendar_pages import calendar_range
@@ -26,6 +27,7 @@ from taperdesk.export.patient_calendar import nb
 from taperdesk.export.scripts import draw_runs, markup, runs_width, visual
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
+from taperdesk.export.interaction_paper import patient_box
 from taperdesk.export.patient_pages import (
     BLACK,
     LIGHT,
@@ -298,13 +300,14 @@ def _what_to_take(course: InForce, first: date, last: date, st: Styles, width: f
 
 
 def _front(course: InForce, span: tuple[date, date] | None, patient: HandoutPatient, clinic: HandoutClinic,
-           printed_on: date, st: Styles, width: float) -> list[Flowable]:
+           printed_on: date, st: Styles, width: float, interactions: Findings | None = None) -> list[Flowable]:
     story: list[Flowable] = [
         *_letterhead(clinic, st),
         Paragraph("Your plan for coming off your medicine", st.title),
         _details(course.plan, patient, clinic, st, width),
         Spacer(0, 10),
         _stop_box(course, printed_on, st, width),
+        *patient_box(interactions, st, width),
     ]
     if span is None:
         return story
@@ -331,6 +334,7 @@ def patient_handout_pdf(
     allow_draft: bool = False,
     diary_weeks: int = 4,
     invariant: bool = False,
+    interactions: Findings | None = None,
 ) -> bytes:
     """The patient handout as PDF bytes, following the plan's status (`statuses`,
     oldest first; none means active). A draft is refused unless `allow_draft`,
@@ -360,7 +364,7 @@ def patient_handout_pdf(
     )
     width, height = doc.width - 12, doc.height - 12  # inside the frame's 6 pt padding
     span = calendar_range(course, printed_on)
-    story: list[Flowable] = _front(course, span, patient, clinic, printed_on, st, width)
+    story: list[Flowable] = _front(course, span, patient, clinic, printed_on, st, width, interactions)
     if span is not None:
         story += [PageBreak(), *calendar_pages(course, span[0], span[1], st, width, height)]
         diary = diary_pages(course, printed_on, diary_weeks, st, width, height)

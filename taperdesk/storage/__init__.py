@@ -53,6 +53,15 @@ from taperdesk.storage.patients import (
     set_patient_archived,
     update_patient,
 )
+from taperdesk.storage.other_medicines import (
+    OtherMedicineRecord,
+    OtherMedicines,
+    change_other_medicine,
+    other_medicines,
+    record_other_medicine,
+    set_alcohol_units,
+    stop_other_medicine,
+)
 from taperdesk.storage.paper_records import (
     PaperSettings,
     PlanPaper,

@@ -109,7 +109,8 @@ _PATIENT_AUDIT = """(entity = 'patient' AND entity_id = ?1)
  OR (entity = 'plan' AND entity_id IN (SELECT id FROM plan WHERE patient_id = ?1))
  OR (entity = 'handout' AND entity_id IN (SELECT h.id FROM handout h JOIN plan_revision r ON r.id = h.revision_id
                                           JOIN plan p ON p.id = r.plan_id WHERE p.patient_id = ?1))
- OR (entity = 'symptom_entry' AND entity_id IN (SELECT id FROM symptom_entry WHERE patient_id = ?1))"""
+ OR (entity = 'symptom_entry' AND entity_id IN (SELECT id FROM symptom_entry WHERE patient_id = ?1))
+ OR (entity = 'other_medicine' AND entity_id IN (SELECT id FROM other_medicine WHERE patient_id = ?1))"""
 
 
 def patient_audit_events(*, patient_id: int) -> list[AuditEvent]:

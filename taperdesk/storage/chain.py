@@ -47,6 +47,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "handout": ("id", "revision_id", "kind", "created_at", "created_by_id", "sha256"),
     "audit_event": ("id", "at", "clinician_id", "action", "entity", "entity_id", "summary"),
     "scale_definition": ("id", "key", "version", "definition", "author_id", "created_at"),
+    "other_medicine": ("id", "patient_id", "kind", "name", "dose", "since", "stopped", "units_week", "note",
+                       "supersedes_id", "author_id", "created_at"),  # schema 13
 }
 # tables whose rows also hash their plan's patient and drug
 PLAN_CONTEXT = ("plan_revision", "plan_status_event")
@@ -145,9 +147,9 @@ def stamp(instance) -> None:
     instance.chain_hash = digest(table, values, previous, context)
 
 
-def backfill(database) -> None:
+def backfill(database, tables: tuple[str, ...] = CHAINED) -> None:
     """Chain the rows already in a file (migration 4), oldest first."""
-    for table in CHAINED:
+    for table in tables:
         previous = GENESIS
         for row in database.execute_sql(select_sql(table, database=database) + " ORDER BY t.id").fetchall():
             fields, context, _stored = split_row(table, row)

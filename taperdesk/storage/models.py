@@ -11,6 +11,7 @@ from peewee import (
     BooleanField,
     DatabaseProxy,
     DateField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -193,6 +194,26 @@ class HandoutRow(ChainedModel):
 
     class Meta:
         table_name = "handout"
+
+
+class OtherMedicineRow(ChainedModel):
+    """Schema 13: a medicine, sedating substance or alcohol use besides the taper; a
+    change or stop is a new row superseding the one before (storage.other_medicines)."""
+
+    patient = ForeignKeyField(PatientRow, backref="other_medicines")
+    kind = TextField()
+    name = TextField()
+    dose = TextField(default="")
+    since = DateField(null=True)
+    stopped = DateField(null=True)
+    units_week = FloatField(null=True)
+    note = TextField(default="")
+    supersedes = ForeignKeyField("self", null=True, unique=True)
+    author = ForeignKeyField(ClinicianRow)
+    created_at = TextField()
+
+    class Meta:
+        table_name = "other_medicine"
 
 
 class AuditEventRow(ChainedModel):

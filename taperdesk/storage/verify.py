@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from taperdesk.storage import backends, chain
 from taperdesk.storage.connection import reading
 from taperdesk.storage.errors import NotFoundError
-from taperdesk.storage.migrations import m001_first_schema, m003_scales, m004_hash_chains, m007_paper, m011_roles
+from taperdesk.storage.migrations import (
+    m001_first_schema,
+    m003_scales,
+    m004_hash_chains,
+    m007_paper,
+    m011_roles,
+    m013_other_medicines,
+)
 from taperdesk.storage.models import db
 
 VERIFY_HINT = "run `taperdesk verify`"
@@ -107,7 +114,7 @@ class _Places:
             plan_id, number = fields[1], fields[2]
         elif table == "plan_status_event":
             plan_id = fields[1]
-        elif table == "symptom_entry":
+        elif table in ("symptom_entry", "other_medicine"):
             patient_id = fields[1]
         elif table == "handout":
             got = db.execute_sql("SELECT plan_id, number FROM plan_revision WHERE id = ?", (fields[1],)).fetchone()
@@ -117,7 +124,8 @@ class _Places:
             patient_id = got[0] if got else None
         what = {"plan_revision": "the stored plan", "plan_status_event": f"status change {row_id}",
                 "symptom_entry": f"symptom entry {row_id}", "handout": f"handout record {row_id}",
-                "audit_event": "the record", "scale_definition": "the record"}[table]
+                "audit_event": "the record", "scale_definition": "the record",
+                "other_medicine": f"other medicine record {row_id}"}[table]
         return self.finding(f"{what} {problem}", table=table, row_id=row_id, patient_id=patient_id,
                             plan_id=plan_id, revision=number)
 
@@ -128,7 +136,8 @@ def expected_triggers(database=None) -> dict[str, str]:
     the words of the open database's backend."""
     backend = backends.of(db if database is None else database)
     statements = [*m001_first_schema._triggers(backend), *m003_scales._triggers(backend),
-                  *m007_paper._triggers(backend), *m011_roles._triggers(backend)]
+                  *m007_paper._triggers(backend), *m011_roles._triggers(backend),
+                  *m013_other_medicines._triggers(backend)]
     return {**{sql.split()[2]: sql for sql in statements}, **m004_hash_chains.insert_triggers(backend)}
 
 

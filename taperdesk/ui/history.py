@@ -31,7 +31,7 @@ from taperdesk.core.plan_diff import diff_plans, first_plan_summary
 from taperdesk.storage import AuditEvent, PlanRecord, Revision, StatusEvent, StorageError
 
 Column = tuple[str, Callable[[Any], str]]
-AUDITED = ("patient", "plan", "symptom_entry", "handout")  # the entities storage writes for a patient's record
+AUDITED = ("patient", "plan", "symptom_entry", "handout", "other_medicine")  # the entities storage writes for a patient's record
 
 
 def local_time(moment: dt.datetime) -> str:

@@ -26,6 +26,7 @@ from taperdesk import storage
 from taperdesk.clinic import records as clinic_records
 from taperdesk.core.plan_diff import format_day
 from taperdesk.storage import Clinician, Patient, StorageError
+from taperdesk.ui.other_medicines import OtherMedicinesBox
 
 MAX_AGE_YEARS = 120
 ERROR_STYLE = "color: #b00020;"
@@ -151,13 +152,15 @@ class PatientDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        self.other_medicines = OtherMedicinesBox(patient.id if patient is not None else None, today=today())
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
         layout.addLayout(form)
+        layout.addWidget(self.other_medicines)
         layout.addWidget(self.save_error)
         layout.addWidget(self.buttons)
         for first, second in ((self.name, self.born), (self.born, self.identifier), (self.identifier, self.phone),
-                              (self.phone, self.notes)):
+                              (self.phone, self.notes), (self.notes, self.other_medicines.table)):
             QWidget.setTabOrder(first, second)
 
         if patient is not None:
@@ -227,13 +230,19 @@ class PatientDialog(QDialog):
         details = {"name": self.name.text(), "born": check_born(self.born.text(), on=today())[0],
                    "identifier": self.identifier.text(), "phone": self.phone.text(),
                    "notes": self.notes.toPlainText()}
+        if problem := self.other_medicines.problem():
+            self.save_error.setText(f"Not saved: {problem}")
+            self.save_error.setVisible(True)
+            return
         if not self._no_duplicate_or_confirmed(details["name"], details["born"]):
             return
         try:
             if self._patient is None:
                 self._saved = clinic_records.add_patient(**details, author=self._author)
+                self._patient = self._saved  # a second Save after a failed medicine write updates, not adds
             else:
                 self._saved = clinic_records.update_patient(patient_id=self._patient.id, **details, author=self._author)
+            self.other_medicines.apply(self._saved.id, self._author)
         except StorageError as exc:
             self.save_error.setText(f"Not saved: {exc}")
             self.save_error.setVisible(True)
@@ -265,6 +274,8 @@ class PatientDialog(QDialog):
 
     def has_unsaved_changes(self) -> bool:
         p = self._patient
+        if self.other_medicines.has_changes():
+            return True
         if p is None:
             return any((self.name.text(), self.born.text(), self.identifier.text(), self.phone.text(),
                         self.notes.toPlainText()))

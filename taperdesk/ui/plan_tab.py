@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 from taperdesk.core.in_force import STATUS_LABELS
+from taperdesk.core.interactions import Findings
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.calendar import PlanCalendar
 from taperdesk.clinic.plans import PatientPlan
@@ -41,6 +42,19 @@ def plan_summary_html(info: PatientPlan | None) -> str:
     return "<br>".join(lines)
 
 
+def interactions_html(found: Findings | None) -> str:
+    """The interaction block: each warning with what to do and its source, or what was
+    checked when nothing matched (never a silent pass)."""
+    if found is None:
+        return ""
+    if not found.warnings:
+        return f"<b>Interactions:</b> {html.escape(found.status)}"
+    items = "".join(
+        f"<br>⚠ <b>{html.escape(w.pair)}</b>: {html.escape(w.risk)} <i>What to do:</i> {html.escape(w.action)} "
+        f"<small>Source: {html.escape(w.cite())}</small>" for w in found.warnings)
+    return f"<span style='color:#8b0000'><b>Interactions ({len(found.warnings)})</b></span>{items}"
+
+
 class PlanTab(QWidget):
     def __init__(self, actions: list, parent=None):
         super().__init__(parent)
@@ -48,6 +62,18 @@ class PlanTab(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(self.summary.textFormat().RichText)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.interactions = QLabel(objectName="interactions")
+        self.interactions.setWordWrap(True)
+        self.interactions.setTextFormat(Qt.TextFormat.RichText)
+        self.interactions.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # the interactions stand above the plan, in their own frame (they are about this
+        # patient, not the plan's arithmetic), scrolling past about four lines
+        self.interactions_area = QScrollArea(objectName="interactionsArea")
+        self.interactions_area.setWidget(self.interactions)
+        self.interactions_area.setWidgetResizable(True)
+        self.interactions_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.interactions_area.setStyleSheet("QScrollArea#interactionsArea { border: 2px solid #8b0000; }")
+        self.interactions_area.setMaximumHeight(self.interactions.fontMetrics().lineSpacing() * 4 + 10)
         # a plan with many warnings scrolls here, in at most about six lines, rather
         # than pushing the calendar's last row (today's, often) off a 768-pixel screen
         self.summary_area = QScrollArea()
@@ -64,14 +90,17 @@ class PlanTab(QWidget):
         buttons.addStretch(1)
         self.calendar = PlanCalendar()
         layout = QVBoxLayout(self)
+        layout.addWidget(self.interactions_area)
         layout.addWidget(self.summary_area)
         layout.addLayout(buttons)
         layout.addWidget(self.calendar, 1)
 
     def show_plan(self, info: PatientPlan | None, symptom_days: set[date] = frozenset(), *,
-                  go_today: bool = False) -> None:
+                  go_today: bool = False, interactions: Findings | None = None) -> None:
         """Show the patient's course (plan and status history); go_today for a
         different patient, so "What to take" always opens on today."""
         self.summary.setText(plan_summary_html(info))
+        self.interactions.setText(interactions_html(interactions if info is not None else None))
+        self.interactions_area.setVisible(info is not None and interactions is not None)
         self.calendar.set_plan(info.course if info else None, go_today=go_today)
         self.calendar.set_symptom_days(set(symptom_days))

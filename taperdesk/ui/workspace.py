@@ -4,6 +4,7 @@ through taperdesk.clinic.plans with the signed-in clinician as author."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, timedelta
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer
@@ -35,6 +36,7 @@ from taperdesk.clinic import settings as clinic_settings
 from taperdesk.core.catalogue import load_catalogue
 from taperdesk.core.typed_dates import day_first_for
 from taperdesk.clinic import plans as operations
+from taperdesk.clinic.interactions import also_takes, plan_findings
 from taperdesk.ui.history import HistoryTab
 from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel
@@ -353,10 +355,12 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
             self.header.setText(
                 f"<b style='font-size:14pt'>{patient.name}</b> &nbsp; {patient.identifier} &nbsp;·&nbsp; "
                 f"born {patient.born.isoformat()}" + (" &nbsp;·&nbsp; <b>archived</b>" if patient.archived else "")
+                + f"<br>{html.escape(also_takes(patient_id=patient_id))}"
             )
             days = storage.symptom_days(patient_id=patient_id) if self.current else set()
             self.plan_tab.calendar.set_today(self.today)
-            self.plan_tab.show_plan(self.current, days, go_today=other_patient)
+            found = plan_findings(patient_id=patient_id, plan=self.current.plan) if self.current else None
+            self.plan_tab.show_plan(self.current, days, go_today=other_patient, interactions=found)
             self.history_tab.set_patient(patient_id)
             if self._symptoms is not None:
                 self._symptoms.set_patient(patient_id, self.current.course if self.current else None)

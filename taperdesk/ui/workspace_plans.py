@@ -12,6 +12,7 @@ from taperdesk import storage
 from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.core.clinic_defaults import pace_from_mapping, stock_from_mapping
 from taperdesk.clinic import plans as operations
+from taperdesk.clinic.interactions import plan_findings
 from taperdesk.core.in_force import STATUS_LABELS
 from taperdesk.clinic.starting import start_question
 from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
@@ -42,6 +43,7 @@ class PlanActions:
         patient = storage.get_patient(patient_id=self.patient_id)
         wizard = TaperWizard(
             patient=f"{patient.name} ({patient.identifier})",
+            interactions=lambda plan, pid=patient.id: plan_findings(patient_id=pid, plan=plan),
             catalogue=self.catalogue,
             clinic_stock=stock_from_mapping(clinic.stock),
             default_pace=pace_from_mapping(clinic.default_pace),

@@ -33,6 +33,8 @@ def filled(db_path, doctor, patient):
     storage.record_handout(revision_id=rev.id, kind="calendar", pdf=b"%PDF-1.7 test", author=doctor)
     daily = storage.scale_definition(key="daily", version=1).to_dict()
     storage.save_scale_definition(definition={**daily, "title": daily["title"] + " (ours)"}, author=doctor)
+    med = storage.record_other_medicine(patient_id=patient.id, name="oxycodone", dose="10 mg", author=doctor)
+    storage.stop_other_medicine(record_id=med.id, stopped=dt.date(2026, 2, 1), author=doctor)
     storage.close_database()
     return db_path
 

@@ -160,7 +160,7 @@ def test_new_patient_has_no_archive_button(dialog):
 def test_keyboard(dialog):
     buddies = {label.text(): label.buddy() for label in dialog.findChildren(QLabel) if label.buddy()}
     assert buddies == {"&Name": dialog.name, "Date of &birth": dialog.born, "Clinic &identifier": dialog.identifier,
-                       "&Phone": dialog.phone, "N&otes": dialog.notes}
+                       "&Phone": dialog.phone, "N&otes": dialog.notes, "Alco&hol": dialog.other_medicines.alcohol}
     chain, widget = [], dialog.name
     while len(chain) < 5:
         if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:

@@ -20,6 +20,7 @@ from taperdesk.storage.migrations import (
     m010_compact_and_scored,
     m011_roles,
     m012_patient_locks,
+    m013_other_medicines,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -35,6 +36,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (10, m010_compact_and_scored.up),
     (11, m011_roles.up),
     (12, m012_patient_locks.up),
+    (13, m013_other_medicines.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says

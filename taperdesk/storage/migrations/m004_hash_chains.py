@@ -20,11 +20,16 @@ from taperdesk.storage import backends
 from taperdesk.storage.backends import sqlite
 from taperdesk.storage.chain import CHAINED, backfill
 
+# the chained tables as they were at schema 4: a table chained by a later
+# migration (which adds its own triggers) does not exist yet when this runs
+CHAINED_AT_4 = ("plan_revision", "plan_status_event", "symptom_entry", "handout", "audit_event", "scale_definition")
+
 # other unique keys a REPLACE could collide on (and so delete the old row)
 UNIQUE_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "plan_revision": (("plan_id", "number"),),
     "symptom_entry": (("supersedes_id",),),
     "scale_definition": (("key", "version"),),
+    "other_medicine": (("supersedes_id",),),
 }
 
 
@@ -33,9 +38,9 @@ def _exists(table: str, columns: tuple[str, ...]) -> str:
     return f"EXISTS (SELECT 1 FROM {table} WHERE {match})"
 
 
-def insert_triggers(backend=sqlite) -> dict[str, str]:
+def insert_triggers(backend=sqlite, tables: tuple[str, ...] = CHAINED) -> dict[str, str]:
     out = {}
-    for table in CHAINED:
+    for table in tables:
         taken = " OR ".join(_exists(table, cols) for cols in (("id",), *UNIQUE_KEYS.get(table, ())))
         out.update(backend.chain_triggers(table, taken))
     return out
@@ -43,11 +48,11 @@ def insert_triggers(backend=sqlite) -> dict[str, str]:
 
 def up(database) -> None:
     backend = backends.of(database)
-    for table in CHAINED:
+    for table in CHAINED_AT_4:
         database.execute_sql(f"ALTER TABLE {table} ADD COLUMN chain_hash TEXT")
-    kept = backend.set_aside_update_triggers(database, CHAINED)
-    backfill(database)
+    kept = backend.set_aside_update_triggers(database, CHAINED_AT_4)
+    backfill(database, CHAINED_AT_4)
     for sql in kept:
         database.execute_sql(sql)
-    for sql in insert_triggers(backend).values():
+    for sql in insert_triggers(backend, CHAINED_AT_4).values():
         database.execute_sql(sql)

@@ -11,10 +11,12 @@ once); revising, one "Save revision…" (the reason is asked next)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 import pyqtgraph as pg  # after PySide6, so pyqtgraph binds to it
 
+from taperdesk.core.interactions import Findings
 from taperdesk.core.plan import Plan
 from taperdesk.core.quantity import fmt_mg
 from taperdesk.ui.wizard.common import error_label, note_label, show_message
@@ -86,6 +89,8 @@ class ReviewPage(QWizardPage):
         super().__init__(parent)
         self._plan: Plan | None = None
         self.revising = revising
+        #: the patient's interaction findings for a plan (clinic.interactions); None: not checked here
+        self.interactions: Callable[[Plan], Findings] | None = None
         self.setTitle("Review")
         self.setSubTitle("The plan as it will be saved. Go back to change anything: it re-plans at once.")
         self.summary = QLabel()
@@ -207,9 +212,21 @@ class ReviewPage(QWizardPage):
             self.plot.setYRange(0, max(max(ys), 1) * 1.05, padding=0.03)
             self.plot.setXRange(xs[0], xs[-1])
             self.summary.setText(summary(plan))
-            self.warnings.addItems(list(plan.warnings) or ["No warnings."])
-            self.warnings_title.setText(f"<b>Warnings ({len(plan.warnings)})</b>")
-            self.sources.setText("<b>Sources</b><br>" + "<br>".join(escape(s) for s in plan.sources))
+            found = self.interactions(plan) if self.interactions is not None else None
+            first = [w.line() for w in found.warnings] if found else []  # this patient's interactions lead
+            lines = first + list(plan.warnings)
+            self.warnings.addItems(lines or ["No warnings."])
+            for row in range(len(first)):  # and stand out from the plan's own notes
+                item = self.warnings.item(row)
+                item.setForeground(QColor("#8b0000"))
+                font = item.font()
+                font.setBold(True)
+                item.setFont(font)
+            if found is not None and not found.warnings:
+                self.warnings.addItem(found.status)  # never a silent pass: say what was checked
+            self.warnings_title.setText(f"<b>Warnings ({len(lines)})</b>")
+            sources = list(plan.sources) + [s for s in (found.sources if found else ()) if s not in plan.sources]
+            self.sources.setText("<b>Sources</b><br>" + "<br>".join(escape(s) for s in sources))
         self.draft_button.setEnabled(plan is not None)
         self.start_button.setEnabled(plan is not None)
         self.completeChanged.emit()

@@ -57,6 +57,7 @@ class TaperWizard(QWizard):
         revise_from: date | None = None,
         prefill_settings: PlanSettings | None = None,
         patient: str = "",
+        interactions=None,
         parent=None,
     ):
         super().__init__(parent)
@@ -90,6 +91,7 @@ class TaperWizard(QWizard):
         self.approach_page = ApproachPage(revising=revising)
         self.dispensing_page = DispensingPage(catalogue, self._default_stock)
         self.review_page = ReviewPage(revising=revising)
+        self.review_page.interactions = interactions  # the patient's other medicines, checked on the review
         for page_id, page in enumerate(self.pages()):
             if patient:  # every page names the patient, so a plan is never made for the wrong one
                 page.setTitle(f"{page.title()}: {patient}")
