@@ -24,11 +24,12 @@ def plan_findings(*, patient_id: int | None, plan) -> Findings:
 
 
 def also_takes(*, patient_id: int) -> str:
-    """One line for the patient header: what else is taken now, and alcohol."""
+    """One line for the patient header: what else is taken now, and alcohol ('' when nothing
+    is recorded: the Plan tab says so, and the header keeps its one line)."""
     recorded = storage.other_medicines(patient_id=patient_id)
     parts = [r.describe() for r in recorded.current]
     if recorded.alcohol is not None:
         parts.append(recorded.alcohol.describe())
     if not parts:
-        return "Other medicines and alcohol: none recorded"
+        return ""
     return "Also takes: " + "; ".join(parts)

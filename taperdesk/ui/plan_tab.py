@@ -52,7 +52,8 @@ def interactions_html(found: Findings | None) -> str:
     items = "".join(
         f"<br>⚠ <b>{html.escape(w.pair)}</b>: {html.escape(w.risk)} <i>What to do:</i> {html.escape(w.action)} "
         f"<small>Source: {html.escape(w.cite())}</small>" for w in found.warnings)
-    return f"<span style='color:#8b0000'><b>Interactions ({len(found.warnings)})</b></span>{items}"
+    pairs = "; ".join(html.escape(f"{w.other} with {w.drug}") for w in found.warnings)  # all in view at once
+    return f"<span style='color:#8b0000'><b>Interactions ({len(found.warnings)}): {pairs}</b></span>{items}"
 
 
 class PlanTab(QWidget):
@@ -73,7 +74,7 @@ class PlanTab(QWidget):
         self.interactions_area.setWidgetResizable(True)
         self.interactions_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.interactions_area.setStyleSheet("QScrollArea#interactionsArea { border: 2px solid #8b0000; }")
-        self.interactions_area.setMaximumHeight(self.interactions.fontMetrics().lineSpacing() * 4 + 10)
+        self.interactions_area.setMaximumHeight(self.interactions.fontMetrics().lineSpacing() * 3 + 10)
         # a plan with many warnings scrolls here, in at most about six lines, rather
         # than pushing the calendar's last row (today's, often) off a 768-pixel screen
         self.summary_area = QScrollArea()
@@ -99,8 +100,18 @@ class PlanTab(QWidget):
                   go_today: bool = False, interactions: Findings | None = None) -> None:
         """Show the patient's course (plan and status history); go_today for a
         different patient, so "What to take" always opens on today."""
-        self.summary.setText(plan_summary_html(info))
-        self.interactions.setText(interactions_html(interactions if info is not None else None))
-        self.interactions_area.setVisible(info is not None and interactions is not None)
+        found = interactions if info is not None else None
+        warned = found is not None and bool(found.warnings)
+        # warnings stand in their own framed block above the plan (the plan's own block
+        # gives up three lines for it, so a 768-pixel screen still shows the calendar);
+        # "nothing found" or "nothing recorded" is the plan block's last line
+        self.interactions.setText(interactions_html(found) if warned else "")
+        self.interactions_area.setVisible(warned)
+        text = plan_summary_html(info)
+        if found is not None and not warned:
+            text += "<br>" + interactions_html(found)
+        self.summary.setText(text)
+        lines = 3 if warned else 6
+        self.summary_area.setMaximumHeight(self.summary.fontMetrics().lineSpacing() * lines + 6)
         self.calendar.set_plan(info.course if info else None, go_today=go_today)
         self.calendar.set_symptom_days(set(symptom_days))

@@ -355,7 +355,7 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
             self.header.setText(
                 f"<b style='font-size:14pt'>{patient.name}</b> &nbsp; {patient.identifier} &nbsp;·&nbsp; "
                 f"born {patient.born.isoformat()}" + (" &nbsp;·&nbsp; <b>archived</b>" if patient.archived else "")
-                + f"<br>{html.escape(also_takes(patient_id=patient_id))}"
+                + (f"<br>{html.escape(also)}" if (also := also_takes(patient_id=patient_id)) else "")
             )
             days = storage.symptom_days(patient_id=patient_id) if self.current else set()
             self.plan_tab.calendar.set_today(self.today)

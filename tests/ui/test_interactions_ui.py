@@ -125,7 +125,7 @@ def test_diazepam_with_oxycodone_and_20_units_on_the_plan_tab_and_header(window,
     assert "Also takes: oxycodone 10 mg; alcohol 20 units a week" in window.header.text()
     text = window.plan_tab.interactions.text()
     assert window.plan_tab.interactions_area.isVisibleTo(window)
-    assert "Interactions (2)" in text
+    assert "Interactions (2): oxycodone 10 mg with diazepam; alcohol, 20 units a week with diazepam" in text
     assert "<b>oxycodone 10 mg (opioids) with diazepam</b>: Taken together, opioids and benzodiazepines" in text
     assert "Source: FDA boxed warning on benzodiazepines and opioids (FDA Drug Safety Communication, " \
            "31 August 2016)" in text
@@ -135,13 +135,15 @@ def test_diazepam_with_oxycodone_and_20_units_on_the_plan_tab_and_header(window,
 def test_nothing_recorded_and_nothing_found_are_said_on_the_plan_tab(window, clinician, zoe):
     plan = make_plan(Regimen("diazepam", (("night", 10.0),)), PlanSettings(start=TODAY))
     assert window.save_new_plan(plan, PlanSettings(start=TODAY))
-    assert "Other medicines and alcohol: none recorded" in window.header.text()
-    assert window.plan_tab.interactions.text() == ("<b>Interactions:</b> No other medicines, substances or alcohol "
-                                                   "recorded for this patient: nothing to check.")
+    assert "Also takes" not in window.header.text()
+    assert not window.plan_tab.interactions_area.isVisibleTo(window)
+    assert window.plan_tab.summary.text().endswith("<br><b>Interactions:</b> No other medicines, substances or "
+                                                   "alcohol recorded for this patient: nothing to check.")
     storage.record_other_medicine(patient_id=zoe.id, name="paracetamol", author=clinician)
     window.show_patient(zoe.id)
-    assert window.plan_tab.interactions.text() == ("<b>Interactions:</b> No interactions found with the medicines "
-                                                   "recorded (paracetamol).")
+    assert "Also takes: paracetamol" in window.header.text()
+    assert window.plan_tab.summary.text().endswith("<br><b>Interactions:</b> No interactions found with the "
+                                                   "medicines recorded (paracetamol).")
 
 
 def _review_items(w):

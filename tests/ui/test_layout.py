@@ -131,3 +131,17 @@ def test_the_split_is_the_users_and_is_remembered(qtbot, demo):
     window.close()
     again = open_window(qtbot, demo, (1366, 768))
     assert again.splitter.sizes() == moved
+
+
+def test_interaction_warnings_and_a_flare_still_fit_1366x768(qtbot, demo):
+    """José has the flare banner; with three interaction warnings and a long 'Also takes' line."""
+    jose = storage.search_patients(text="José")[0]
+    for name in ("oxycodone", "pregabalin", "ciprofloxacin"):
+        storage.record_other_medicine(patient_id=jose.id, name=name, dose="as prescribed", author=demo)
+    storage.set_alcohol_units(patient_id=jose.id, units_week=30, author=demo)
+    window = open_window(qtbot, demo, (1366, 768))
+    window.select_patient(jose.id)
+    settle()
+    assert window.plan_tab.interactions_area.isVisibleTo(window)
+    assert window.width() <= 1366 and window.height() <= 768
+    assert_calendar_rows_in_view(window)
