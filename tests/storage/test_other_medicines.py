@@ -77,3 +77,17 @@ def test_the_database_refuses_edits_and_verify_names_a_hand_edit(db_path, doctor
     found = [f.line for f in verify_clinic().findings]
     assert found == ["José Núñez López (TD-0001): other medicine record 1 does not match its hash chain "
                      "(it was changed, replaced or removed after it was saved)"]
+
+
+def test_a_read_only_account_cannot_record_them(doctor, patient):
+    from taperdesk.clinic import records
+    from taperdesk.clinic.permissions import PermissionRefused
+
+    viewer = storage.add_clinician(name="Val Viewer", role="read-only", password="battery staple", author=doctor)
+    with pytest.raises(PermissionRefused, match="change a patient's details"):
+        records.record_other_medicine(patient_id=patient.id, name="oxycodone", author=viewer)
+    with pytest.raises(PermissionRefused):
+        records.set_alcohol_units(patient_id=patient.id, units_week=10, author=viewer)
+    nurse = storage.add_clinician(name="Nia Nurse", role="nurse", password="battery staple", author=doctor)
+    made = records.record_other_medicine(patient_id=patient.id, name="oxycodone", author=nurse)
+    assert storage.other_medicines(patient_id=patient.id).current == (made,)
