@@ -45,14 +45,22 @@ def record_other_medicine(**fields) -> storage.OtherMedicineRecord:
     return storage.record_other_medicine(**fields)
 
 
-@operation("edit_patient")
-def change_other_medicine(**fields) -> storage.OtherMedicineRecord:
-    return storage.change_other_medicine(**fields)
+def _belongs(patient_id: int, record_id: int) -> None:
+    """The record is this patient's: patient_id is what the lock check of @operation reads."""
+    if record_id not in {r.id for r in storage.other_medicines(patient_id=patient_id).history}:
+        raise storage.StorageError("That medicine is not recorded for this patient: reopen the patient.")
 
 
 @operation("edit_patient")
-def stop_other_medicine(**fields) -> storage.OtherMedicineRecord:
-    return storage.stop_other_medicine(**fields)
+def change_other_medicine(*, patient_id: int, record_id: int, **fields) -> storage.OtherMedicineRecord:
+    _belongs(patient_id, record_id)
+    return storage.change_other_medicine(record_id=record_id, **fields)
+
+
+@operation("edit_patient")
+def stop_other_medicine(*, patient_id: int, record_id: int, **fields) -> storage.OtherMedicineRecord:
+    _belongs(patient_id, record_id)
+    return storage.stop_other_medicine(record_id=record_id, **fields)
 
 
 @operation("edit_patient")

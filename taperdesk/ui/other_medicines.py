@@ -204,7 +204,8 @@ class OtherMedicinesBox(QGroupBox):
         """Write what waits, by appending, as the account's role allows (clinic.records; raises
         StorageError or PermissionRefused, also a StorageError; what was written stays written)."""
         for record_id, day in self.stops.items():
-            clinic_records.stop_other_medicine(record_id=record_id, stopped=day, author=author)
+            clinic_records.stop_other_medicine(patient_id=patient_id, record_id=record_id, stopped=day,
+                                               author=author)
         for name, dose, since, kind in self.adds:
             clinic_records.record_other_medicine(patient_id=patient_id, name=name, dose=dose, since=since,
                                                  kind=kind, author=author)
