@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 
-from taperdesk.storage import attention
+from taperdesk.storage import attention, backends
 from taperdesk.storage.attention_rows import FIELDS, compute, to_tuple
 from taperdesk.storage.models import db
 
@@ -56,17 +57,160 @@ class DayListItem:
     more: str | None
 
 
-def _rows_source(day: dt.date) -> tuple[str, dict]:
+def _rows_source(day: dt.date, sql) -> tuple[str, dict]:
     """SQL for every patient's row that holds on `day`, and its parameters."""
-    kept = "SELECT " + ", ".join(FIELDS) + " FROM patient_attention WHERE as_of <= :d AND +valid_until > :d"
+    kept = ("SELECT " + ", ".join(FIELDS) + " FROM patient_attention WHERE as_of <= :d AND "
+            + sql.unindexed("valid_until") + " > :d")
     if _rolled_here(day):
         return kept, {}
     stale = attention.stale_ids(day)
     if not stale:
         return kept, {}
-    extra = json.dumps([list(to_tuple(r)) for r in compute(stale, day).values()], ensure_ascii=False)
-    unpacked = ", ".join(f"value ->> {n} AS {name}" for n, name in enumerate(FIELDS))
-    return f"{kept} UNION ALL SELECT {unpacked} FROM json_each(:extra)", {"extra": extra}
+    extra = sql.rows_json(compute(stale, day).values())
+    return f"{kept} UNION ALL {sql.rows_from_json(':extra', FIELDS)}", {"extra": extra}
+
+
+class _SQLite:
+    """The day list's few words that differ between the databases: SQLite's."""
+
+    @staticmethod
+    def unindexed(column: str) -> str:
+        return "+" + column  # the as_of index is the better one; keep the planner off this one
+
+    @staticmethod
+    def rows_json(rows) -> str:
+        return json.dumps([list(to_tuple(r)) for r in rows], ensure_ascii=False)
+
+    @staticmethod
+    def rows_from_json(param: str, fields) -> str:
+        unpacked = ", ".join(f"value ->> {n} AS {name}" for n, name in enumerate(fields))
+        return f"SELECT {unpacked} FROM json_each({param})"
+
+    @staticmethod
+    def reasons(column: str) -> tuple[str, str]:
+        return f"json_each({column}) j", "j.id"
+
+    @staticmethod
+    def local_date(at: str) -> str:
+        return f"date({at}, 'localtime')"
+
+    @staticmethod
+    def days_between(later: str, earlier: str) -> str:
+        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+    @staticmethod
+    def add_days(day: str, days: str) -> str:
+        return f"date({day}, '+' || ({days}) || ' days')"
+
+    @staticmethod
+    def lacks(text: str, part: str) -> str:
+        return f"instr({text}, {part}) = 0"
+
+    @staticmethod
+    def as_text(expr: str) -> str:
+        return expr
+
+    @staticmethod
+    def in_order(expr: str) -> str:
+        return expr
+
+    @staticmethod
+    def zone() -> dict:
+        return {}
+
+
+class _PostgreSQL:
+    """The same words on a clinic server: dates are ISO text in both, so date
+    arithmetic casts to `date` and back; local dates use this workstation's zone
+    (SQLite's 'localtime'); text sorts bytewise as SQLite does."""
+
+    @staticmethod
+    def unindexed(column: str) -> str:
+        return column
+
+    @staticmethod
+    def rows_json(rows) -> str:
+        return json.dumps([dict(zip(FIELDS, to_tuple(r))) for r in rows], ensure_ascii=False)
+
+    @staticmethod
+    def rows_from_json(param: str, fields) -> str:
+        return f"SELECT {', '.join(fields)} FROM jsonb_populate_recordset(NULL::patient_attention, {param}::jsonb)"
+
+    @staticmethod
+    def reasons(column: str) -> tuple[str, str]:
+        return f"jsonb_array_elements_text({column}::jsonb) WITH ORDINALITY j(value, n)", "j.n"
+
+    @staticmethod
+    def local_date(at: str) -> str:
+        return f"to_char({at}::timestamptz AT TIME ZONE :zone, 'YYYY-MM-DD')"
+
+    @staticmethod
+    def days_between(later: str, earlier: str) -> str:
+        return f"(({later})::date - ({earlier})::date)"
+
+    @staticmethod
+    def add_days(day: str, days: str) -> str:
+        return f"to_char(({day})::date + ({days}), 'YYYY-MM-DD')"
+
+    @staticmethod
+    def lacks(text: str, part: str) -> str:
+        return f"strpos({text}, {part}) = 0"
+
+    @staticmethod
+    def as_text(expr: str) -> str:
+        return f"CAST({expr} AS TEXT)"
+
+    @staticmethod
+    def in_order(expr: str) -> str:
+        return f'{expr} COLLATE "C"'
+
+    @staticmethod
+    def zone() -> dict:
+        return {"zone": _local_zone()}
+
+
+def _local_zone() -> str:
+    """This workstation's time zone as PostgreSQL names it (what SQLite's
+    'localtime' uses): TZ, else /etc/localtime's zone, else today's offset."""
+    import os
+    from pathlib import Path
+
+    named = os.environ.get("TZ", "").lstrip(":")
+    if named and Path("/usr/share/zoneinfo", named).is_file():
+        return named
+    try:
+        target = str(Path("/etc/localtime").resolve())
+        if "zoneinfo/" in target and not named:
+            return target.split("zoneinfo/", 1)[1]
+    except OSError:
+        pass
+    offset = dt.datetime.now().astimezone().utcoffset() or dt.timedelta()
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _dialect():
+    return _PostgreSQL if backends.is_server(db) else _SQLite
+
+
+_NAMED = re.compile(r"'(?:[^']|'')*'|(?<![:\w]):([a-z_]\w*)")
+
+
+def _numbered(sql: str, values: dict) -> tuple[str, list]:
+    """`:name` parameters as `?N`, which both backends take (the server's
+    cursor turns them into psycopg2's)."""
+    names: list[str] = []
+
+    def swap(match: re.Match) -> str:
+        name = match.group(1)
+        if name is None or name not in values:
+            return match.group(0)
+        if name not in names:
+            names.append(name)
+        return f"?{names.index(name) + 1}"
+
+    return _NAMED.sub(swap, sql), [values[n] for n in names]
 
 
 _ITEMS = """
@@ -82,7 +226,7 @@ booked AS MATERIALIZED (
     WHERE r.id = (SELECT MAX(q.id) FROM patient_review q WHERE q.patient_id = r.patient_id)
     AND r.review_on IS NOT NULL),
 reason AS NOT MATERIALIZED (
-    SELECT a.*, j.value AS reason, j.id AS n FROM a, json_each(a.reasons) j WHERE a.reasons <> '[]'),
+    SELECT a.*, j.value AS reason, {reason_n} AS n FROM a, {reasons} WHERE a.reasons <> '[]'),
 orders AS MATERIALIZED (
     -- each plan's newest pharmacy order, where a supply can fall due today or tomorrow. Supply
     -- periods are 7, 14 or 28 days (the schema's CHECKs), so a period starts on day d or d + 1 only
@@ -91,22 +235,22 @@ orders AS MATERIALIZED (
     SELECT pl.patient_id, r.plan_id, hh.ordered,
            COALESCE((SELECT pp.supply_days FROM plan_paper pp WHERE pp.plan_id = r.plan_id
                      ORDER BY pp.id DESC LIMIT 1), :supply) AS period
-    FROM (SELECT revision_id, at, date(at, 'localtime') AS ordered FROM (
-              SELECT revision_id, MAX(created_at) AS at FROM handout WHERE kind = 'pharmacy' GROUP BY revision_id)
-          WHERE CAST(julianday(:d) - julianday(date(at, 'localtime')) AS INTEGER) % 7 IN (0, 6)) hh
+    FROM (SELECT revision_id, at, {local_at} AS ordered FROM (
+              SELECT revision_id, MAX(created_at) AS at FROM handout WHERE kind = 'pharmacy' GROUP BY revision_id) lo
+          WHERE {since_order} % 7 IN (0, 6)) hh
     JOIN plan_revision r ON r.id = hh.revision_id JOIN plan pl ON pl.id = r.plan_id
     WHERE NOT EXISTS (SELECT 1 FROM plan_revision r2 JOIN handout h2 ON h2.revision_id = r2.id
                       WHERE r2.plan_id = r.plan_id AND h2.kind = 'pharmacy' AND h2.created_at > hh.at)),
 supply AS NOT MATERIALIZED (
-    SELECT o.*, date(:d, '+' || ((o.period - o.k % o.period) % o.period) || ' days') AS due FROM (
+    SELECT o.*, {due} AS due FROM (
         SELECT x.patient_id, x.last_day, p.name, p.identifier, p.phone, p.name_key, orders.ordered, orders.period,
-               CAST(julianday(:d) - julianday(orders.ordered) AS INTEGER) AS k
+               {since_ordered} AS k
         FROM orders JOIN ({source}) x ON x.patient_id = orders.patient_id AND x.plan_id = orders.plan_id
         JOIN patient p ON p.id = x.patient_id WHERE x.status = 'active' AND p.archived = 0) o
     WHERE o.k > 0),
 items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more, n) AS {items_kind} (
     SELECT 'flares', patient_id, name, identifier, phone, name_key, NULL, reason, evidence, n
-    FROM reason WHERE reason GLOB 'Flare*'
+    FROM reason WHERE substr(reason, 1, 5) = 'Flare'
     UNION ALL
     SELECT 'changes', patient_id, name, identifier, phone, name_key, next_change, change_words, change_dose, 0
     FROM a WHERE next_change BETWEEN :d AND :d1
@@ -115,19 +259,19 @@ items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more,
     FROM booked b JOIN patient p ON p.id = b.patient_id WHERE p.archived = 0 AND b.review_on <= :ahead
     UNION ALL
     SELECT 'reviews', patient_id, name, identifier, phone, name_key, last_review, reason, NULL, n
-    FROM reason WHERE reason GLOB 'Review overdue*'
+    FROM reason WHERE substr(reason, 1, 14) = 'Review overdue'
     UNION ALL
     SELECT 'reviews', patient_id, name, identifier, phone, name_key,
-           date(COALESCE(last_review, plan_start), :every), 'due', last_review, 0
-    FROM a WHERE COALESCE(last_review, plan_start) <= :review_by AND instr(reasons, '"Review overdue') = 0
+           {review_due}, 'due', last_review, 0
+    FROM a WHERE COALESCE(last_review, plan_start) <= :review_by AND {no_overdue}
     AND NOT EXISTS (SELECT 1 FROM booked b WHERE b.patient_id = a.patient_id)
     UNION ALL
     SELECT 'attention', patient_id, name, identifier, phone, name_key,
-           CASE WHEN reason GLOB 'No symptoms*' THEN NULL ELSE next_change END, reason, NULL, n
-    FROM reason WHERE NOT reason GLOB 'Flare*' AND NOT reason GLOB 'Review overdue*'
-    AND NOT (reason GLOB 'Step change*' AND next_change IS NOT NULL AND next_change <= :d1)
+           CASE WHEN substr(reason, 1, 11) = 'No symptoms' THEN NULL ELSE next_change END, reason, NULL, n
+    FROM reason WHERE substr(reason, 1, 5) <> 'Flare' AND substr(reason, 1, 14) <> 'Review overdue'
+    AND NOT (substr(reason, 1, 11) = 'Step change' AND next_change IS NOT NULL AND next_change <= :d1)
     UNION ALL
-    SELECT 'supplies', patient_id, name, identifier, phone, name_key, due, period, ordered, 0
+    SELECT 'supplies', patient_id, name, identifier, phone, name_key, due, {period}, ordered, 0
     FROM supply WHERE due <= :d1 AND (last_day IS NULL OR due <= last_day)
     UNION ALL
     SELECT 'paused', patient_id, name, identifier, phone, name_key, paused_since, NULL, NULL, 0
@@ -147,21 +291,33 @@ def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = N
            items_twice: bool = False) -> list[tuple]:
     if _rolled_here(day):
         attention.roll(day)  # once a day (a query after that); before the read, in its own write
+    sql = _dialect()
     with attention._connection().reading():
-        source, extra = _rows_source(day)
+        source, extra = _rows_source(day, sql)
         one = dt.timedelta(days=1)
         values = {"d": day.isoformat(), "d1": (day + one).isoformat(),
                   "ahead": (day + (rules.review_ahead_days - 1) * one).isoformat(),
                   "review_by": (day + (rules.review_ahead_days - 1 - rules.review_every_days) * one).isoformat(),
-                  "every": f"+{rules.review_every_days} days",
+                  "every": rules.review_every_days,
                   "end_by": (day + (rules.ending_within_days - 1) * one).isoformat(),
                   "paused_before": (day - rules.paused_longer_than_days * one).isoformat(),
-                  "supply": rules.supply_days, **extra, **(params or {})}
-        return db.execute_sql(_ITEMS.format(source=source, items_kind="MATERIALIZED" if items_twice else "NOT MATERIALIZED") + tail, values).fetchall()
+                  "supply": rules.supply_days, **sql.zone(), **extra, **(params or {})}
+        reasons, reason_n = sql.reasons("a.reasons")
+        text = _ITEMS.format(
+            source=source, items_kind="MATERIALIZED" if items_twice else "NOT MATERIALIZED",
+            local_at=sql.local_date("at"), since_order=sql.days_between(":d", sql.local_date("at")),
+            since_ordered=sql.days_between(":d", "orders.ordered"),
+            due=sql.add_days(":d", "(o.period - o.k % o.period) % o.period"),
+            reasons=reasons, reason_n=reason_n, period=sql.as_text("period"),
+            review_due=sql.add_days("COALESCE(last_review, plan_start)", ":every"),
+            no_overdue=sql.lacks("reasons", "'\"Review overdue'"))
+        return db.execute_sql(*_numbered(text + tail.format(order=_order(sql)), values)).fetchall()
 
 
-_ORDER = "COALESCE(whenever, ''), name_key, patient_id, n"
+def _order(sql) -> str:
+    return ", ".join((sql.in_order("COALESCE(whenever, '')"), sql.in_order("name_key"), "patient_id", "n"))
 _RANK = "CASE grp " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(GROUP_KEYS)) + " END"
+_NO_LIMIT = 2**62  # LIMIT -1 is SQLite's "all"; PostgreSQL refuses it
 _COLUMNS = "grp, patient_id, name, identifier, phone, whenever, what, more"
 
 
@@ -186,7 +342,7 @@ def opening(day: dt.date, rules: DayListRules, per_group: int) -> DayListOpening
     rows = _query(day, rules, f"""
         SELECT {_COLUMNS}, total FROM (
             SELECT items.*, COUNT(*) OVER (PARTITION BY grp) AS total,
-                   ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {_ORDER}) AS rn FROM items)
+                   ROW_NUMBER() OVER (PARTITION BY grp ORDER BY {{order}}) AS rn FROM items) ranked
         WHERE rn <= :page
         UNION ALL SELECT '', COUNT(DISTINCT patient_id), NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM items
         """, {"page": per_group}, items_twice=True)
@@ -215,6 +371,7 @@ def items(day: dt.date, rules: DayListRules, group: str | None = None, *, offset
     if group is not None and group not in GROUP_KEYS:
         raise ValueError(f"no day-list group {group!r}")
     tail = (f"SELECT {_COLUMNS} FROM items" + (" WHERE grp = :group" if group is not None else "")
-            + f" ORDER BY {_RANK}, {_ORDER} LIMIT :limit OFFSET :offset")
-    rows = _query(day, rules, tail, {"group": group, "limit": -1 if limit is None else limit, "offset": offset})
+            + f" ORDER BY {_RANK}, {{order}} LIMIT :limit OFFSET :offset")
+    rows = _query(day, rules, tail, {"group": group, "limit": _NO_LIMIT if limit is None else limit,
+                                     "offset": offset})
     return [_item(r) for r in rows]

@@ -171,7 +171,6 @@ def _apply(op, patients, doctor, clock) -> None:
 @settings(max_examples=examples(12, 500), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(ops=st.lists(OPS, min_size=1, max_size=14), starts=st.lists(st.integers(0, 70), min_size=3, max_size=3))
-@pytest.mark.sqlite_only  # storage/day_list.py (the Today list) is written in SQLite's SQL: not on the server yet
 def test_random_writes_leave_the_table_equal_to_a_recomputation(doctor, clock, ops, starts):
     clock.day = TODAY
     patients = []
@@ -187,7 +186,6 @@ def test_random_writes_leave_the_table_equal_to_a_recomputation(doctor, clock, o
     _check(clock.day)
 
 
-@pytest.mark.sqlite_only  # storage/day_list.py (the Today list) is written in SQLite's SQL: not on the server yet
 def test_a_flare_is_kept_with_its_evidence_and_the_roll_moves_it_on(doctor, clock):
     plan, settings = _plan(10, 7)  # cuts 3 days ago, then in 4 days
     p = storage.add_patient(name="Flo Flare", born=dt.date(1970, 1, 1), identifier="F-1", author=doctor)
@@ -210,7 +208,6 @@ def test_a_flare_is_kept_with_its_evidence_and_the_roll_moves_it_on(doctor, cloc
     _check(clock.day)
 
 
-@pytest.mark.sqlite_only  # storage/day_list.py (the Today list) is written in SQLite's SQL: not on the server yet
 def test_the_roll_only_recomputes_rows_that_ran_out(doctor, clock):
     plan, settings = _plan(3, 28)
     ids = []
