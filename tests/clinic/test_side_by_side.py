@@ -223,3 +223,7 @@ def run_two_writers(url: str) -> None:
         assert [e.total for e in storage.symptom_entries(patient_id=ben.id)] == [6, 7, 8, 9, 10]
     finally:
         storage.close_database()
+
+
+def test_two_processes_on_one_server(server_db):
+    run_two_writers(server_db)

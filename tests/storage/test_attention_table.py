@@ -173,6 +173,10 @@ def _apply(op, patients, doctor, clock) -> None:
 @given(ops=st.lists(OPS, min_size=1, max_size=14), starts=st.lists(st.integers(0, 70), min_size=3, max_size=3))
 def test_random_writes_leave_the_table_equal_to_a_recomputation(doctor, clock, ops, starts):
     clock.day = TODAY
+    # the examples share one clinic and each starts the clock again at TODAY: an earlier example's
+    # roll on a later day would otherwise pass for this example's roll (time never runs back in a clinic)
+    with storage.connection.writing():
+        db.execute_sql("DELETE FROM attention_roll")
     patients = []
     for n, start in enumerate(starts):
         p = storage.add_patient(name=f"Pat {n}", born=dt.date(1970, 1, 1),

@@ -35,9 +35,17 @@ def clinic_template(tmp_path_factory):
 
 
 @pytest.fixture
-def clinic(clinic_template, tmp_path):
+def clinic(clinic_template, tmp_path, backend, request):
+    """The bench clinic as a file, or moved onto the test server (the same rows, the same answers)."""
     path = tmp_path / "clinic.sqlite"
     shutil.copy(clinic_template[0], path)
+    if backend == "postgresql":
+        from taperdesk.storage.paths import ServerAddress
+        from taperdesk.storage.server_move import move_to_server
+
+        url = request.getfixturevalue("server_db")
+        move_to_server(source=path, target=ServerAddress(url))
+        return url
     return path
 
 
@@ -164,3 +172,23 @@ def test_the_opening_and_the_pages_add_up_to_the_whole_list(clinic):
             assert page, key
             pages.extend(page)
         assert tuple(pages) == group
+
+
+@pytest.fixture
+def far_east(monkeypatch):
+    """This workstation in UTC+14, where a morning's order in UTC is already the next day."""
+    import time
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_an_order_falls_on_the_workstations_local_day(clinic, far_east):
+    storage.open_database(clinic, auto_backup=False)
+    got = [i for i in storage.day_list_items(TODAY, _rules()) if i.group == "supplies"]
+    with storage.connection.reading():
+        want = [w for w in _reference(TODAY) if w[0] == "supplies"]
+    assert got and Counter(_as_stored(i) for i in got) == Counter(want)
