@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         ok = bench_storage.main(["--db", url, "--runs", str(args.runs)]) == 0
         try:
             ok &= bench_today.main(["--db", url, "--runs", str(args.runs)]) == 0
-        except StorageError as exc:  # storage/day_list.py is SQLite's SQL: not on the server yet
+        except StorageError as exc:  # a server that refuses the Today list's SQL: a FAIL line, not a traceback
             print(f"Today list on the server: FAIL ({exc})")
             ok = False
     finally:

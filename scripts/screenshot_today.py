@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from taperdesk import storage
+from taperdesk.storage.paths import resolve_db_path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication(sys.argv[:1])
     app.setOrganizationName("TaperDesk-screenshots")
     app.setApplicationName("TaperDesk")
-    storage.open_database(Path(args.db), auto_backup=False)
+    storage.open_database(resolve_db_path(args.db), auto_backup=False)  # a file or postgresql:// URL
     from taperdesk.ui.workspace import Workspace
 
     began = time.perf_counter()
