@@ -150,6 +150,24 @@ def entry_notes(*, patient_id: int, since: date | None = None,
     return out
 
 
+def taken_besides(*, patient_id: int) -> tuple[tuple, float | None]:
+    """What the patient takes besides the taper (core.interactions.OtherMedicine)
+    and their alcohol units a week, as recorded: the same records the interaction
+    warnings read (clinic.interactions), so the advice page and the warnings agree."""
+    recorded = storage.other_medicines(patient_id=patient_id)
+    return tuple(recorded.as_core()), recorded.alcohol_units
+
+
+def advice_facts(*, patient_id: int):
+    """What the patient's advice page is built from beyond the plan and the clinic:
+    the support agreed with them and what else they take (core.advice.AdviceFacts)."""
+    from taperdesk.core.advice import AdviceFacts
+
+    others, units = taken_besides(patient_id=patient_id)
+    return AdviceFacts(support=storage.support_agreed(patient_id=patient_id), others=tuple(others),
+                       alcohol_units=units)
+
+
 def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: bool = False,
                   supply_days: int | None = None, invariant: bool = False) -> tuple[bytes, storage.Revision]:
     """The PDF of `kind` (patient handout, clinician summary, pharmacy order or
@@ -166,7 +184,8 @@ def build_handout(*, patient_id: int, kind: str, printed_on: date, allow_draft: 
 
         pdf = patient_handout_pdf(plan=plan, patient=patient, clinic=clinic, revision=revision.number,
                                   printed_on=printed_on, statuses=inputs.statuses, allow_draft=allow_draft,
-                                  invariant=invariant, interactions=plan_findings(patient_id=patient_id, plan=plan))
+                                  invariant=invariant, interactions=plan_findings(patient_id=patient_id, plan=plan),
+                                  advice=advice_facts(patient_id=patient_id))
     elif kind == "pharmacy":
         from taperdesk.export.pharmacy_order import pharmacy_order_pdf
 

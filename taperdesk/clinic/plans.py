@@ -201,14 +201,17 @@ def _replan_after_pause(*, plan_id: int, author: storage.Clinician, today: date)
 # -- supervision: who needs the clinician, and when to suggest a hold ---------------
 def observations_for(*, patient_ids: list[int], since: date) -> dict[int, list]:
     """Current symptom entries since a date as the core's Observations (one query for them all)."""
+    from taperdesk.core.side_effects import DAILY
     from taperdesk.core.supervision import Observation
 
     definitions = storage.scale_definitions()
     raw = storage.recent_observations(patient_ids=patient_ids, since=since)
+    falls = storage.recent_falls(patient_ids=patient_ids, since=since)
     out: dict[int, list] = {}
     for pid, rows in raw.items():
         out[pid] = [
-            Observation(day, scale, value, definitions[scale].band_index(value) if scale in definitions else None)
+            Observation(day, scale, value, definitions[scale].band_index(value) if scale in definitions else None,
+                        falls.get(pid, {}).get(day, 0) if scale == DAILY else 0)
             for day, scale, value in rows
         ]
     return out

@@ -78,3 +78,15 @@ def import_patient(*, document: dict, author: storage.Clinician) -> storage.Pati
 def export_patient(*, patient_id: int, author: storage.Clinician) -> dict:
     """One patient's whole record as a portable document (recorded by the caller once written)."""
     return storage.export_patient(patient_id=patient_id)
+
+
+@operation("support_list")
+def save_support_options(**fields):
+    """The clinic's list of non-drug support, saved as a new version."""
+    return storage.save_support_options(**fields)
+
+
+@operation("agree_support")
+def agree_support(**fields) -> storage.SupportAgreed:
+    """The support agreed with a patient now (the whole set), kept with its words."""
+    return storage.agree_support(**fields)

@@ -68,6 +68,9 @@ OPERATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "export_calendar": ("export a calendar or dose file", (PRESCRIBER, NURSE)),
     # symptoms
     "record_symptoms": ("record, correct or retract symptoms", (PRESCRIBER, NURSE)),
+    # non-drug support: the clinic's list is a clinic setting; what is agreed is recorded by the care team
+    "support_list": ("change the support the clinic offers", (ADMINISTRATOR,)),
+    "agree_support": ("record the support agreed with a patient", (PRESCRIBER, NURSE)),
     # reading (every role; listed so the table names every operation)
     "read_records": ("read the records", ALL),
 }

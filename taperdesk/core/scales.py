@@ -347,10 +347,27 @@ def parse_scales(text: str) -> dict[str, ScaleDefinition]:
 
 @cache
 def _shipped() -> tuple[tuple[str, ScaleDefinition], ...]:
-    text = files("taperdesk.data").joinpath("scales.toml").read_text(encoding="utf-8")
-    return tuple(parse_scales(text).items())
+    return tuple(parse_scales(_shipped_text()).items())
+
+
+def _shipped_text() -> str:
+    return files("taperdesk.data").joinpath("scales.toml").read_text(encoding="utf-8")
+
+
+@cache
+def _earlier() -> tuple[ScaleDefinition, ...]:
+    """Shipped versions a later one replaced (the `[[earlier]]` tables): entries
+    made with them are still checked and read by them."""
+    return tuple(ScaleDefinition.from_dict(table) for table in tomllib.loads(_shipped_text()).get("earlier", []))
 
 
 def load_scales() -> dict[str, ScaleDefinition]:
     """The shipped definitions (data/scales.toml), by key; read once."""
     return dict(_shipped())
+
+
+def shipped_versions() -> dict[tuple[str, int], ScaleDefinition]:
+    """Every version TaperDesk has shipped, by (key, version): the current ones and the earlier."""
+    out = {(d.key, d.version): d for d in _earlier()}
+    out.update({(d.key, d.version): d for d in load_scales().values()})
+    return out

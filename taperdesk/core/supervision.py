@@ -35,6 +35,7 @@ _NAMES = {
     "ciwa_band_rise": "The CIWA-B band rise",
     "review_every_days": "The review interval (days)",
     "step_change_soon_days": "The days ahead a step change is shown",
+    "fall_days": "The days a recorded fall keeps the patient on the list",
 }
 
 
@@ -46,6 +47,7 @@ class FlareRule:
     ciwa_band_rise: int = 1
     review_every_days: int = 91
     step_change_soon_days: int = 7
+    fall_days: int = 14
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -99,6 +101,7 @@ class Observation:
     scale: str
     value: int  # the series value: ScaleDefinition.score(items)
     band_index: int | None = None  # ScaleDefinition.band_index(value)
+    falls: int = 0  # falls recorded that day (the daily rating's side effect `falls`)
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,25 @@ def _next_change(plan: Plan, rule: FlareRule, today: date) -> date | None:
     return None
 
 
+def last_fall(observations: Sequence[Observation], rule: FlareRule, today: date) -> date | None:
+    """The latest day with a fall recorded within `fall_days` up to today, or None.
+    A fall is a reason on its own (no threshold): falls are the harm that makes
+    older adults the first to taper (Joint Guideline 2025), and one may call for
+    a slower taper or a medical review."""
+    first = today - timedelta(days=rule.fall_days - 1)
+    days = [o.day for o in observations if o.falls > 0 and first <= o.day <= today]
+    return max(days) if days else None
+
+
+def fall_changes(observations: Sequence[Observation], rule: FlareRule) -> set[date]:
+    """The days on which `last_fall` can change with no new entry: a fall day and the day it leaves the window."""
+    out: set[date] = set()
+    for o in observations:
+        if o.falls > 0:
+            out.update((o.day, o.day + timedelta(days=rule.fall_days)))
+    return out
+
+
 def attention(plan: Plan | None, status: str | None, observations: Sequence[Observation],
               last_review: date | None, rule: FlareRule, today: date) -> list[str]:
     """Why this patient needs the clinician today, in plain words (empty: nothing).
@@ -218,6 +240,9 @@ def attention(plan: Plan | None, status: str | None, observations: Sequence[Obse
             when = ("today" if change == today else "this week" if rule.step_change_soon_days == 7
                     else f"within {rule.step_change_soon_days} days")
             reasons.append(f"Step change on {format_day(change, today)} ({when})")
+    fall = last_fall(observations, rule, today)
+    if fall is not None:
+        reasons.append(f"Fall recorded on {format_day(fall, today)}")
     if last_review is not None:
         if (today - last_review).days > rule.review_every_days:
             reasons.append(f"Review overdue (last {format_day(last_review, today)}, "

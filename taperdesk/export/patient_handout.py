@@ -18,6 +18,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from taperdesk.core.advice import AdviceFacts
+from taperdesk.core.advice import advice_page as build_advice_page
 from taperdesk.core.in_force import DayDoses, InForce, StatusChange
 from taperdesk.core.interactions import Findings
 from taperdesk.core.plan import Dose, Plan
@@ -33,6 +35,7 @@ from taperdesk.export.patient_pages import (
     LIGHT,
     SHADE,
     Styles,
+    advice_facts,
     advice_page,
     calendar_pages,
     diary_pages,
@@ -335,10 +338,13 @@ def patient_handout_pdf(
     diary_weeks: int = 4,
     invariant: bool = False,
     interactions: Findings | None = None,
+    advice: AdviceFacts | None = None,
 ) -> bytes:
     """The patient handout as PDF bytes, following the plan's status (`statuses`,
     oldest first; none means active). A draft is refused unless `allow_draft`,
-    and then says DRAFT on every page. Raises ExportError (one line for the user)."""
+    and then says DRAFT on every page. The advice page is built from what applies
+    to the patient (`advice`: their support and substances; the plan's medicines
+    and the clinic's numbers are filled in). Raises ExportError (one line for the user)."""
     if not plan.steps:
         raise ExportError("The plan has no steps: there is nothing to print")
     course = InForce(plan, tuple(statuses))
@@ -370,7 +376,7 @@ def patient_handout_pdf(
         diary = diary_pages(course, printed_on, diary_weeks, st, width, height)
         if diary:
             story += [PageBreak(), *diary]
-    story += [PageBreak(), *advice_page(clinic, st, width)]
+    story += [PageBreak(), *advice_page(build_advice_page(advice_facts(plan, clinic, advice)), st, width)]
     line = ("DRAFT · " if draft else "") + f"Plan revision {revision} · printed {date_plain(printed_on)}"
     rest = f" · born {date_plain(patient.born)}" + (f" · {patient.identifier}" if patient.identifier else "")
     doc.build(story, canvasmaker=_footer_canvas(regular, bold, line, patient.name, rest, draft))

@@ -5,16 +5,15 @@ the plan (`Plan.step_on`), never worked out here."""
 from __future__ import annotations
 
 import calendar
-import tomllib
 from dataclasses import dataclass
 from datetime import date, timedelta
-from importlib.resources import files
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
 
+from taperdesk.core.advice import AdviceFacts, AdvicePage, medicines_for
 from taperdesk.core.plan import Plan, Step
 from taperdesk.core.words import units_in_words
 from taperdesk.export.fonts import CELL_FONT
@@ -181,37 +180,38 @@ def diary_pages(course: InForce, printed_on: date, weeks: int, st: Styles, width
 
 # -- advice and safety ---------------------------------------------------------
 
-def load_advice() -> dict:
-    return tomllib.loads(files("taperdesk.data").joinpath("advice.toml").read_text(encoding="utf-8"))
+def advice_facts(plan: Plan, clinic: HandoutClinic, facts: AdviceFacts | None = None) -> AdviceFacts:
+    """What the advice page is built from: the facts given (the patient's support
+    and substances) with the plan's medicines and the clinic's numbers filled in."""
+    from dataclasses import replace
+
+    from taperdesk.core.catalogue import load_catalogue
+
+    medicines = medicines_for([plan.drug, plan.crossover_to or ""], load_catalogue())
+    base = facts or AdviceFacts()
+    return replace(base, medicines=base.medicines or medicines, clinic_name=clinic.name, clinic_phone=clinic.phone,
+                   emergency_number=clinic.emergency_number or "")
 
 
-def emergency_sentence(clinic: HandoutClinic, advice: dict) -> str:
-    """The clinic's own country's number when first run recorded it; the
-    general sentence (999 / 911 / 112) only for a clinic set up before that."""
-    number = (clinic.emergency_number or "").strip()
-    if number and "emergency_known" in advice:
-        return advice["emergency_known"].format(emergency_number=number)
-    return advice["emergency"]
-
-
-def advice_page(clinic: HandoutClinic, st: Styles, width: float, advice: dict | None = None) -> list[Flowable]:
-    advice = advice or load_advice()
-    fill = {"clinic_phone": clinic.phone or "the number your clinic gave you", "clinic_name": clinic.name or "your clinic"}
-    story: list[Flowable] = [Paragraph(esc(advice["title"]), st.title)]
-    for section in advice["section"]:
-        points = [Paragraph(esc(p.format(**fill)), st.bullet, bulletText="•") for p in section["points"]]
-        if section.get("urgent"):
-            inner = [Paragraph(esc(section["heading"]), st.big), Spacer(0, 3), *points,
-                     Spacer(0, 3), Paragraph(f"<b>{esc(emergency_sentence(clinic, advice))}</b>", st.body)]
+def advice_page(page: AdvicePage, st: Styles, width: float) -> list[Flowable]:
+    """The page as built for this patient (core.advice): headings, points, the
+    urgent box with the clinic's emergency sentence, and every source at the foot."""
+    story: list[Flowable] = [Paragraph(esc(page.title), st.title)]
+    for section in page.sections:
+        points = [Paragraph(esc(p.text), st.bullet, bulletText="•") for p in section.points]
+        if section.urgent:
+            inner = [Paragraph(esc(section.heading), st.big), Spacer(0, 3), *points,
+                     Spacer(0, 3), Paragraph(f"<b>{esc(page.emergency)}</b>", st.body)]
             box = Table([[inner]], colWidths=[width])
             box.setStyle(TableStyle([
-        CELL_FONT,
+                CELL_FONT,
                 ("BOX", (0, 0), (-1, -1), 3, BLACK),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
                 ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
             ]))
             story += [box, Spacer(0, 4)]
         else:
-            story.append(KeepTogether([Paragraph(esc(section["heading"]), st.h2), *points]))
-    story += [Spacer(0, 4), Paragraph("Sources: " + esc("; ".join(advice["sources"])) + ".", st.small)]
+            story.append(KeepTogether([Paragraph(esc(section.heading), st.h2), *points]))
+    sources = ParagraphStyle("sources", parent=st.body, fontSize=9, leading=11)  # nothing printed under 9 pt
+    story += [Spacer(0, 4), Paragraph("Sources: " + esc("; ".join(page.sources)) + ".", sources)]
     return story

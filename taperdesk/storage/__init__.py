@@ -98,11 +98,21 @@ from taperdesk.storage.records import (
     StatusEvent,
     SymptomEntry,
 )
+from taperdesk.storage.support import (
+    SupportAgreed,
+    agree_support,
+    save_support_options,
+    support_agreed,
+    support_history,
+    support_list_history,
+    support_options,
+)
 from taperdesk.storage.scales import save_scale_definition, scale_definition, scale_definitions, scale_versions
 from taperdesk.storage.symptoms import (
     add_symptom_entry,
     correct_symptom_entry,
     last_reviews,
+    recent_falls,
     recent_observations,
     retract_symptom_entry,
     symptom_days,

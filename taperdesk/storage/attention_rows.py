@@ -106,6 +106,7 @@ def _observations(patient_ids: list[int], since: dict[int, dt.date]) -> dict[int
     Observations: the stored series value (scored the old way only for entries
     written before schema 9), the band by the scale's current definition."""
     from taperdesk.core.scales import ScaleError
+    from taperdesk.core.side_effects import falls_in
     from taperdesk.core.supervision import Observation
     from taperdesk.storage import scales as scale_store
 
@@ -136,7 +137,8 @@ def _observations(patient_ids: list[int], since: dict[int, dt.date]) -> dict[int
                 except ScaleError:
                     value = total
         band_by = currents.get(scale)
-        out[pid].append(Observation(day, scale, value, band_by.band_index(value) if band_by else None))
+        out[pid].append(Observation(day, scale, value, band_by.band_index(value) if band_by else None,
+                                    falls_in(scale, items_text)))
     return out
 
 
@@ -168,6 +170,8 @@ def _turning_days(plan, statuses, observations, review, rule, day: dt.date, unti
     dated entry coming into view, a status day, and 300 days after any date a
     sentence prints (format_day adds the year from then). The random-writes
     test checks the table against a recomputation on later days."""
+    from taperdesk.core.supervision import fall_changes
+
     one = dt.timedelta(days=1)
     soon = dt.timedelta(days=rule.step_change_soon_days - 1)
     year = dt.timedelta(days=300)
@@ -185,6 +189,7 @@ def _turning_days(plan, statuses, observations, review, rule, day: dt.date, unti
         out.update((o.day, o.day + one, o.day + year))
     for s in statuses:
         out.update((s.on, s.on + one))
+    out.update(fall_changes(observations, rule))
     return sorted(d for d in out if day < d < until)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from taperdesk.core.scales import ScaleDefinition, ScaleError, load_scales
+from taperdesk.core.scales import ScaleDefinition, ScaleError, load_scales, shipped_versions
 from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
@@ -34,8 +34,8 @@ def stored_definitions() -> dict[tuple[str, int], ScaleDefinition]:
 
 def all_versions() -> dict[tuple[str, int], ScaleDefinition]:
     """Shipped and stored definitions by (key, version); inside a transaction."""
-    out = {(d.key, d.version): d for d in load_scales().values()}
-    out.update(stored_definitions())
+    out = shipped_versions()
+    out.update(stored_definitions())  # a clinic's own edit numbered like a later shipped version wins
     return out
 
 
@@ -59,8 +59,7 @@ def definition_version(key: str, version: int) -> ScaleDefinition | None:
     row = ScaleDefinitionRow.get_or_none((ScaleDefinitionRow.key == key) & (ScaleDefinitionRow.version == version))
     if row is not None:
         return _from_row(row.key, row.version, row.definition)
-    shipped = load_scales().get(key)
-    return shipped if shipped is not None and shipped.version == version else None
+    return shipped_versions().get((key, version))
 
 
 def save_scale_definition(*, definition: ScaleDefinition | Mapping, author: Clinician | int) -> ScaleDefinition:

@@ -234,6 +234,30 @@ def recent_observations(*, patient_ids: list[int], since: dt.date) -> dict[int, 
     return out
 
 
+def recent_falls(*, patient_ids: list[int], since: dt.date) -> dict[int, dict[dt.date, int]]:
+    """For each patient with any, the falls in their current daily ratings dated
+    `since` or later, by day (the daily rating's side effect `falls`). Only the
+    entries whose stored scores name falls are read (the JSON is canonical, so
+    a plain LIKE finds them on either database): the attention list pays for
+    falls, not for every entry."""
+    out: dict[int, dict[dt.date, int]] = {}
+    if not patient_ids:
+        return out
+    with reading():
+        for chunk in _chunks(patient_ids):
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute_sql(
+                f"SELECT patient_id, date, items FROM symptom_entry WHERE patient_id IN ({marks}) AND date >= ? "
+                f"AND scale = 'daily' AND items LIKE '%\"falls\":%' AND {_CURRENT}",
+                (*chunk, since.isoformat()))
+            for pid, text, items in rows:
+                falls = json.loads(items).get("falls", 0)
+                if isinstance(falls, int) and falls > 0:
+                    day = dt.date.fromisoformat(text) if isinstance(text, str) else text
+                    out.setdefault(pid, {})[day] = out.get(pid, {}).get(day, 0) + falls
+    return out
+
+
 def last_reviews(*, patient_ids: list[int]) -> dict[int, dt.date]:
     """For each patient with any, the date of the latest review: a plan revision, a
     plan status change (local dates), or a current CIWA-B or BWSQ entry."""

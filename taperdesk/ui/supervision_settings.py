@@ -39,6 +39,7 @@ LABELS = {
     "ciwa_band_rise": ("Or a CIWA-B rise of", " band(s) or more"),
     "review_every_days": ("Review due every", " days"),
     "step_change_soon_days": ("Show step changes within", " days"),
+    "fall_days": ("Show a recorded fall for", " days"),
 }
 
 

@@ -47,11 +47,12 @@ from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_side_by_side import SideBySide
+from taperdesk.ui.workspace_support import SupportActions
 from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 
-class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWindow):
+class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -100,6 +101,8 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
         a("edit_patient", "&Edit patient…", self.edit_patient, "Ctrl+E")
         a("settings", "Clinic &settings…", self.clinic_settings, "Ctrl+,")
         a("supervision", "Symptom scales and &flare rule…", self.supervision_settings)
+        a("support_list", "Su&pport offered…", self.support_list, tip="The non-drug support the clinic offers")
+        a("agree_support", "Support a&greed…", self.agree_support, tip="The non-drug support agreed with the patient")
         a("backup", "&Back up now", self.backup_now, "Ctrl+B")
         a("clinicians", "&Clinicians…", self.clinicians_dialog, tip="Accounts and their roles")
         a("password", "Change my pass&word…", lambda: self.change_password_dialog())
@@ -221,11 +224,11 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
         # Alt+letter on the menu bar must not also reach a button or tab of the window (a test
         # walks every window for clashes): so View and Help have no letter (F10 reaches them)
         menus = {
-            "&File": ["new_patient", "edit_patient", "find", None, "settings", "supervision", "backup", None, "clinicians",
+            "&File": ["new_patient", "edit_patient", "find", None, "settings", "supervision", "support_list", "backup", None, "clinicians",
                       "password", "lock",
                       "quit"],
             "&Plan": ["new_plan", "start", "hold", "revise", None, "pause", "resume", "complete", "stop", None,
-                      "review", "delegate"],
+                      "review", "delegate", "agree_support"],
             "&Handouts": ["handout", "summary", "pharmacy", "dosebox", "reprint", None, "export_ics", "export_csv"],
             "View": ["today", "find"],
             "Help": ["about"],
@@ -472,6 +475,8 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, QMainWi
         a["edit_patient"].setEnabled(writable and self.patient_id is not None)
         a["settings"].setEnabled(clinician)
         a["supervision"].setEnabled(clinician)
+        a["support_list"].setEnabled(clinician)
+        a["agree_support"].setEnabled(writable and self.patient_id is not None)
         a["new_plan"].setEnabled(clinician and self.patient_id is not None and status not in operations.OPEN_STATUSES)
         a["start"].setEnabled(clinician and status == "draft")
         a["hold"].setEnabled(clinician and status in ("active", "paused"))

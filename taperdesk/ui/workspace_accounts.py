@@ -17,6 +17,7 @@ from taperdesk.core import roles
 ACTION_OPERATIONS = {
     "new_patient": "add_patient", "edit_patient": "edit_patient", "settings": "clinic_settings",
     "supervision": "scale_wording", "backup": "backup", "clinicians": "manage_accounts",
+    "support_list": "support_list", "agree_support": "agree_support",
     "password": "change_own_password", "new_plan": "start_plan", "start": "change_status",
     "hold": "hold_plan", "revise": "revise_plan", "pause": "change_status", "resume": "change_status",
     "complete": "change_status", "stop": "change_status", "delegate": "delegate_holds",

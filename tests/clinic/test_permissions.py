@@ -20,6 +20,7 @@ from taperdesk.core import roles
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
+from taperdesk.core.support import shipped_options
 from taperdesk.storage import clinicians
 
 START = dt.date(2026, 11, 2)
@@ -123,6 +124,8 @@ CALLS = {
     "export_calendar": lambda who: calendar_files.calendar_file(patient_id=_ana().id, today=START, author=who),
     "record_symptoms": lambda who: records.add_symptom_entry(patient_id=_ana().id, date=START, scale="daily",
                                                              items={"severity": 3, "sleep": 6}, author=who),
+    "support_list": lambda who: records.save_support_options(options=shipped_options()[:2], author=who),
+    "agree_support": lambda who: records.agree_support(patient_id=_ana().id, keys=["exercise"], author=who),
 }
 READ_ONLY_OPERATIONS = {"read_records"}  # no author: reads take none, every role may
 

@@ -28,13 +28,29 @@ CIWA_OBSERVER = ("restlessness", "tremor", "sweating")
 
 def test_shipped_scales_and_versions():
     assert set(SCALES) == {"daily", "ciwa-b", "bwsq"}
-    assert all(s.version == 1 and s.key == k for k, s in SCALES.items())
+    assert {k: s.version for k, s in SCALES.items()} == {"daily": 2, "ciwa-b": 1, "bwsq": 1}
+    assert all(s.key == k for k, s in SCALES.items())
     assert all(s.source and s.note for s in SCALES.values())
+
+
+def test_the_daily_ratings_version_1_is_still_shipped_for_the_entries_made_with_it():
+    from taperdesk.core.scales import shipped_versions
+
+    versions = shipped_versions()
+    assert set(versions) == {("daily", 1), ("daily", 2), ("ciwa-b", 1), ("bwsq", 1)}
+    old, new = versions[("daily", 1)], versions[("daily", 2)]
+    assert [i.key for i in old.items] == ["severity", "sleep"]
+    assert [i.key for i in new.items] == ["severity", "sleep", "drowsy", "falls", "confused", "memory"]
+    for entry in ({"severity": 4}, {"severity": 4, "sleep": 6}):  # every version-1 entry reads the same by both
+        assert old.score(entry) == new.score(entry) == 4 and old.total(entry) == new.total(entry)
+    assert new.required_keys == ("severity",)  # side effects are optional: a phone call may give none
+    assert new.score({"severity": 3, "falls": 2, "drowsy": 1}) == 3
 
 
 def test_daily_rating():
     assert [(i.key, i.low, i.high, i.rater) for i in DAILY.items] == [
-        ("severity", 0, 10, "patient"), ("sleep", 0, 10, "patient")]
+        ("severity", 0, 10, "patient"), ("sleep", 0, 10, "patient"), ("drowsy", 0, 3, "patient"),
+        ("falls", 0, 9, "patient"), ("confused", 0, 3, "patient"), ("memory", 0, 3, "patient")]
     assert DAILY.item("severity").text == "How bad were your withdrawal symptoms today?"
     assert DAILY.item("sleep").text == "How well did you sleep last night?"
     assert DAILY.headline == "severity" and DAILY.bands == () and not DAILY.unverified
@@ -42,7 +58,7 @@ def test_daily_rating():
     assert DAILY.score({"severity": 6, "sleep": 2}) == 6
     assert DAILY.score({"severity": 6}) == 6  # a phone call may give no sleep rating
     assert DAILY.total({"severity": 6, "sleep": 2}) == 8
-    assert DAILY.value_range == (0, 10) and (DAILY.total_low, DAILY.total_high) == (0, 20)
+    assert DAILY.value_range == (0, 10) and (DAILY.total_low, DAILY.total_high) == (0, 38)
     assert DAILY.required_keys == ("severity",)
 
 

@@ -341,3 +341,17 @@ def test_any_flare_found_is_in_the_window_of_the_last_cut(inputs, data):
         assert not any(h.start >= flare.day for h in plan.holds())
     reasons = attention(plan, "active", obs, today, RULE, today)
     assert all("\n" not in r for r in reasons) and len(reasons) == len(set(reasons))
+
+
+def test_a_fall_puts_the_patient_on_the_list_for_fall_days():
+    plan = _plan("diazepam", (("night", 10.0),))
+    today = plan.start + timedelta(days=30)
+    fell = Observation(today - timedelta(days=3), "daily", 2, falls=1)
+    reasons = attention(plan, "active", [fell], today, RULE, today)
+    assert f"Fall recorded on {format_day(fell.day, today)}" in reasons
+    assert attention(plan, "paused", [fell], today, RULE, today)[0].startswith("Fall recorded on")
+    later = fell.day + timedelta(days=RULE.fall_days)
+    assert not any(r.startswith("Fall") for r in attention(plan, "active", [fell], later, RULE, later))
+    assert attention(plan, "completed", [fell], today, RULE, today) == []  # no plan in progress
+    assert not any(r.startswith("Fall") for r in attention(
+        plan, "active", [Observation(fell.day, "daily", 2)], today, RULE, today))

@@ -53,8 +53,8 @@ def clock(monkeypatch):
     return Clock(monkeypatch)
 
 
-def _daily(value: int) -> dict[str, int]:
-    return {"severity": value, "sleep": 5}
+def _daily(value: int, falls: int = 0) -> dict[str, int]:
+    return {"severity": value, "sleep": 5, **({"falls": falls, "drowsy": 1} if falls else {})}
 
 
 def _ciwa(value: int) -> dict[str, int]:
@@ -95,6 +95,7 @@ def _check(day: dt.date) -> None:
 OPS = st.one_of(
     st.tuples(st.just("entry"), st.integers(0, 2), st.integers(0, 30), st.sampled_from(["daily", "ciwa-b"]),
               st.integers(0, 4)),
+    st.tuples(st.just("fall"), st.integers(0, 2), st.integers(0, 30), st.integers(1, 3)),
     st.tuples(st.just("correct"), st.integers(0, 2), st.integers(0, 4)),
     st.tuples(st.just("retract"), st.integers(0, 2)),
     st.tuples(st.just("hold"), st.integers(0, 2), st.integers(0, 10), st.integers(3, 20)),
@@ -130,6 +131,10 @@ def _apply(op, patients, doctor, clock) -> None:
             value = args[3]
             items = _daily(value * 2) if args[2] == "daily" else _ciwa(value)
             storage.add_symptom_entry(patient_id=pid, date=day, scale=args[2], items=items, author=doctor)
+        elif kind == "fall":  # a daily record with falls (a correction below may take them away)
+            day = min(clock.day, TODAY) - dt.timedelta(days=args[1])
+            storage.add_symptom_entry(patient_id=pid, date=day, scale="daily", items=_daily(3, args[2]),
+                                      author=doctor)
         elif kind == "correct":
             entries = _current_entries(pid)
             if entries:
@@ -268,3 +273,35 @@ def test_an_attention_for_a_patient_does_not_depend_on_the_others_on_screen(doct
     again = clinic_plans.attention_recomputed(plans={a.id: clinic_plans.current_plan(patient_id=a.id)}, today=TODAY)
     assert again[a.id][0] == f"Flare after the cut on {cut.day} {cut.strftime('%b')}"
     assert attention.rows_for(TODAY)[a.id].reasons == tuple(again[a.id])
+
+
+@pytest.mark.sqlite_only  # storage/day_list.py (the Today list) is written in SQLite's SQL: not on the server yet
+def test_a_fall_raises_the_patient_until_it_is_a_fortnight_old(doctor, clock):
+    plan, settings = _plan(3, 28)
+    p = storage.add_patient(name="Fay Fall", born=dt.date(1940, 1, 1), identifier="FALL-1", author=doctor)
+    clinic_plans.start_plan(patient_id=p.id, plan=plan, settings=settings, author=doctor)
+    day = TODAY - dt.timedelta(days=2)
+    storage.add_symptom_entry(patient_id=p.id, date=day, scale="daily", items=_daily(2, falls=1), author=doctor)
+    words = f"Fall recorded on {day.day} {day.strftime('%b')}"
+    assert words in attention.rows_for(TODAY)[p.id].reasons
+    _check(TODAY)
+    clock.day = day + dt.timedelta(days=13)  # the 14th day of its window
+    attention.roll()
+    assert words in attention.rows_for(clock.day)[p.id].reasons
+    clock.day = day + dt.timedelta(days=14)  # the roll takes it off; no write was needed
+    attention.roll()
+    assert not any(r.startswith("Fall") for r in attention.rows_for(clock.day)[p.id].reasons)
+    _check(clock.day)
+
+
+@pytest.mark.sqlite_only  # storage/day_list.py (the Today list) is written in SQLite's SQL: not on the server yet
+def test_a_fall_corrected_away_leaves_the_list_at_once(doctor, clock):
+    plan, settings = _plan(3, 28)
+    p = storage.add_patient(name="Sam Slip", born=dt.date(1940, 1, 1), identifier="FALL-2", author=doctor)
+    clinic_plans.start_plan(patient_id=p.id, plan=plan, settings=settings, author=doctor)
+    entry = storage.add_symptom_entry(patient_id=p.id, date=TODAY, scale="daily", items=_daily(2, falls=2),
+                                      author=doctor)
+    assert any(r.startswith("Fall recorded on") for r in attention.rows_for(TODAY)[p.id].reasons)
+    storage.correct_symptom_entry(entry_id=entry.id, items=_daily(2), author=doctor, note="no fall: misheard")
+    assert not any(r.startswith("Fall") for r in attention.rows_for(TODAY)[p.id].reasons)
+    _check(TODAY)

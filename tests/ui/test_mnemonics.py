@@ -93,6 +93,7 @@ def test_dialogs(qtbot, demo):
     from taperdesk.ui.signin import FirstClinicianDialog, SignInDialog
     from taperdesk.ui.supervision_dialogs import HoldDialog, RevisionReasonDialog, StatusDialog
     from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
+    from taperdesk.ui.support_dialogs import AgreeSupportDialog, SupportListDialog
     from taperdesk.ui.symptoms.entry_dialog import ScaleEntryDialog
     from taperdesk.ui.workspace_plans import STATUS_ACTIONS
 
@@ -107,6 +108,7 @@ def test_dialogs(qtbot, demo):
         *(StatusDialog(action=label, explanation=text) for _, label, text in STATUS_ACTIONS.values()),
         *(ScaleEntryDialog(definition=d, patient_id=patient.id, author=demo, today=TODAY)
           for d in storage.scale_definitions().values()),
+        SupportListDialog(author=demo), AgreeSupportDialog(author=demo, patient=patient),
     ]
     for dialog in dialogs:
         shown(qtbot, dialog)

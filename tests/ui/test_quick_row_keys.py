@@ -39,7 +39,7 @@ def test_four_tab_three(qtbot, tab):
 
 def test_two_digits_and_a_note_with_spaces_then_enter_saves(qtbot, tab, patient):
     start(qtbot, tab)
-    keys(qtbot, "1", "0", Qt.Key.Key_Tab, "7", Qt.Key.Key_Tab, "phone call, slept badly")
+    keys(qtbot, "1", "0", Qt.Key.Key_Tab, "7", Qt.Key.Key_Tab, Qt.Key.Key_Tab, "phone call, slept badly")
     assert tab.quick.note.text() == "phone call, slept badly"
     assert tab.quick.typed_scores() == {"severity": 10, "sleep": 7}
     assert storage.symptom_entries(patient_id=patient.id) == []  # no space pressed Save

@@ -161,7 +161,7 @@ def test_two_digit_scores_on_a_0_to_10_item(open_dialog):
     severity.setFocus()
     QTest.keyClick(severity, Qt.Key.Key_1)
     QTest.keyClick(severity, Qt.Key.Key_5)  # 15 is out of range: the 5 is for sleep
-    assert d.scores() == {"severity": 1, "sleep": 5} and d.focusWidget() is d.note
+    assert d.scores() == {"severity": 1, "sleep": 5} and d.focusWidget() is d.spins["drowsy"]  # side effects next
 
 
 def test_future_date_refused_with_an_explanation(open_dialog):
@@ -259,7 +259,9 @@ def test_dialog_keyboard(open_dialog):
     assert buddies["&Date"] is d.date and buddies["&Note"] is d.note
     assert buddies["1. How bad were your withdrawal symptoms today?"] is d.spins["severity"]
     assert buddies["2. How well did you sleep last night? (optional)"] is d.spins["sleep"]
-    assert tab_chain(d.date, 4) == [d.date, d.spins["severity"], d.spins["sleep"], d.note]
+    assert buddies["3. Side effect: sleepy or drowsy in the daytime (optional)"] is d.spins["drowsy"]
+    side_effects = [d.spins[k] for k in ("drowsy", "falls", "confused", "memory")]
+    assert tab_chain(d.date, 8) == [d.date, d.spins["severity"], d.spins["sleep"], *side_effects, d.note]
     assert d.save_button.text() == "&Save"
 
 
@@ -314,9 +316,9 @@ def test_quick_row_needs_a_severity_and_a_patient(row):
 
 def test_quick_row_keyboard(row):
     buddies = {label.text(): label.buddy() for label in row.findChildren(QLabel) if label.buddy()}
-    assert buddies == {"&Severity": row.severity, "S&leep": row.sleep, "&Note": row.note}
+    assert buddies == {"&Severity": row.severity, "S&leep": row.sleep, "Falls": row.falls, "&Note": row.note}
     assert row.save_button.text() == "Save today"
-    assert tab_chain(row.severity, 4) == [row.severity, row.sleep, row.note, row.save_button]
+    assert tab_chain(row.severity, 5) == [row.severity, row.sleep, row.falls, row.note, row.save_button]
 
 
 def test_correction_never_clamps_a_score_outside_the_range(open_dialog, clinician, patient):
@@ -333,3 +335,24 @@ def test_correction_never_clamps_a_score_outside_the_range(open_dialog, clinicia
     assert "Its tremor score 6 is outside today's range: score it again." in d.findChild(
         QLabel, "correcting").text()
     d.deleteLater()
+
+
+def test_side_effects_in_the_daily_dialog_are_optional_and_said_only_when_scored(open_dialog, patient):
+    d = open_dialog("daily")
+    d.set_score("severity", 2)
+    assert d.total_text() == "Severity 2 of 10; sleep not rated" and d.problems() == []
+    d.set_score("falls", 1)
+    d.set_score("drowsy", 3)
+    assert d.total_text() == "Severity 2 of 10; sleep not rated; drowsy 3 of 3; falls 1 of 9"
+    assert d.findChild(QLabel, "anchors_drowsy").text() == "0 not at all · 1 a little · 2 quite a lot · 3 a lot"
+    d.accept()
+    assert d.saved_entry().items == {"severity": 2, "falls": 1, "drowsy": 3}
+
+
+def test_quick_row_records_falls(qtbot, row, patient):
+    QTest.keyClick(row.severity, Qt.Key.Key_3)
+    QTest.keyClick(row.falls, Qt.Key.Key_2)
+    with qtbot.waitSignal(row.saved) as signal:
+        QTest.keyClick(row.falls, Qt.Key.Key_Return)
+    assert signal.args[0].items == {"severity": 3, "falls": 2}
+    assert row.message_text().endswith("Severity 3 of 10; sleep not rated; falls 2 of 9.")

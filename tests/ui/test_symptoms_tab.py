@@ -286,3 +286,17 @@ def test_mnemonics_are_unique_and_labels_have_buddies(qtbot, tab, clinician, pat
     assert all(label.buddy() is not None for label in labels)
     assert tab.findChild(QLabel, "plot_placeholder") is None
 
+
+
+def test_side_effects_are_plotted_beside_the_scales_only_once_recorded(tab, clinician, patient):
+    assert not any(e.startswith(("Drowsy", "Falls")) for e in tab.plot.legend_entries())
+    for day, items in ((YESTERDAY, {"severity": 4, "drowsy": 2}), (TODAY, {"severity": 3, "falls": 1, "drowsy": 1})):
+        storage.add_symptom_entry(patient_id=patient.id, date=day, scale="daily", items=items, author=clinician)
+    tab.refresh()
+    noon = day_x(TODAY) + 43200
+    assert tab.plot.series_data("daily") == ([noon - 86400, noon], [4.0, 3.0])
+    assert tab.plot.series_data("daily:drowsy") == ([noon - 86400, noon], [2.0, 1.0])
+    assert tab.plot.series_data("daily:falls") == ([noon], [1.0])
+    assert "daily:memory" not in tab.plot._drawn  # never recorded: no row
+    assert [e for e in tab.plot.legend_entries() if e.startswith(("Drowsy", "Falls", "Memory"))] == [
+        "Drowsy (0–3)", "Falls (0–9)"]

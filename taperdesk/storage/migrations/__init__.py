@@ -21,6 +21,8 @@ from taperdesk.storage.migrations import (
     m011_roles,
     m012_patient_locks,
     m013_other_medicines,
+    m014_support_list,
+    m015_support_agreed,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -37,6 +39,8 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (11, m011_roles.up),
     (12, m012_patient_locks.up),
     (13, m013_other_medicines.up),
+    (14, m014_support_list.up),
+    (15, m015_support_agreed.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QFormLayo
 
 from taperdesk import storage
 from taperdesk.core.plan_diff import format_day
+from taperdesk.core.side_effects import SIDE_EFFECTS
 from taperdesk.core.scales import ScaleDefinition
 from taperdesk.storage import StorageError, SymptomEntry
 from taperdesk.ui.history import RecordTableModel, local_time
@@ -73,7 +74,8 @@ def total_text(definition: ScaleDefinition, scores: Mapping[str, int]) -> str:
     text += f" — {band}" if band else ""
     if head is not None:
         text += "".join(f"; {item_name(i)} {scores[i.key]} of {i.high}" if i.key in scores
-                        else f"; {item_name(i)} not rated" for i in definition.items if i is not head)
+                        else f"; {item_name(i)} not rated" for i in definition.items
+                        if i is not head and (i.key in scores or i.key not in SIDE_EFFECTS))  # none: not said
     return text
 
 

@@ -87,6 +87,13 @@ class SymptomPlot(PointerMixin, QWidget):
         self.reset_button.setToolTip("Back to the plan's start to eight weeks past today (zoom: wheel; pan: drag)")
         self.reset_button.clicked.connect(self.reset_view)
         self._legend.addWidget(self.reset_button)
+        # a scale's own items drawn as rows of their own (the daily rating's side
+        # effects, keys "daily:falls") get a second legend line, so the first keeps its width
+        self._items_legend = QHBoxLayout()
+        self._items_legend.setContentsMargins(0, 0, 0, 0)
+        self.items_label = QLabel("Side effects:")
+        self._items_legend.addWidget(self.items_label)
+        self._items_legend.addStretch(1)
 
         # -- the dose row --------------------------------------------------------
         self.dose_view = ClickViewBox(enableMenu=False)
@@ -115,6 +122,7 @@ class SymptomPlot(PointerMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._legend)
+        layout.addLayout(self._items_legend)
         layout.addLayout(self._rows, 1)
         self.set_data(None, [])
 
@@ -154,7 +162,7 @@ class SymptomPlot(PointerMixin, QWidget):
         for d in self._drawn.values():
             self._rows.removeWidget(d.graphics)
             d.graphics.setVisible(False)
-            self._legend.removeWidget(d.box)
+            (self._items_legend if ":" in d.series.key else self._legend).removeWidget(d.box)
             d.box.setVisible(False)
             self._kept[self._row_key(d.series, d.style)] = d
         self._drawn = {}
@@ -177,9 +185,13 @@ class SymptomPlot(PointerMixin, QWidget):
             row.box.setText(with_mnemonic(f"{s.title} ({s.low}–{s.high})", used))
             row.box.setChecked(s.key not in self._hidden)
             row.box.setVisible(True)
-            self._legend.insertWidget(self._legend.count() - 2, row.box)
+            if ":" in s.key:  # a scale's item (a side effect): on the second legend line
+                self._items_legend.insertWidget(self._items_legend.count() - 1, row.box)
+            else:
+                self._legend.insertWidget(self._legend.count() - 2, row.box)
             self._rows.addWidget(row.graphics, 2)
             row.graphics.setVisible(s.key not in self._hidden)
+        self.items_label.setVisible(any(":" in key for key in self._drawn))
         # only the bottom row labels the dates: the rows above share them
         rows = self.rows()
         for row in rows:

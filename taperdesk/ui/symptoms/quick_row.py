@@ -1,5 +1,7 @@
 """The quick daily rating on the Symptoms tab, for the common case of a phone
-call or a visit: severity and sleep 0-10, a note, Enter saves for today. A
+call or a visit: severity and sleep 0-10, the falls that day (a side effect that
+puts the patient on the day list; the other side effects are in the daily rating's
+dialog), a note, Enter saves for today. A
 second daily rating for the same day is refused with an offer to correct the
 first. Also the score field that the scale dialogs share."""
 
@@ -113,6 +115,10 @@ class QuickDailyRow(QWidget):
         # the row never moves the focus by itself: Tab moves on, as in any form
         self.severity = ScoreSpin(items["severity"].low, items["severity"].high, False, objectName="quick_severity")
         self.sleep = ScoreSpin(items["sleep"].low, items["sleep"].high, False, objectName="quick_sleep")
+        self.falls = ScoreSpin(0, 9, False, objectName="quick_falls")
+        self.falls.setToolTip("Falls today (optional): how many times; 9 means 9 or more. A fall puts the patient "
+                              "on the day list.")
+        self.falls.valueChanged.connect(self._hide_message)
         self.note = QLineEdit(objectName="quick_note")
         self.note.setPlaceholderText("optional, e.g. phone call")
         self.save_button = QPushButton("Save today", objectName="quick_save")
@@ -136,8 +142,10 @@ class QuickDailyRow(QWidget):
         self.heading = QLabel(objectName="quick_heading")
         self.heading.setStyleSheet("font-weight: bold;")
         row.addWidget(self.heading)
-        for text, field in (("&Severity", self.severity), ("S&leep", self.sleep), ("&Note", self.note)):
-            label = QLabel(text)
+        self._falls_label = QLabel("Falls")  # no letter: every one is taken on this tab; Tab reaches it
+        for text, field in (("&Severity", self.severity), ("S&leep", self.sleep), (self._falls_label, self.falls),
+                            ("&Note", self.note)):
+            label = text if isinstance(text, QLabel) else QLabel(text)
             label.setBuddy(field)
             row.addWidget(label)
             row.addWidget(field, 1 if field is self.note else 0)
@@ -150,7 +158,8 @@ class QuickDailyRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addLayout(below)
-        for first, second in ((self.severity, self.sleep), (self.sleep, self.note), (self.note, self.save_button),
+        for first, second in ((self.severity, self.sleep), (self.sleep, self.falls), (self.falls, self.note),
+                              (self.note, self.save_button),
                               (self.save_button, self.correct_button)):
             QWidget.setTabOrder(first, second)
         self.set_today(today)
@@ -164,13 +173,20 @@ class QuickDailyRow(QWidget):
                 self.definition = storage.scale_definitions()[DAILY]
             except StorageError:
                 pass
-            for spin, key in ((self.severity, "severity"), (self.sleep, "sleep")):
-                item = self.definition.item(key)
-                spin.setRange(item.low - 1, item.high)
+            for spin, key in ((self.severity, "severity"), (self.sleep, "sleep"), (self.falls, "falls")):
+                if self._has(key):
+                    item = self.definition.item(key)
+                    spin.setRange(item.low - 1, item.high)
+        has_falls = self._has("falls")  # a clinic's own daily rating may keep no falls
+        self.falls.setVisible(has_falls)
+        self._falls_label.setVisible(has_falls)
         self.clear()
         self._hide_message()
-        for widget in (self.severity, self.sleep, self.note, self.save_button):
+        for widget in (self.severity, self.sleep, self.falls, self.note, self.save_button):
             widget.setEnabled(patient_id is not None)
+
+    def _has(self, key: str) -> bool:
+        return any(item.key == key for item in self.definition.items)
 
     def set_author(self, author: Clinician) -> None:
         self._author = author
@@ -182,11 +198,12 @@ class QuickDailyRow(QWidget):
     def clear(self) -> None:
         self.severity.set_score(None)
         self.sleep.set_score(None)
+        self.falls.set_score(None)
         self.note.clear()
 
     def typed_scores(self) -> dict[str, int]:
-        return {key: spin.score() for key, spin in (("severity", self.severity), ("sleep", self.sleep))
-                if spin.score() is not None}
+        fields = (("severity", self.severity), ("sleep", self.sleep), ("falls", self.falls))
+        return {key: spin.score() for key, spin in fields if spin.score() is not None and self._has(key)}
 
     def message_text(self) -> str:
         return "" if self.message.isHidden() else self.message.text()

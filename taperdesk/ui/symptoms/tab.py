@@ -26,6 +26,7 @@ from taperdesk import storage
 from taperdesk.clinic import records as clinic_records
 from taperdesk.core.in_force import InForce
 from taperdesk.core.plan import Plan
+from taperdesk.core.side_effects import DAILY, side_effect_points
 from taperdesk.storage import Clinician, StorageError, SymptomEntry
 from taperdesk.ui.patient_dialog import ERROR_STYLE
 from taperdesk.ui.symptoms.entries_table import COLUMNS, EntriesModel, RetractDialog, entry_definitions
@@ -36,6 +37,7 @@ from taperdesk.ui.symptoms.quick_row import QuickDailyRow
 NOTE_COLUMN = [title for title, _ in COLUMNS].index("Note")
 # mnemonics clear of the menus (F P V H), the tabs (Y I), the quick row (S L N T U),
 # the entries (E O A) and the plot's toggles (R and each series' first letter)
+SIDE_EFFECT_TITLES = {"drowsy": "Drowsy", "falls": "Falls", "confused": "Confused", "memory": "Memory"}  # side effects
 SCALE_BUTTONS = {"ciwa-b": "CI&WA-B…", "bwsq": "BWS&Q…", "daily": "Daily ratin&g…"}
 
 
@@ -288,6 +290,12 @@ class SymptomsTab(QWidget):
             if points:
                 low, high = definition.value_range
                 series.append(Series(key, definition.title, tuple(points), low, high, definition.bands))
+        daily = self.definitions.get(DAILY)
+        found = side_effect_points((e.date, e.scale, e.items) for e in current)
+        for key, points in found.items():  # beside the scales: a row per side effect the patient has recorded
+            if daily is not None and any(i.key == key for i in daily.items):
+                item = daily.item(key)
+                series.append(Series(f"{DAILY}:{key}", SIDE_EFFECT_TITLES[key], tuple(points), item.low, item.high))
         self.plot.set_data(self._plan, series)
 
     def refresh_buttons(self) -> None:
