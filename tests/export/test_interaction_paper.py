@@ -68,6 +68,10 @@ def test_diazepam_oxycodone_and_alcohol_on_the_summary_and_the_handout(doctor, t
     assert "Your other medicines and alcohol" in handout
     assert "Do not drink alcohol while you take diazepam." in handout
     assert "Oxycodone and diazepam together can make you very sleepy and slow your breathing." in handout
+    # the advice page reads the same records (clinic.paper.taken_besides): the drinker's lines, not the sober one's
+    advice = handout[handout.index("Staying safe as your dose goes down"):]
+    assert "You told us that you drink alcohol." in advice
+    assert "If you drink a lot, do not stop all at once" in advice
 
 
 def test_alprazolam_with_clarithromycin_on_paper(doctor, tmp_path):
