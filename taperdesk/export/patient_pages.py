@@ -61,7 +61,7 @@ def make_styles(regular: str, bold: str) -> Styles:
         bold=bold,
         body=body,
         bold_body=ParagraphStyle("bold_body", parent=body, fontName=bold),
-        small=ParagraphStyle("small", parent=body, fontSize=8.5, leading=10.5),
+        small=ParagraphStyle("small", parent=body, fontSize=9, leading=11),  # the floor for anything a patient reads
         title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=22, leading=27, spaceAfter=6),
         h2=ParagraphStyle("h2", parent=body, fontName=bold, fontSize=16, leading=20, spaceBefore=7, spaceAfter=3),
         big=ParagraphStyle("big", parent=body, fontName=bold, fontSize=16, leading=21),
