@@ -103,7 +103,7 @@ def bench_one(path: Path, runs: int, full: bool, writes: bool = True) -> bool:
               ", ".join(f"{k} {v}" for k, v in opening.counts().items()))
         flagged = attention.db.execute_sql("SELECT COUNT(*) FROM patient_attention WHERE reasons <> '[]'").fetchone()[0]
         flares = attention.db.execute_sql(
-            "SELECT COUNT(*) FROM patient_attention WHERE instr(reasons, '\"Flare') > 0").fetchone()[0]
+            "SELECT COUNT(*) FROM patient_attention WHERE reasons LIKE '%\"Flare%'").fetchone()[0]
         print(f"patients with any attention reason: {flagged} of {n} ({100 * flagged / max(n, 1):.1f}%); "
               f"with a flare: {flares} ({100 * flares / max(n, 1):.1f}%)")
         ok = True
