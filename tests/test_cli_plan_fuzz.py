@@ -81,7 +81,7 @@ def _run(args: list[str], entry=_entry) -> tuple[int, str, str, float]:
     return code, out.getvalue(), err.getvalue(), time.process_time() - t0
 
 
-@settings(max_examples=examples(2000, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(800, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_args())
 def test_plan_never_tracebacks(args):
     code, out, err, seconds = _run(args)

@@ -31,7 +31,7 @@ from taperdesk.storage import audit, clinicians
 from taperdesk.storage.migrations import LATEST_VERSION
 from tests.conftest import examples
 
-EXAMPLES = int(os.environ.get("TAPERDESK_FUZZ_EXAMPLES", "0")) or examples(500, 5000)
+EXAMPLES = int(os.environ.get("TAPERDESK_FUZZ_EXAMPLES", "0")) or examples(200, 5000)  # per command; soak: 5000
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                        HealthCheck.filter_too_much])
