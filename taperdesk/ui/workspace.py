@@ -45,6 +45,7 @@ from taperdesk.ui.flare_banner import FlareBanner
 from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
 from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
+from taperdesk.ui.workspace_clinic import ClinicActions
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_side_by_side import SideBySide
 from taperdesk.ui.workspace_support import SupportActions
@@ -52,7 +53,7 @@ from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 
-class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions, QMainWindow):
+class Workspace(ClinicActions, AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -495,51 +496,6 @@ class Workspace(AccountActions, SideBySide, PlanActions, HandoutActions, Support
         self.apply_roles()
         self.apply_in_use()
         self.lock_symptoms()
-
-    # -- clinic ---------------------------------------------------------------
-    def clinic_settings(self) -> None:
-        from taperdesk.ui.settings_dialog import ClinicSettingsDialog
-
-        if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
-            self.show_status("Clinic settings saved.")
-
-    def supervision_settings(self) -> None:
-        from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
-
-        self.run_dialog(SupervisionSettingsDialog(self, author=self.clinician))
-        if self.patient_id is not None:  # thresholds or scales may have changed what is flagged
-            self.patients.refresh()
-            self.show_patient(self.patient_id)
-
-    def backup_now(self) -> None:
-        path = self._guarded("The backup failed", lambda: clinic_settings.backup_now(author=self.clinician))
-        if path:
-            self.show_status(f"Backed up to {path}.")
-
-    def lock(self) -> None:
-        from taperdesk.ui.signin import SignInDialog
-
-        self.centralWidget().setVisible(False)
-        self.poll_timer.stop()
-        self.let_go_of_patients()  # signed out: the others may edit this patient meanwhile
-        dialog = SignInDialog(self, locked=True)
-        if self.run_dialog(dialog) and dialog.clinician:
-            self.clinician = dialog.clinician
-            if self.clinician.must_change_password and not self.change_password_dialog(forced=True):
-                self.close()
-                return
-            if self._symptoms is not None:
-                self._symptoms.set_author(self.clinician)
-            self.centralWidget().setVisible(True)
-            self.poll_timer.start()
-            self.show_patient(self.patient_id)  # held again (or shown as in use elsewhere)
-            self.idle.restart()
-            self.show_status(f"Signed in as {self.clinician.name}.")
-        else:
-            self.close()
-
-    def about(self) -> None:
-        QMessageBox.about(self, "About TaperDesk", "TaperDesk: supervised benzodiazepine tapering for small clinics.")
 
     def run_dialog(self, dialog: QDialog) -> bool:
         """Every dialog of the workspace opens here (tests drive them through this one door)."""

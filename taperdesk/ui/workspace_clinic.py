@@ -1,0 +1,58 @@
+"""The workspace's clinic-wide actions: clinic and supervision settings, a backup
+now, locking the screen (sign out and in again), About. A mixin of Workspace,
+which provides clinician, catalogue, patient_id, patients, poll_timer, idle,
+run_dialog, show_patient, show_status and _guarded; split out so the window's
+module keeps to building and showing the workspace."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from taperdesk.clinic import settings as clinic_settings
+
+
+class ClinicActions:
+    def clinic_settings(self) -> None:
+        from taperdesk.ui.settings_dialog import ClinicSettingsDialog
+
+        if self.run_dialog(ClinicSettingsDialog(self, author=self.clinician, catalogue=self.catalogue)):
+            self.show_status("Clinic settings saved.")
+
+    def supervision_settings(self) -> None:
+        from taperdesk.ui.supervision_settings import SupervisionSettingsDialog
+
+        self.run_dialog(SupervisionSettingsDialog(self, author=self.clinician))
+        if self.patient_id is not None:  # thresholds or scales may have changed what is flagged
+            self.patients.refresh()
+            self.show_patient(self.patient_id)
+
+    def backup_now(self) -> None:
+        path = self._guarded("The backup failed", lambda: clinic_settings.backup_now(author=self.clinician))
+        if path:
+            self.show_status(f"Backed up to {path}.")
+
+    def lock(self) -> None:
+        from taperdesk.ui.signin import SignInDialog
+
+        self.centralWidget().setVisible(False)
+        self.poll_timer.stop()
+        self.let_go_of_patients()  # signed out: the others may edit this patient meanwhile
+        dialog = SignInDialog(self, locked=True)
+        if self.run_dialog(dialog) and dialog.clinician:
+            self.clinician = dialog.clinician
+            if self.clinician.must_change_password and not self.change_password_dialog(forced=True):
+                self.close()
+                return
+            if self._symptoms is not None:
+                self._symptoms.set_author(self.clinician)
+            self.centralWidget().setVisible(True)
+            self.poll_timer.start()
+            self.show_patient(self.patient_id)  # held again (or shown as in use elsewhere)
+            self.idle.restart()
+            self.show_status(f"Signed in as {self.clinician.name}.")
+        else:
+            self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About TaperDesk", "TaperDesk: supervised benzodiazepine tapering for small clinics.")
+
