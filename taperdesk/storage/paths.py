@@ -5,6 +5,7 @@ A `postgresql://USER@HOST/DB` address instead names a clinic server
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -46,7 +47,10 @@ def refuse_special(path: str | os.PathLike[str], what: str = "file") -> Path:
         mode = os.stat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return path
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:  # no file can have this name: say so, not "unexpected error"
+            raise InvalidInputError(f"{str(path)[:40]}…: the name is too long for a file; "
+                                    f"give a shorter file name") from None
         return path  # unreadable: the caller's own open says what is wrong
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         raise InvalidInputError(f"{path} is a device or special file, not a {what}: give a file name in a folder")
