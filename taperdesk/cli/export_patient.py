@@ -27,9 +27,19 @@ from taperdesk.storage import close_database, find_patient_by_identifier
 from taperdesk.clinic.records import export_patient
 
 
+def contents(document: dict) -> str:
+    """'2 plans, 40 symptom entries, 3 other-medicine records, 1 support record'."""
+    counts = [(len(document.get(key) or []), one, many) for key, one, many in (
+        ("plans", "plan", "plans"), ("symptom_entries", "symptom entry", "symptom entries"),
+        ("other_medicines", "other-medicine record", "other-medicine records"),
+        ("support_agreed", "support record", "support records"))]
+    return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+
+
 def add_parser(sub, name: str) -> None:
     p = sub.add_parser(name, help="write a patient's whole record as JSON",
-                       description="Export one patient (plans, revisions, symptoms, handouts) as portable JSON.")
+                       description="Export one patient (plans, revisions, symptoms, handouts, other medicines, "
+                                   "support agreed) as portable JSON.")
     p.add_argument("--id", required=True, metavar="ID", help="the patient's clinic identifier")
     p.add_argument("--out", required=True, metavar="FILE.json", help="where to write (use - for stdout)")
     add_clinician_option(p, "exports it")
@@ -67,6 +77,5 @@ def run(args: argparse.Namespace) -> int:
     if not recorded:
         print(NOT_RECORDED.format(path=path), file=sys.stderr)
     if args.out != "-":
-        print(f"Wrote patient {patient.identifier} ({len(document['plans'])} plans, "
-              f"{len(document['symptom_entries'])} symptom entries) to {args.out}")
+        print(f"Wrote patient {patient.identifier} ({contents(document)}) to {args.out}")
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from taperdesk.cli.dbargs import add_db_option, db_path, storage_errors, user_path
 from taperdesk.cli.errors import UsageError
+from taperdesk.cli.export_patient import contents
 from taperdesk.cli.signin import sign_in
 from taperdesk.storage import close_database, open_database
 from taperdesk.clinic.records import import_patient
@@ -41,5 +42,6 @@ def run(args: argparse.Namespace) -> int:
             patient = import_patient(document=document, author=clinician)
         finally:
             close_database()
-    print(f"Imported patient {patient.identifier} ({patient.name}) into {path} as patient {patient.id}.")
+    print(f"Imported patient {patient.identifier} ({patient.name}) into {path} as patient {patient.id}: "
+          f"{contents(document)}.")
     return 0

@@ -12,6 +12,7 @@ from typing import Any
 
 from taperdesk import __version__
 from taperdesk.storage import audit, handouts, patients, plans, symptoms
+from taperdesk.storage.portable_besides import export_sections, import_sections
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError
 from taperdesk.storage.history import patient_history
@@ -37,6 +38,7 @@ def export_patient(*, patient_id: int) -> dict[str, Any]:
             pdfs.setdefault(h.revision_id, []).append({
                 "kind": h.kind, "created_at": h.created_at, "by": names.get(h.created_by_id),
                 "sha256": h.sha256, "pdf_base64": base64.b64encode(bytes(h.pdf)).decode("ascii")})
+        besides = export_sections(patient_id, names, {ph.plan.id: n for n, ph in enumerate(history.plans, start=1)})
     p = history.patient
     return {
         "format": FORMAT,
@@ -63,6 +65,7 @@ def export_patient(*, patient_id: int) -> dict[str, Any]:
             "total": e.total, "entered_by": names.get(e.entered_by), "entered_at": to_utc_text(e.entered_at),
             "note": e.note, "supersedes": e.supersedes, "retracted": e.retracted,
             "retraction_reason": e.retraction_reason} for e in history.entries],
+        **besides,
     }
 
 
@@ -88,8 +91,9 @@ def _check_document(doc: Any) -> None:
 
 
 def import_patient(*, document: dict[str, Any], author: Clinician | int) -> Patient:
-    """Recreate the patient, plans, revisions, status history, handouts and symptom
-    entries (corrections and retractions too) in one transaction: all or nothing."""
+    """Recreate the patient, plans, revisions, status history, handouts, symptom
+    entries (corrections and retractions too), other medicines and the support
+    agreed, in one transaction: all or nothing."""
     _check_document(document)
     check_document(document)  # structure, every revision through the plan checks: before anything is written
     source = document.get("source")
@@ -105,9 +109,10 @@ def import_patient(*, document: dict[str, Any], author: Clinician | int) -> Pati
                 created_at=from_utc_text(src["created_at"]))
             if src.get("archived"):
                 patients.set_patient_archived(patient_id=patient.id, archived=True, author=author_row.id)
-            for plan in document["plans"]:
-                _import_plan(plan, patient.id, author_row.id, clinic)
+            plan_ids = [_import_plan(plan, patient.id, author_row.id, clinic) for plan in document["plans"]]
             _import_entries(document["symptom_entries"], patient.id, author_row.id, clinic)
+            import_sections(document, patient.id, author_row.id, plan_ids,
+                            lambda text, who: _tag(text, who, clinic))
             audit.record(author_row, "import", "patient", patient.id,
                          f"imported patient {patient.identifier} from {clinic or 'another clinic'} "
                          f"(exported {document.get('exported_at', '?')})")
@@ -116,7 +121,7 @@ def import_patient(*, document: dict[str, Any], author: Clinician | int) -> Pati
         raise InvalidInputError(f"The patient file is incomplete or malformed ({type(exc).__name__}: {exc}).") from None
 
 
-def _import_plan(plan: dict, patient_id: int, author: int, clinic: str) -> None:
+def _import_plan(plan: dict, patient_id: int, author: int, clinic: str) -> int:
     revs = sorted(plan["revisions"], key=lambda r: r["number"])
     first, later_events = revs[0], plan["status_events"][1:]  # the first is "draft", made with the plan
     record = plans.create_plan(patient_id=patient_id, plan=first["plan_json"], settings=first["settings"],
@@ -134,6 +139,7 @@ def _import_plan(plan: dict, patient_id: int, author: int, clinic: str) -> None:
         else:
             plans.set_plan_status(plan_id=record.id, status=item["status"], author=author,
                                   reason=_tag(item["reason"], item.get("by"), clinic), at=from_utc_text(item["at"]))
+    return record.id
 
 
 def _import_handouts(plan_id: int, number: int, revision: dict, author: int) -> None:

@@ -221,6 +221,10 @@ def document_problems(document: dict) -> list[str]:
         for n, plan in enumerate(plans, start=1):
             out += _plan_problems(plan, n)
     out += _entry_problems(document.get("symptom_entries"))
+    from taperdesk.storage.portable_besides import agreement_problems, medicine_problems  # it reads these helpers
+
+    out += medicine_problems(document.get("other_medicines"))
+    out += agreement_problems(document.get("support_agreed"), len(plans) if isinstance(plans, list) else 0)
     return out
 
 

@@ -92,16 +92,24 @@ def agree_support(*, patient_id: int, keys: Sequence[str], author: Clinician | i
         patient = PatientRow.get_or_none(PatientRow.id == patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
-        at = utc_now()
-        db.execute_sql(
-            "INSERT INTO support_agreed (patient_id, plan_id, options, note, author_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (patient_id, plan_id, _text(chosen), note.strip(), author_row.id,
-                                          to_utc_text(at)))
+        made = append_agreement(patient_id=patient_id, plan_id=plan_id, options=chosen, note=note.strip(),
+                                author_id=author_row.id, created_at=utc_now())
         words = ", ".join(o.label for o in chosen) or "none"
         audit.record(author_row, "update", "patient", patient_id,
                      f"support agreed with {audit.patient_words(patient)}: {words}")
-        row_id = db.execute_sql("SELECT MAX(id) FROM support_agreed WHERE patient_id = ?", (patient_id,)).fetchone()[0]
-    return SupportAgreed(row_id, patient_id, plan_id, chosen, note.strip(), author_row.id, from_utc_text(to_utc_text(at)))
+    return made
+
+
+def append_agreement(*, patient_id: int, plan_id: int | None, options: Sequence[SupportLine], note: str,
+                     author_id: int, created_at: datetime) -> SupportAgreed:
+    """Write one agreement row as it is given (inside the caller's write
+    transaction): the one way a row enters support_agreed, used by agree_support
+    and by a patient file's import, which keeps the row's original time."""
+    at = to_utc_text(created_at)
+    db.execute_sql("INSERT INTO support_agreed (patient_id, plan_id, options, note, author_id, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)", (patient_id, plan_id, _text(options), note, author_id, at))
+    row_id = db.execute_sql("SELECT MAX(id) FROM support_agreed WHERE patient_id = ?", (patient_id,)).fetchone()[0]
+    return SupportAgreed(row_id, patient_id, plan_id, tuple(options), note, author_id, from_utc_text(at))
 
 
 def support_history(*, patient_id: int) -> list[SupportAgreed]:
