@@ -129,3 +129,28 @@ def test_a_clinics_support_list_is_checked():
             assert words in str(exc)
         else:
             raise AssertionError(f"accepted {bad}")
+
+
+MAX_SENTENCE_GRADE = 7.0
+
+
+def _common_pair(rule, rules) -> tuple[str, str]:
+    """The names a typical patient of the rule would see: diazepam (or the one drug the rule
+    is about) and the first-listed, commonest member of the other group."""
+    drug = rule.only[0] if rule.only else "diazepam"
+    group = rule.other[0]
+    other = {"alcohol": "alcohol", "substance": "cannabis"}.get(group)
+    return drug, other or next(iter(rules.groups[group].members))
+
+
+def test_each_interactions_patient_words_read_at_grade_7_or_below():
+    """Each rule's sentence on its own, not only the page it sits in (where the page's
+    plainer sentences can hide a hard one): the quinolone sentence scored 7.9."""
+    from taperdesk.core.interactions import load_rules
+    rules = load_rules()
+    for rule in rules.rules:
+        drug, other = _common_pair(rule, rules)
+        text = rule.patient.format(drug=drug, other=other)
+        assert grade(text) <= MAX_SENTENCE_GRADE, (rule.id, round(grade(text), 1), text)
+    quinolone = next(r for r in rules.rules if r.id == "quinolones")
+    assert grade(quinolone.patient.format(drug="lorazepam", other="Ciprofloxacin")) <= MAX_SENTENCE_GRADE
