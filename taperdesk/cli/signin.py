@@ -16,6 +16,7 @@ import warnings
 
 from taperdesk import storage
 from taperdesk.cli.errors import UsageError
+from taperdesk.storage.errors import PermissionDeniedError
 
 PASSWORD_ENV = "TAPERDESK_PASSWORD"
 
@@ -52,19 +53,29 @@ def sign_in(name: str, operation: str) -> storage.Clinician:
     """The clinician `name`, signed in with their password (the clinic file is
     open) and allowed `operation` (core.roles; checked by the clinic layer).
     A throttled account raises SignInThrottledError (a StorageError: one line);
-    a role that may not is refused in one line naming the role needed."""
-    from taperdesk.clinic.permissions import PermissionRefused, require
+    a role that may not, or a password reset and not yet changed, is refused in
+    one line, and audited as a refused sign-in before anything says "signed in"."""
+    from taperdesk.clinic.permissions import require
 
     if not name.strip():
         raise UsageError("--clinician: give the name you sign in with")
-    clinician = storage.verify_password(name=name, password=password_for(name))
+
+    def admit(clinician: storage.Clinician) -> None:
+        if clinician.must_change_password:
+            raise _Reset(f"The password of {clinician.name} was reset: sign in to the app once to choose a new "
+                         "one (nothing was done).")
+        require(operation, clinician)
+
+    try:
+        clinician = storage.verify_password(name=name, password=password_for(name), admit=admit)
+    except _Reset as exc:
+        raise UsageError(str(exc)) from None
+    except PermissionDeniedError as exc:
+        raise UsageError(f"{exc} Nothing was done.") from None
     if clinician is None:
         raise UsageError(f"Wrong name or password for {name!r}.")
-    if clinician.must_change_password:
-        raise UsageError(f"The password of {clinician.name} was reset: sign in to the app once to choose a new one "
-                         "(nothing was done).")
-    try:
-        require(operation, clinician)
-    except PermissionRefused as exc:
-        raise UsageError(f"{exc} Nothing was done.") from None
     return clinician
+
+
+class _Reset(PermissionDeniedError):
+    """A password reset by an administrator: the app must be used once to choose a new one."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+from collections.abc import Callable
 
 import argon2
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -186,10 +187,15 @@ def _record_attempt(row: ClinicianRow | None, action: str, summary: str) -> None
         audit.record(row if action == SIGNED_IN else None, action, "clinician", row.id if row else None, summary)
 
 
-def verify_password(*, name: str, password: str) -> Clinician | None:
+def verify_password(*, name: str, password: str,
+                    admit: Callable[[Clinician], None] | None = None) -> Clinician | None:
     """The active clinician with this name and password, else None (no hint which
     was wrong). Raises SignInThrottledError, without trying the password, while the
-    account is refused after too many wrong passwords. Every attempt is audited."""
+    account is refused after too many wrong passwords. Every attempt is audited.
+
+    `admit` is the front end's last word once the password is right (a command's
+    role check): its PermissionDeniedError is audited as a refused sign-in and
+    raised, so the trail never says "signed in" for a sign-in that did nothing."""
     with reading():
         row = ClinicianRow.get_or_none(ClinicianRow.name_key == fold(name))
         failures, last = _failures_in_a_row(row.id) if row is not None else (0, None)
@@ -216,6 +222,12 @@ def verify_password(*, name: str, password: str) -> Clinician | None:
     if not row.active:
         _record_attempt(row, SIGNIN_FAILED, f"failed sign-in as {row.name}: the account is inactive")
         return None
+    if admit is not None:
+        try:
+            admit(_to_clinician(row))
+        except PermissionDeniedError as exc:
+            _record_attempt(row, SIGNIN_REFUSED, f"sign-in as {row.name} refused for the command: {exc}")
+            raise
     if not connection.current().read_only:
         with writing():
             upgrade = _needs_upgrade(row)
