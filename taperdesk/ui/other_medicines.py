@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -78,6 +80,8 @@ class OtherMedicinesBox(QGroupBox):
         self.kind = QComboBox(objectName="otherKind")
         for text, value in KINDS:
             self.kind.addItem(text, value)
+        for field in (self.name, self.dose, self.since, self.kind):
+            field.installEventFilter(self)  # Enter here adds the row: it must never reach the dialog's Save
         self.add_button = QPushButton("Add to &list")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_from_fields)
@@ -121,6 +125,21 @@ class OtherMedicinesBox(QGroupBox):
         if self.recorded is not None and self.recorded.alcohol_units is not None:
             self.alcohol.setText(f"{self.recorded.alcohol_units:g}")
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the entry row adds what is typed (or says what is missing); with
+        nothing typed it moves on to the next field. A line edit passes Enter on to
+        its dialog, whose default button is Save: a half-typed medicine was saved
+        without it, or the whole dialog refused."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and not (watched is self.kind and self.kind.view().isVisible())):
+            if any(field.text().strip() for field in (self.name, self.dose, self.since)):
+                self.add_from_fields()
+            else:
+                self.focusNextChild()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- the list ------------------------------------------------------------
     def rows(self) -> list[tuple[str, str, str]]:
