@@ -25,6 +25,7 @@ def save_scale_definition(*, definition, author: storage.Clinician):
 
 
 @operation("backup")
-def backup_now(*, author: storage.Clinician) -> Path:
-    """Back up the open clinic file now (the daily backup needs no one)."""
-    return storage.backup_now()
+def backup_now(*, author: storage.Clinician, close_connection: bool = False) -> Path:
+    """Back up the open clinic file now (the daily backup needs no one). A worker
+    thread passes close_connection to close its own connection after."""
+    return storage.backup_now(close_connection=close_connection)

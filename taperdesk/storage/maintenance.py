@@ -16,11 +16,20 @@ from taperdesk.storage.paths import ServerAddress, default_backup_dir, is_server
 
 
 def backup_now(*, db_path: Path | ServerAddress | None = None, to: Path | None = None,
-               now: dt.datetime | None = None) -> Path:
+               now: dt.datetime | None = None, close_connection: bool = False) -> Path:
     """Write a timestamped backup of db_path (default: the open file) into `to`
     (default: the `backups` folder beside it); return the backup's path. A
     clinic server is dumped with pg_dump into `to` (default: this
-    workstation's `backups` folder)."""
+    workstation's `backups` folder). A worker thread (the app's Back up now)
+    passes close_connection: its own connection is closed at the end."""
+    try:
+        return _backup_now(db_path, to, now)
+    finally:
+        if close_connection:
+            db.close()  # this thread's connection only (peewee keeps one per thread)
+
+
+def _backup_now(db_path: Path | ServerAddress | None, to: Path | None, now: dt.datetime | None) -> Path:
     session = connection._current
     if db_path is None:
         db_path = connection.current().path

@@ -1,13 +1,13 @@
-"""Long work (a large handout, an export) runs on a worker thread while a
-progress dialog shows; the window never freezes. The result comes back on
-the GUI thread through a signal."""
+"""Long work (a large handout, an export, a backup) runs on a worker thread while
+a progress dialog, or a busy indicator in the status bar, shows; the window never
+freezes. The result comes back on the GUI thread through a signal."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QWidget
 
 
 class _Signals(QObject):
@@ -29,11 +29,34 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
-class Background(QObject):
-    """Runs one job at a time with a busy progress dialog; emits finished(result) or failed(exc)."""
+class _ReportsBack(QObject):
+    """A job on the global pool whose end closes what showed it running, then
+    emits finished(result) or failed(exc) on the GUI thread."""
 
     finished = Signal(object)
     failed = Signal(object)
+
+    def _start_job(self, work: Callable[[], object]) -> None:
+        signals = _Signals()
+        signals.done.connect(self._done)  # bound methods of a GUI-thread object: queued to that thread
+        signals.failed.connect(self._failed)
+        self._signals = signals  # kept alive until the job reports
+        QThreadPool.globalInstance().start(_Job(work, signals))
+
+    def _close(self) -> None:
+        raise NotImplementedError
+
+    def _done(self, result) -> None:
+        self._close()
+        self.finished.emit(result)
+
+    def _failed(self, exc) -> None:
+        self._close()
+        self.failed.emit(exc)
+
+
+class Background(_ReportsBack):
+    """Runs one job at a time with a busy progress dialog; emits finished(result) or failed(exc)."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -46,11 +69,7 @@ class Background(QObject):
         self.progress.setWindowTitle("TaperDesk")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(200)  # no flash for quick jobs
-        signals = _Signals()
-        signals.done.connect(self._done)
-        signals.failed.connect(self._failed)
-        self._signals = signals  # kept alive until the job reports
-        QThreadPool.globalInstance().start(_Job(work, signals))
+        self._start_job(work)
 
     def _close(self) -> None:
         if self.progress is not None:
@@ -58,10 +77,51 @@ class Background(QObject):
             self.progress.deleteLater()
             self.progress = None
 
-    def _done(self, result) -> None:
-        self._close()
-        self.finished.emit(result)
 
-    def _failed(self, exc) -> None:
-        self._close()
-        self.failed.emit(exc)
+class BusyIndicator(QWidget):
+    """What is running ('Backing up…') with a busy bar, for the right of the status bar:
+    the window stays usable, so a modal progress dialog would be in the way."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 4, 0)
+        self.label = QLabel(text)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy: the work gives no progress to wait for
+        self.bar.setMaximumWidth(90)
+        self.bar.setMaximumHeight(14)
+        self.bar.setTextVisible(False)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.setAccessibleName(text)
+
+
+class StatusBarJob(_ReportsBack):
+    """One job at a time on a worker while a BusyIndicator stands in `window`'s
+    status bar; emits finished(result) or failed(exc) on the GUI thread once the
+    indicator is gone. For work the user may go on working beside (a backup)."""
+
+    def __init__(self, window, text: str) -> None:
+        super().__init__(window)
+        self.window, self.text = window, text
+        self.indicator: BusyIndicator | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.indicator is not None
+
+    def start(self, work: Callable[[], object]) -> bool:
+        """False, and nothing started, while the last job is still running."""
+        if self.running:
+            return False
+        self.indicator = BusyIndicator(self.text)
+        self.window.statusBar().addPermanentWidget(self.indicator)
+        self._start_job(work)
+        return True
+
+    def _close(self) -> None:
+        if self.indicator is not None:
+            self.window.statusBar().removeWidget(self.indicator)
+            self.indicator.deleteLater()
+            self.indicator = None

@@ -1,5 +1,5 @@
 """The workspace's clinic-wide actions: clinic and supervision settings, a backup
-now, locking the screen (sign out and in again), About. A mixin of Workspace,
+now (on a worker, with a busy indicator in the status bar), locking the screen (sign out and in again), About. A mixin of Workspace,
 which provides clinician, catalogue, patient_id, patients, poll_timer, idle,
 run_dialog, show_patient, show_status and _guarded; split out so the window's
 module keeps to building and showing the workspace."""
@@ -9,6 +9,9 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from taperdesk.clinic import settings as clinic_settings
+from taperdesk.ui.background import StatusBarJob
+
+BACKING_UP = "Backing up…"
 
 
 class ClinicActions:
@@ -27,9 +30,14 @@ class ClinicActions:
             self.show_patient(self.patient_id)
 
     def backup_now(self) -> None:
-        path = self._guarded("The backup failed", lambda: clinic_settings.backup_now(author=self.clinician))
-        if path:
-            self.show_status(f"Backed up to {path}.")
+        """On a worker: a large clinic file takes seconds to copy, and the window stays usable."""
+        if getattr(self, "backup_job", None) is None:
+            self.backup_job = StatusBarJob(self, BACKING_UP)
+            self.backup_job.finished.connect(lambda path: self.show_status(f"Backed up to {path}."))
+            self.backup_job.failed.connect(lambda exc: self.report(f"The backup failed: {exc}"))
+        author = self.clinician
+        if not self.backup_job.start(lambda: clinic_settings.backup_now(author=author, close_connection=True)):
+            self.show_status("A backup is already running.")
 
     def lock(self) -> None:
         from taperdesk.ui.signin import SignInDialog
