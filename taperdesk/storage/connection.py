@@ -12,9 +12,10 @@ there with ClinicFileChangedError (and the listeners, e.g. the app's dialog,
 are told once).
 
 A `postgresql://` address opens the clinic server instead (`_open_server`): no
-file checks, lock or daily copy there (the server's own backup is
-`taperdesk backup`, pg_dump), the same migrations under a server-wide lock so
-two workstations starting at once do not both upgrade it."""
+file checks or writer lock there (its backups are pg_dumps: `taperdesk backup`,
+and the daily one the app's first workstation of the day makes, storage.daily),
+the same migrations under a server-wide lock so two workstations starting at
+once do not both upgrade it."""
 
 from __future__ import annotations
 
@@ -154,7 +155,7 @@ def open_database(path: str | os.PathLike[str], *, read_only: bool = False, crea
     if is_server(path) or (isinstance(path, str) and path.startswith(("postgresql://", "postgres://"))):
         from taperdesk.storage.paths import resolve_db_path
 
-        return _open_server(resolve_db_path(path), read_only=read_only, create=create)
+        return _open_server(resolve_db_path(path), read_only=read_only, create=create, defer_daily=defer_daily)
     path = refuse_special(expand(path), "clinic file")
     moment = dt.datetime.combine(today, dt.datetime.now().time()) if today else None  # names the daily backup
     today = today or dt.date.today()
@@ -239,10 +240,12 @@ def _open_read_only(path: Path, exists: bool, version: int, checked: bool) -> Op
 MIGRATION_LOCK = 0x54445331  # the server-wide advisory lock held while a workstation migrates
 
 
-def _open_server(address: ServerAddress, *, read_only: bool, create: bool) -> OpenDatabase:
+def _open_server(address: ServerAddress, *, read_only: bool, create: bool, defer_daily: bool = False) -> OpenDatabase:
     """Open a clinic server's database: refuse it in one line when the server
     cannot be reached, refuses the user or password, holds something else or a
-    newer schema; otherwise migrate it (under a server-wide lock) and make it current."""
+    newer schema; otherwise migrate it (under a server-wide lock) and make it current.
+    defer_daily (the app): storage.daily.daily_upkeep, on a worker, asks the
+    server whether today's backup is made and makes it if not (one workstation a day)."""
     from taperdesk.storage.backends import postgres
 
     global _current
@@ -274,7 +277,7 @@ def _open_server(address: ServerAddress, *, read_only: bool, create: bool) -> Op
             finally:
                 db.execute_sql("SELECT pg_advisory_unlock(?)", (MIGRATION_LOCK,))
         session = OpenDatabase(address, read_only, schema_version(db), created=version == 0, migrated=migrated,
-                               server=True)
+                               server=True, daily_due=defer_daily and not read_only)
     except DB_ERRORS as exc:
         server.close()
         raise translate(exc, address) from None

@@ -6,7 +6,15 @@ The backup is the integrity check: the backup API copies the file's pages as
 they are, so `quick_check` on the copy finds the same damage it would find in
 the file, and the file is read once rather than three times (a check of the
 file, the copy, a check of the copy). A failed check names the clinic file
-and leaves no backup behind (storage.backup.copy_database)."""
+and leaves no backup behind (storage.backup.copy_database).
+
+A clinic server gets the same from the first workstation to open it that day:
+`pg_dump` into that workstation's backups folder (storage.server_backup), read
+back, the oldest pruned to the clinic's "backups kept", then the record check.
+One workstation a day: the dump runs under a server-wide advisory lock, and
+an audit event ("daily_backup", written only once the dump is read back) is
+how the next workstation knows today's is made; a dump that failed leaves no
+event, so the next open tries again."""
 
 from __future__ import annotations
 
@@ -19,11 +27,15 @@ from taperdesk.storage import connection
 from taperdesk.storage.models import db
 from taperdesk.storage.paths import default_backup_dir
 
+SERVER_LOCK = 0x54445332  # the server-wide advisory lock held while one workstation dumps the day's backup
+SERVER_EVENT = "daily_backup"  # the audit action saying today's server backup is made
+
 
 @dataclass(frozen=True)
 class DailyResult:
-    backup: Path  # the day's checked backup
+    backup: Path | None  # the day's checked backup; None: another workstation made it (made_elsewhere)
     report: object  # storage.verify.Report of the record check (None when not asked for)
+    made_elsewhere: str = ""  # a clinic server: "made on ROOM-1 at 08:02" / "being made on another workstation"
 
 
 def daily_upkeep(*, check_records: bool = True, close_connection: bool = False, now: dt.datetime | None = None,
@@ -33,6 +45,9 @@ def daily_upkeep(*, check_records: bool = True, close_connection: bool = False, 
     that thread's own connection (close_connection: closed at the end). Raises
     a StorageError saying what failed (a damaged file, a full disk...)."""
     session = connection.current()
+    if session.server:
+        return _server_upkeep(session, check_records=check_records, close_connection=close_connection, now=now,
+                              keep_backups=keep_backups)
     try:
         folder = default_backup_dir(session.path)
         target = backups.backup_connection(db.connection(), session.path, folder, kind="daily", now=now)
@@ -47,3 +62,54 @@ def daily_upkeep(*, check_records: bool = True, close_connection: bool = False, 
     finally:
         if close_connection:
             db.close()  # this thread's connection only (peewee keeps one per thread)
+
+
+def _made_today(today: dt.date) -> str:
+    """'made on ROOM-1 at 08:02' when the server's backup of `today` (local date) exists, else ''."""
+    from taperdesk.storage.text import from_utc_text
+
+    row = db.execute_sql("SELECT at, summary FROM audit_event WHERE action = ? ORDER BY id DESC LIMIT 1",
+                         (SERVER_EVENT,)).fetchone()
+    if row is None:
+        return ""
+    at = from_utc_text(row[0]).astimezone()
+    if at.date() != today:
+        return ""
+    where = row[1].split(" on ", 1)[1].split(" (", 1)[0] if " on " in row[1] else "another workstation"
+    return f"made on {where} at {at:%H:%M}"
+
+
+def _server_upkeep(session, *, check_records: bool, close_connection: bool, now: dt.datetime | None,
+                   keep_backups: int | None) -> DailyResult:
+    from taperdesk.storage import audit, server_backup
+    from taperdesk.storage.patient_locks import workstation
+
+    address = session.path
+    today = (now or dt.datetime.now()).date()
+    try:
+        if not db.execute_sql("SELECT pg_try_advisory_lock(?)", (SERVER_LOCK,)).fetchone()[0]:
+            return DailyResult(None, None, "being made on another workstation")
+        try:
+            done = _made_today(today)
+            if done:
+                return DailyResult(None, None, done)
+            folder = server_backup.default_folder(address)
+            target = server_backup.dump(address, folder, now=now, kind="daily")
+            tables = server_backup.check_dump(target, address)
+            keep = keep_backups if keep_backups is not None else connection._configured_keep()
+            server_backup.prune_dumps(folder, address, keep, kind="daily")
+            with connection.writing():
+                audit.record(None, SERVER_EVENT, "clinic", None,
+                             f"Daily backup of the clinic server {target.name} ({tables} tables) on {workstation()} "
+                             f"(keeps {keep})")
+        finally:
+            db.execute_sql("SELECT pg_advisory_unlock(?)", (SERVER_LOCK,))
+        report = None
+        if check_records:
+            from taperdesk.storage.verify import verify_clinic
+
+            report = verify_clinic()
+        return DailyResult(target, report)
+    finally:
+        if close_connection:
+            db.close()

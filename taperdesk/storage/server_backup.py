@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -63,19 +64,64 @@ def _run(cmd: list[str], env: dict[str, str], what: str, address: ServerAddress)
         raise StorageError(f"{what} failed on the {address.name}: {detail}")
 
 
-def dump_name(address: ServerAddress, moment: dt.datetime) -> str:
-    database = urlsplit(address.url).path.strip("/") or "clinic"
-    return f"{database}-manual-{moment:%Y%m%d-%H%M%S}{SUFFIX}"
+def _database(address: ServerAddress) -> str:
+    return urlsplit(address.url).path.strip("/") or "clinic"
 
 
-def dump(address: ServerAddress, folder: Path, *, now: dt.datetime | None = None) -> Path:
+def dump_name(address: ServerAddress, moment: dt.datetime, kind: str = "manual") -> str:
+    return f"{_database(address)}-{kind}-{moment:%Y%m%d-%H%M%S}{SUFFIX}"
+
+
+def default_folder(address: ServerAddress) -> Path:
+    """Where a workstation keeps the server's dumps when not told: its own
+    `backups` folder (the nightly `taperdesk backup --to` on the server is the
+    copy to carry off site)."""
+    return address.parent / "backups"
+
+
+def list_dumps(folder: Path, address: ServerAddress, kind: str) -> list[Path]:
+    """This database's dumps of one kind in `folder`, oldest first (the name holds the moment)."""
+    if not folder.is_dir():
+        return []
+    name = re.compile(rf"^{re.escape(_database(address))}-{kind}-(\d{{8}})-(\d{{6}})(?:-(\d+))?{re.escape(SUFFIX)}$")
+    found = [(m.group(1), m.group(2), int(m.group(3) or 1), p) for p in folder.iterdir()
+             if (m := name.match(p.name))]
+    return [p for *_, p in sorted(found)]
+
+
+def prune_dumps(folder: Path, address: ServerAddress, keep: int, kind: str) -> list[Path]:
+    """Delete all but the newest `keep` dumps of this database and kind (as the clinic file's daily backups)."""
+    dumps = list_dumps(folder, address, kind)
+    doomed = dumps[: max(0, len(dumps) - max(1, keep))]
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def check_dump(path: Path, address: ServerAddress) -> int:
+    """Read the dump's table of contents back (`pg_restore --list`): a file cut
+    short or not a dump fails here rather than on the day it is needed. Returns
+    how many table-data entries it holds."""
+    try:
+        done = subprocess.run([_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True,
+                              timeout=600)
+    except OSError as exc:
+        raise StorageError(f"pg_restore could not read back {path.name} ({exc.strerror or exc}).") from None
+    if done.returncode != 0:
+        lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+        detail = lines[0].split(": ", 1)[-1] if lines else f"exit status {done.returncode}"
+        raise StorageError(f"The backup {path.name} of the {address.name} cannot be read back: {detail}")
+    return sum(1 for ln in done.stdout.splitlines() if " TABLE DATA " in ln)
+
+
+def dump(address: ServerAddress, folder: Path, *, now: dt.datetime | None = None, kind: str = "manual") -> Path:
     """`pg_dump -Fc` of the server database into `folder` (0700); returns the file (0600)."""
     moment = now or dt.datetime.now()
     files.private_folder(folder)
-    target = folder / dump_name(address, moment)
+    target = folder / dump_name(address, moment, kind)
     n = 2
     while target.exists():
-        target = folder / dump_name(address, moment).replace(SUFFIX, f"-{n}{SUFFIX}")
+        target = folder / dump_name(address, moment, kind).replace(SUFFIX, f"-{n}{SUFFIX}")
         n += 1
     partial = files.partial_name(target)
     partial.unlink(missing_ok=True)

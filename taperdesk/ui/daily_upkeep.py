@@ -4,7 +4,9 @@ thread. A small indicator in the status bar says it is running; when it ends
 the status bar says so and the record check's findings mark the patients
 (ui.record_check). A failure (a damaged file, a full disk) opens a dialog
 saying what happened and what to do: the clinic can go on working meanwhile,
-but without today's backup."""
+but without today's backup. On a clinic server the first workstation of the
+day makes it (a pg_dump into its backups folder); the others only say where
+and when it was made."""
 
 from __future__ import annotations
 
@@ -68,6 +70,10 @@ class DailyUpkeep(QObject):
 
     def _done(self, result: DailyResult) -> None:
         self._stop_indicator()
+        if result.backup is None:  # a clinic server whose backup of today another workstation made
+            self.window.show_status(f"Today's backup of the clinic server was {result.made_elsewhere}.")
+            self.finished.emit(result)
+            return
         if result.report is not None:
             self.window.apply_record_check(result.report)  # marks patients; a dialog when it found problems
         saved = f"Today's backup is saved and checked ({result.backup.name})."
