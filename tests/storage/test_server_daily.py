@@ -73,8 +73,10 @@ def test_one_workstation_dumping_holds_the_others_off(server_clinic):
         result = daily_upkeep(check_records=False)
         assert result.backup is None and result.made_elsewhere == "being made on another workstation"
         assert not room1.exists() and _events(opened.path.url) == []
+        with other.cursor() as cur:
+            cur.execute("SELECT pg_advisory_unlock(%s)", (SERVER_LOCK,))  # its dump is done (but not recorded)
     finally:
-        other.close()  # its session ends: the lock goes with it
+        other.close()
     assert daily_upkeep(check_records=False).backup.parent == room1
 
 
