@@ -43,6 +43,12 @@ def _connection():
     return connection
 
 
+def _kept_list():
+    from taperdesk.storage import day_list_kept  # it reads this module's rows
+
+    return day_list_kept
+
+
 # -- keeping the table -----------------------------------------------------------------
 def store(rows: Iterable[Attention]) -> None:
     marks = ", ".join("?" * len(FIELDS))
@@ -78,6 +84,7 @@ def flush() -> None:
         marks = ", ".join("?" * len(ids))
         existing = [r[0] for r in db.execute_sql(f"SELECT id FROM patient WHERE id IN ({marks})", ids)]
         store(compute(existing, today()).values())
+        _kept_list().replace_patients(existing, today())
 
 
 def discard_pending() -> None:
@@ -89,6 +96,7 @@ def invalidate_all() -> None:
     """Every answer may have changed (flare rule, a scale definition): the next roll recomputes."""
     db.execute_sql("DELETE FROM patient_attention")
     db.execute_sql("DELETE FROM attention_roll")
+    _kept_list().forget()
 
 
 def stale_ids(day: dt.date) -> list[int]:
@@ -114,6 +122,7 @@ def roll(day: dt.date | None = None) -> int:
         if day == today():
             db.execute_sql("INSERT INTO attention_roll (id, day) VALUES (1, ?) "
                            "ON CONFLICT (id) DO UPDATE SET day = excluded.day", (day.isoformat(),))
+            _kept_list().rebuild_for_roll(day)  # the day list's lines for the new day, in this transaction
     return len(stale)
 
 

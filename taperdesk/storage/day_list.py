@@ -1,18 +1,17 @@
-"""What the day list asks of the kept attention table, answered in SQL.
+"""What the Today view and `taperdesk today` ask of the day list, answered in SQL.
 
 The clinic's day (clinic/today.py) has groups: flares, dose changes today or
 tomorrow, reviews due, other reasons, supplies due, long pauses, plans ending.
-Each group is one SELECT over the rows that hold on the day, so the whole
-clinic's counts come from one query, and the Today view fetches a group's
-rows a page at a time as they come into view (ordered and cut in SQL): opening
-the view costs the same for 1,000 patients as for 50,000, whatever the length
-of the list. No plan is parsed and no patient's history is read here.
+The whole clinic's counts and the first page of every group come from one
+query, and the Today view fetches a group's further lines a page at a time as
+they come into view (ordered and cut in SQL).
 
-For today on a writable file the daily roll runs first and the table alone
-answers. For another day, or on a file open read-only (`taperdesk today` while
-the app has it), rows that do not hold on that day are worked out for this
-answer only (storage/attention_rows.py) and joined in as one JSON parameter,
-so the same SQL answers and nothing is written."""
+For today on a writable file the day's lines are kept (storage/day_list_kept.py):
+the roll rebuilds them once a day and each write replaces its patient's, so
+opening the view reads as many rows as the day has lines, the same for 1,000
+patients as for 50,000. For another day, or a file opened read-only before the
+day's roll, the lines are worked out from the attention rows for this answer
+only (storage/day_list_sql.py) and nothing is written."""
 
 from __future__ import annotations
 
@@ -21,21 +20,10 @@ from dataclasses import dataclass
 
 from taperdesk.storage import attention
 from taperdesk.storage import day_list_dialect as dialect
-from taperdesk.storage.attention_rows import FIELDS, compute
+from taperdesk.storage import day_list_kept as kept
+from taperdesk.storage import day_list_sql as live
+from taperdesk.storage.day_list_sql import GROUP_KEYS, DayListRules  # noqa: F401 (this module's words too)
 from taperdesk.storage.models import db
-
-GROUP_KEYS = ("flares", "changes", "reviews", "attention", "supplies", "paused", "ending")
-
-
-@dataclass(frozen=True)
-class DayListRules:
-    """The clinic's windows for the day list (clinic/today.py sets them)."""
-
-    review_every_days: int
-    review_ahead_days: int = 7
-    ending_within_days: int = 7
-    paused_longer_than_days: int = 28
-    supply_days: int = 28  # the clinic's supply period, for plans without their own
 
 
 @dataclass(frozen=True)
@@ -56,88 +44,6 @@ class DayListItem:
     more: str | None
 
 
-def _rows_source(day: dt.date, sql) -> tuple[str, dict]:
-    """SQL for every patient's row that holds on `day`, and its parameters."""
-    kept = ("SELECT " + ", ".join(FIELDS) + " FROM patient_attention WHERE as_of <= :d AND "
-            + sql.unindexed("valid_until") + " > :d")
-    if _rolled_here(day):
-        return kept, {}
-    stale = attention.stale_ids(day)
-    if not stale:
-        return kept, {}
-    extra = sql.rows_json(compute(stale, day).values())
-    return f"{kept} UNION ALL {sql.rows_from_json(':extra', FIELDS)}", {"extra": extra}
-
-
-_ITEMS = """
-WITH a AS MATERIALIZED (
-    SELECT x.patient_id, x.reasons, x.evidence, x.status, x.next_change, x.change_words, x.change_dose,
-           x.last_day, x.paused_since, x.last_review, x.plan_start, p.name, p.identifier, p.phone, p.name_key
-    FROM ({source}) x JOIN patient p ON p.id = x.patient_id
-    WHERE p.archived = 0 AND x.status IN ('active', 'paused') AND (x.reasons <> '[]'
-        OR x.next_change BETWEEN :d AND :d1 OR (x.status = 'paused' AND x.paused_since < :paused_before)
-        OR x.last_day BETWEEN :d AND :end_by OR COALESCE(x.last_review, x.plan_start) <= :review_by)),
-booked AS MATERIALIZED (
-    SELECT r.patient_id, r.review_on FROM patient_review r
-    WHERE r.id = (SELECT MAX(q.id) FROM patient_review q WHERE q.patient_id = r.patient_id)
-    AND r.review_on IS NOT NULL),
-reason AS NOT MATERIALIZED (
-    SELECT a.*, j.value AS reason, {reason_n} AS n FROM a, {reasons} WHERE a.reasons <> '[]'),
-orders AS MATERIALIZED (
-    -- each plan's newest pharmacy order, where a supply can fall due today or tomorrow. Supply
-    -- periods are 7, 14 or 28 days (the schema's CHECKs), so a period starts on day d or d + 1 only
-    -- when (d - ordered) % 7 is 0 or 6: that test on the orders alone (no join) leaves about 2 in 7
-    -- to look up the plan of, instead of every order in the clinic.
-    SELECT pl.patient_id, r.plan_id, hh.ordered,
-           COALESCE((SELECT pp.supply_days FROM plan_paper pp WHERE pp.plan_id = r.plan_id
-                     ORDER BY pp.id DESC LIMIT 1), :supply) AS period
-    FROM (SELECT revision_id, at, {local_at} AS ordered FROM (
-              SELECT revision_id, MAX(created_at) AS at FROM handout WHERE kind = 'pharmacy' GROUP BY revision_id) lo
-          WHERE {since_order} % 7 IN (0, 6)) hh
-    JOIN plan_revision r ON r.id = hh.revision_id JOIN plan pl ON pl.id = r.plan_id
-    WHERE NOT EXISTS (SELECT 1 FROM plan_revision r2 JOIN handout h2 ON h2.revision_id = r2.id
-                      WHERE r2.plan_id = r.plan_id AND h2.kind = 'pharmacy' AND h2.created_at > hh.at)),
-supply AS NOT MATERIALIZED (
-    SELECT o.*, {due} AS due FROM (
-        SELECT x.patient_id, x.last_day, p.name, p.identifier, p.phone, p.name_key, orders.ordered, orders.period,
-               {since_ordered} AS k
-        FROM orders JOIN ({source}) x ON x.patient_id = orders.patient_id AND x.plan_id = orders.plan_id
-        JOIN patient p ON p.id = x.patient_id WHERE x.status = 'active' AND p.archived = 0) o
-    WHERE o.k > 0),
-items (grp, patient_id, name, identifier, phone, name_key, whenever, what, more, n) AS {items_kind} (
-    SELECT 'flares', patient_id, name, identifier, phone, name_key, NULL, reason, evidence, n
-    FROM reason WHERE substr(reason, 1, 5) = 'Flare'
-    UNION ALL
-    SELECT 'changes', patient_id, name, identifier, phone, name_key, next_change, change_words, change_dose, 0
-    FROM a WHERE next_change BETWEEN :d AND :d1
-    UNION ALL
-    SELECT 'reviews', b.patient_id, p.name, p.identifier, p.phone, p.name_key, b.review_on, 'booked', NULL, 0
-    FROM booked b JOIN patient p ON p.id = b.patient_id WHERE p.archived = 0 AND b.review_on <= :ahead
-    UNION ALL
-    SELECT 'reviews', patient_id, name, identifier, phone, name_key, last_review, reason, NULL, n
-    FROM reason WHERE substr(reason, 1, 14) = 'Review overdue'
-    UNION ALL
-    SELECT 'reviews', patient_id, name, identifier, phone, name_key,
-           {review_due}, 'due', last_review, 0
-    FROM a WHERE COALESCE(last_review, plan_start) <= :review_by AND {no_overdue}
-    AND NOT EXISTS (SELECT 1 FROM booked b WHERE b.patient_id = a.patient_id)
-    UNION ALL
-    SELECT 'attention', patient_id, name, identifier, phone, name_key,
-           CASE WHEN substr(reason, 1, 11) = 'No symptoms' THEN NULL ELSE next_change END, reason, NULL, n
-    FROM reason WHERE substr(reason, 1, 5) <> 'Flare' AND substr(reason, 1, 14) <> 'Review overdue'
-    AND NOT (substr(reason, 1, 11) = 'Step change' AND next_change IS NOT NULL AND next_change <= :d1)
-    UNION ALL
-    SELECT 'supplies', patient_id, name, identifier, phone, name_key, due, {period}, ordered, 0
-    FROM supply WHERE due <= :d1 AND (last_day IS NULL OR due <= last_day)
-    UNION ALL
-    SELECT 'paused', patient_id, name, identifier, phone, name_key, paused_since, NULL, NULL, 0
-    FROM a WHERE status = 'paused' AND paused_since < :paused_before
-    UNION ALL
-    SELECT 'ending', patient_id, name, identifier, phone, name_key, last_day, NULL, NULL, 0
-    FROM a WHERE status = 'active' AND last_day BETWEEN :d AND :end_by)
-"""
-
-
 def _rolled_here(day: dt.date) -> bool:
     """Today on a writable file: the roll keeps every row good for the day."""
     return day == attention.today() and not attention._connection().current().read_only
@@ -145,33 +51,25 @@ def _rolled_here(day: dt.date) -> bool:
 
 def _query(day: dt.date, rules: DayListRules, tail: str, params: dict | None = None, *,
            items_twice: bool = False) -> list[tuple]:
-    if _rolled_here(day):
+    rolled = _rolled_here(day)
+    if rolled:
         attention.roll(day)  # once a day (a query after that); before the read, in its own write
+        if not kept.holds(day, rules):
+            with attention._connection().writing():
+                kept.rebuild(day, rules)
     sql = dialect.of(db)
     with attention._connection().reading():
-        source, extra = _rows_source(day, sql)
-        one = dt.timedelta(days=1)
-        values = {"d": day.isoformat(), "d1": (day + one).isoformat(),
-                  "ahead": (day + (rules.review_ahead_days - 1) * one).isoformat(),
-                  "review_by": (day + (rules.review_ahead_days - 1 - rules.review_every_days) * one).isoformat(),
-                  "every": rules.review_every_days,
-                  "end_by": (day + (rules.ending_within_days - 1) * one).isoformat(),
-                  "paused_before": (day - rules.paused_longer_than_days * one).isoformat(),
-                  "supply": rules.supply_days, **sql.zone(), **extra, **(params or {})}
-        reasons, reason_n = sql.reasons("a.reasons")
-        text = _ITEMS.format(
-            source=source, items_kind="MATERIALIZED" if items_twice else "NOT MATERIALIZED",
-            local_at=sql.local_date("at"), since_order=sql.days_between(":d", sql.local_date("at")),
-            since_ordered=sql.days_between(":d", "orders.ordered"),
-            due=sql.add_days(":d", "(o.period - o.k % o.period) % o.period"),
-            reasons=reasons, reason_n=reason_n, period=sql.as_text("period"),
-            review_due=sql.add_days("COALESCE(last_review, plan_start)", ":every"),
-            no_overdue=sql.lacks("reasons", "'\"Review overdue'"))
+        if kept.holds(day, rules):  # the kept lines: as many rows as the day's work
+            text, extra = kept.kept_items_sql(), {}
+        else:  # another day, other windows, or a read-only file before today's roll
+            source, extra = live.rows_source(day, sql, rolled=rolled)
+            text = live.worked_out(sql, source, twice=items_twice)
+        values = {**live.values(day, rules, sql), **extra, **(params or {})}
         return db.execute_sql(*dialect.numbered(text + tail.format(order=_order(sql)), values)).fetchall()
 
 
 def _order(sql) -> str:
-    return ", ".join((sql.in_order("COALESCE(whenever, '')"), sql.in_order("name_key"), "patient_id", "n"))
+    return ", ".join((sql.in_order("sort_when"), sql.in_order("name_key"), "patient_id", "n"))
 _RANK = "CASE grp " + " ".join(f"WHEN '{k}' THEN {n}" for n, k in enumerate(GROUP_KEYS)) + " END"
 _NO_LIMIT = 2**62  # LIMIT -1 is SQLite's "all"; PostgreSQL refuses it
 _COLUMNS = "grp, patient_id, name, identifier, phone, whenever, what, more"

@@ -8,7 +8,7 @@ import hashlib
 
 from peewee import fn
 
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import HandoutRow, PlanRevisionRow
@@ -37,6 +37,7 @@ def record_handout(*, revision_id: int, kind: str, pdf: bytes, author: Clinician
             raise NotFoundError(f"No plan revision with id {revision_id}.")
         row = HandoutRow.create(revision=revision_id, kind=kind.strip(), created_at=to_utc_text(utc_now()),
                                 created_by=author_row.id, sha256=digest, pdf=pdf)
+        attention.refresh([revision.plan.patient_id])  # a pharmacy order starts a supply the day list counts
         audit.record(author_row, "print", "handout", row.id,
                      f"{kind} handout of revision {revision.number} of the {revision.plan.drug} plan"
                      f" for {audit.patient_words(revision.plan.patient)}, sha256 {digest[:12]}")

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from taperdesk.storage import audit
+from taperdesk.storage import attention, audit
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError
 from taperdesk.storage.models import db
@@ -62,6 +62,8 @@ def set_plan_paper(*, plan_id: int, prescriber: str, supply_days: int, author: C
         db.execute_sql("INSERT INTO plan_paper (plan_id, prescriber, supply_days, author_id, created_at) "
                        "VALUES (?, ?, ?, ?, ?)", (plan_id, prescriber.strip(), supply_days, author_row.id,
                                                   to_utc_text(utc_now())))
+        row = db.execute_sql("SELECT patient_id FROM plan WHERE id = ?", (plan_id,)).fetchone()
+        attention.refresh([row[0]] if row else [])  # the supply period the day list counts by
         audit.record(author_row, "update", "plan", plan_id,
                      f"prescriber {prescriber.strip() or '(none)'}, supply {supply_days} days")
     return PlanPaper(prescriber.strip(), supply_days)
@@ -80,6 +82,7 @@ def set_review_date(*, patient_id: int, review_on: date | None, author: Clinicia
         db.execute_sql("INSERT INTO patient_review (patient_id, review_on, author_id, created_at) VALUES (?, ?, ?, ?)",
                        (patient_id, review_on.isoformat() if review_on else None, author_row.id,
                         to_utc_text(utc_now())))
+        attention.refresh([patient_id])  # a booked review is a day-list line
         audit.record(author_row, "update", "patient", patient_id,
                      f"next review {review_on.isoformat() if review_on else 'cleared'}")
 

@@ -89,6 +89,7 @@ def update_patient(*, patient_id: int, author: Clinician | int, **changes) -> Pa
         row.save()
         if "name" in changed:
             _index_name(row.id, name)
+        attention.refresh([row.id])  # the day list's lines carry the name, number and phone
         audit.record(author_row, "update", "patient", row.id,
                      f"changed {', '.join(changed) or 'nothing'} of patient {audit.patient_words(row)}")
         return to_patient(row)
@@ -101,6 +102,7 @@ def set_patient_archived(*, patient_id: int, archived: bool, author: Clinician |
         row = _get_row(patient_id)
         row.archived = archived
         row.save()
+        attention.refresh([row.id])  # an archived patient leaves the day list
         audit.record(author_row, "archive" if archived else "unarchive", "patient", row.id,
                      f"{'archived' if archived else 'unarchived'} patient {audit.patient_words(row)}")
         return to_patient(row)

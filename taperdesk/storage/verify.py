@@ -291,9 +291,14 @@ def _attention_findings(places: _Places) -> list[Finding]:
     """The day list's kept attention rows against a recomputation (storage/attention.py)."""
     from taperdesk.storage import attention
 
+    from taperdesk.storage import day_list_kept
+
     return [places.finding(f"the day list's kept attention row differs from a recomputation ({what})",
                            table="patient_attention", patient_id=pid)
-            for pid, what in attention.differences()]
+            for pid, what in attention.differences()] + [
+        places.finding(f"the kept day list differs from a recomputation ({what})", table="day_list_item",
+                       patient_id=pid)
+        for pid, what in day_list_kept.differences()]
 
 
 def verified_revision(*, revision_id: int, entries: bool = False) -> list[Finding]:

@@ -25,7 +25,7 @@ from taperdesk.clinic import plans as clinic_plans
 from taperdesk.core.planner import make_plan
 from taperdesk.core.regimen import Regimen
 from taperdesk.core.settings import PlanSettings
-from taperdesk.storage import attention
+from taperdesk.storage import attention, day_list_kept
 from taperdesk.storage.models import db
 from tests.conftest import examples
 
@@ -89,6 +89,9 @@ def _check(day: dt.date) -> None:
     got = storage.day_list_items(day, day_list._rules())
     with storage.connection.reading():
         want = day_list._reference(day)
+        # the lines were read from the kept list (rebuilt by the roll, replaced by each write since)
+        assert day_list_kept.holds(day, day_list._rules())
+        assert day_list_kept.differences(day) == []
     assert Counter(day_list._as_stored(i) for i in got) == Counter(want)
 
 
@@ -107,6 +110,8 @@ OPS = st.one_of(
     st.tuples(st.just("pharmacy"), st.integers(0, 2)),
     st.tuples(st.just("supply"), st.integers(0, 2), st.sampled_from([7, 14, 28])),
     st.tuples(st.just("archive"), st.integers(0, 2), st.booleans()),
+    st.tuples(st.just("rename"), st.integers(0, 2), st.sampled_from(["Ann Zed", "Bob Able", "Cy Moss", "al Lower"])),
+    st.tuples(st.just("clinic supply"), st.sampled_from([7, 14, 28])),
 )
 
 
@@ -121,6 +126,9 @@ def _apply(op, patients, doctor, clock) -> None:
 
         storage.save_clinic_settings(settings=dataclasses.replace(current, supervision={"daily_rise": float(args[0])}),
                                      author=doctor)
+        return
+    if kind == "clinic supply":  # the clinic's windows change: the kept day list no longer holds
+        storage.save_paper_settings(settings=storage.PaperSettings(supply_days=args[0]), author=doctor)
         return
     pid = patients[args[0]]
     info = clinic_plans.current_plan(patient_id=pid)
@@ -160,6 +168,8 @@ def _apply(op, patients, doctor, clock) -> None:
             storage.set_plan_paper(plan_id=info.record.id, prescriber="Dr Test", supply_days=args[1], author=doctor)
         elif kind == "archive":
             storage.set_patient_archived(patient_id=pid, archived=args[1], author=doctor)
+        elif kind == "rename":  # the day list's lines carry the name and sort by it
+            storage.update_patient(patient_id=pid, name=args[1], author=doctor)
         elif kind == "new plan" and (info is None or info.record.status not in clinic_plans.OPEN_STATUSES):
             plan, settings = _plan(args[1], 7)
             clinic_plans.start_plan(patient_id=pid, plan=plan, settings=settings, author=doctor)
@@ -182,6 +192,7 @@ def test_random_writes_leave_the_table_equal_to_a_recomputation(doctor, clock, o
     # roll on a later day would otherwise pass for this example's roll (time never runs back in a clinic)
     with storage.connection.writing():
         db.execute_sql("DELETE FROM attention_roll")
+        db.execute_sql("DELETE FROM day_list_kept")
     patients = []
     for n, start in enumerate(starts):
         p = storage.add_patient(name=f"Pat {n}", born=dt.date(1970, 1, 1),
@@ -247,6 +258,28 @@ def test_verify_compares_the_kept_table_with_a_recomputation(doctor, clock):
     lines = [f.line for f in verify_clinic(attention=True).findings]
     assert any(line.startswith("Vera Verify (V-1): the day list's kept attention row differs") and "next change" in line
                for line in lines), lines
+
+
+def test_verify_finds_a_kept_day_list_line_that_no_longer_matches(doctor, clock):
+    from taperdesk.storage.verify import verify_clinic
+
+    plan, settings = _plan(6, 7)  # the next cut is tomorrow: a "changes" line
+    p = storage.add_patient(name="Dana Daylist", born=dt.date(1970, 1, 1), identifier="D-1", author=doctor)
+    clinic_plans.start_plan(patient_id=p.id, plan=plan, settings=settings, author=doctor)
+    found = storage.day_list_items(TODAY, clinic_today_rules())
+    assert [i.group for i in found if i.patient_id == p.id] == ["changes"]
+    assert verify_clinic(attention=True).ok
+    db.execute_sql("UPDATE day_list_item SET whenever = '1999-01-01' WHERE patient_id = ?", (p.id,))
+    lines = [f.line for f in verify_clinic(attention=True).findings]
+    assert any(line.startswith("Dana Daylist (D-1): the kept day list differs") and "kept but not worked out" in line
+               for line in lines), lines
+    assert any("worked out but not kept: changes" in line for line in lines), lines
+
+
+def clinic_today_rules():
+    from taperdesk.clinic.today import _rules
+
+    return _rules()
 
 
 def test_an_attention_for_a_patient_does_not_depend_on_the_others_on_screen(doctor, clock):

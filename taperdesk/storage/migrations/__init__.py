@@ -23,6 +23,7 @@ from taperdesk.storage.migrations import (
     m013_other_medicines,
     m014_support_list,
     m015_support_agreed,
+    m016_day_list_kept,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -41,6 +42,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (13, m013_other_medicines.up),
     (14, m014_support_list.up),
     (15, m015_support_agreed.up),
+    (16, m016_day_list_kept.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says
