@@ -26,7 +26,7 @@ def _schema_10_file(path) -> None:
     old.execute_sql("DROP TABLE hold_delegation")
     old.execute_sql("DROP TABLE patient_lock")
     old.execute_sql("DROP TABLE other_medicine")  # schema 13 (its triggers and index go with it)
-    for later in ("support_agreed", "support_list"):  # schemas 14 and 15
+    for later in ("support_agreed", "support_list", "day_list_item", "day_list_kept"):  # schemas 14, 15, 16
         old.execute_sql(f"DROP TABLE {later}")
     for column in ("roles", "must_change_password"):
         old.execute_sql(f"ALTER TABLE clinician DROP COLUMN {column}")
