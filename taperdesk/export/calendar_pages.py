@@ -1,5 +1,5 @@
 """The handout calendar's pages: each month cut into as few pages as its days
-need at the one text size (taperdesk.export.patient_calendar lays out a day).
+need at the one text size (taperdesk.export.calendar_layout lays out a day).
 A grid when every day fits its column, else a list of days; never smaller text."""
 
 from __future__ import annotations
@@ -12,17 +12,9 @@ from reportlab.platypus import Flowable
 
 from taperdesk.core.in_force import InForce
 from taperdesk.core.paper_rows import paper_span
-from taperdesk.export.patient_calendar import (
-    HEADER_H,
-    MAX_ROW,
-    MIN_ROW,
-    DayCell,
-    DayList,
-    WeekGrid,
-    cell_layout,
-    day_cell,
-    list_layout,
-)
+from taperdesk.export.calendar_days import DayCell, day_cell
+from taperdesk.export.calendar_layout import HEADER_H, MAX_ROW, MIN_ROW, cell_layout, list_layout
+from taperdesk.export.patient_calendar import DayList, WeekGrid
 
 
 @dataclass(frozen=True)

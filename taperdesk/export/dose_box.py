@@ -19,7 +19,7 @@ from taperdesk.core.supply import supply_span
 from taperdesk.core.words import unit_in_words
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
-from taperdesk.export.patient_calendar import nb
+from taperdesk.export.calendar_days import nb
 from taperdesk.export.patient_handout import BOTTOM, MARGIN, _footer_canvas
 from taperdesk.export.patient_pages import BLACK, SHADE, esc, make_styles
 from taperdesk.export.patient_text import DAYS, TIME_LABELS, date_plain, date_range, day_short, dose_mg

@@ -15,7 +15,6 @@ import io
 from datetime import date, timedelta
 
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from taperdesk.core.advice import AdviceFacts
@@ -25,7 +24,8 @@ from taperdesk.core.interactions import Findings
 from taperdesk.core.plan import Dose, Plan
 from taperdesk.core.words import units_in_words
 from taperdesk.export.calendar_pages import calendar_range
-from taperdesk.export.patient_calendar import nb
+from taperdesk.export.page_count import PageCountCanvas
+from taperdesk.export.calendar_days import nb
 from taperdesk.export.scripts import draw_runs, markup, runs_width, visual
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
@@ -79,27 +79,11 @@ def fit_who(name: str, rest: str, font: str, size: float, width: float) -> str:
     return f"{name[:lo].rstrip()}…{rest}"
 
 
-def _footer_canvas(regular: str, bold: str, line: str, name: str, rest: str, draft: bool) -> type[Canvas]:
-    """A canvas that holds pages back until the end, so each footer can say "page x of y"."""
+def _footer_canvas(regular: str, bold: str, line: str, name: str, rest: str, draft: bool) -> type[PageCountCanvas]:
+    """The handout's footer (and a draft's mark) on a canvas that knows the page count."""
 
-    class FooterCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._held: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-            self._held.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._held)
-            for number, state in enumerate(self._held, 1):
-                self.__dict__.update(state)
-                self._footer(number, total)
-                Canvas.showPage(self)
-            Canvas.save(self)
-
-        def _footer(self, number: int, total: int) -> None:
+    class FooterCanvas(PageCountCanvas):
+        def footer(self, number: int, total: int) -> None:
             width, height = self._pagesize
             self.saveState()
             self.setStrokeColor(BLACK)

@@ -20,7 +20,7 @@ from taperdesk.export.fonts import CELL_FONT
 from taperdesk.export.handout_data import HandoutClinic
 from taperdesk.core.in_force import DayDoses, InForce
 from taperdesk.export.calendar_pages import month_chunks, months_between
-from taperdesk.export.patient_calendar import nb
+from taperdesk.export.calendar_days import nb
 from taperdesk.export.patient_text import (
     TIME_LABELS,
     date_range,

@@ -20,7 +20,7 @@ from taperdesk.core.plan import Plan
 from taperdesk.core.supply import BOTTLE_ML, Period, dispensed_total, supply_periods, totals
 from taperdesk.export.fonts import CELL_FONT, ExportError, register_fonts
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient, page_size
-from taperdesk.export.patient_calendar import nb
+from taperdesk.export.calendar_days import nb
 from taperdesk.export.scripts import markup
 from taperdesk.export.patient_handout import BOTTOM, MARGIN, _footer_canvas
 from taperdesk.export.patient_pages import BLACK, SHADE, Styles, esc, make_styles

@@ -14,12 +14,12 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Paragraph, Table, TableStyle
 
 from taperdesk.core.plan import Plan
 from taperdesk.export.fonts import CELL_FONT
 from taperdesk.export.handout_data import HandoutClinic, HandoutPatient
+from taperdesk.export.page_count import PageCountCanvas
 from taperdesk.export.scripts import draw_runs
 
 if TYPE_CHECKING:
@@ -112,24 +112,8 @@ class SummaryStory:
 def numbered_canvas(footer_left: str, font: str):
     """A canvas class that holds each page until the end, then draws 'page x of y'."""
 
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict] = []
-
-        def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
+    class NumberedCanvas(PageCountCanvas):
+        def footer(self, number: int, total: int) -> None:
             width, _ = self._pagesize
             self.saveState()
             self.setStrokeColor(RULE)
@@ -138,7 +122,7 @@ def numbered_canvas(footer_left: str, font: str):
             self.setFont(font, 8)
             self.setFillColor(INK)
             draw_runs(self, MARGIN, MARGIN - 8 * mm, footer_left, font, 8)
-            self.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {self._pageNumber} of {total}")
+            self.drawRightString(width - MARGIN, MARGIN - 8 * mm, f"Page {number} of {total}")
             self.restoreState()
 
     return NumberedCanvas
