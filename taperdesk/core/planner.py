@@ -8,7 +8,10 @@ allows. The wait before the cut is as long as the pace needs, rounded up to
 whole weeks when the interval is in weeks, so that no cut is faster than the
 pace anywhere, the end included. Where the stock cannot make a cut that small
 the plan takes the smallest cut it can and waits longer, and says so. A taper
-to zero stops from a small dose (`final_dose_eq_mg`), never from 0.1 mL."""
+to zero stops from a small dose (`final_dose_eq_mg`), never from 0.1 mL.
+
+Here: the walk and its waits. The crossover's stages are core.crossover; the
+choice of each cut is core.cuts (both mixins of the one planner object)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,8 @@ from fractions import Fraction
 from taperdesk.core.catalogue import Catalogue, load_catalogue
 from taperdesk.core.ceilings import check_regimen, drug_limits
 from taperdesk.core.configs import Chooser
+from taperdesk.core.crossover import Crossover
+from taperdesk.core.cuts import NICE_BAND_BELOW_EQ, NICE_BAND_CUT_EQ, Cuts
 from taperdesk.core.dispensing import Dispenser, dispenser_for
 from taperdesk.core.guidance import Guidance, load_guidance
 from taperdesk.core.pace import ResolvedPace, resolve_pace
@@ -31,11 +36,8 @@ from taperdesk.core.settings import PlanSettings, parse_cut_order
 
 State = tuple[tuple[str, str, int], ...]  # (time, drug, quantity), doses > 0 only, in TIMES order
 
-CROSSOVER_ORDER = ("night", "evening", "midday", "morning")
 MAX_PLAN_DAYS = 3653  # ten years: a longer plan is a setting to fix, not a plan
 DEFAULT_FINAL_EQ = Fraction(1, 2)  # mg diazepam-equivalent a day (NICE CKS: the last cuts are 0.5-1 mg)
-NICE_BAND_BELOW_EQ = 5  # NICE CKS last band: below 5 mg diazepam, cut 0.5-1 mg
-NICE_BAND_CUT_EQ = 1
 
 
 @dataclass
@@ -102,7 +104,9 @@ def _describe_stock(dispenser: Dispenser) -> str:
     return "; ".join(dict.fromkeys(parts))
 
 
-class _Planner:
+class _Planner(Crossover, Cuts):
+    """One plan being built: the doses now, the segments so far, what it warns of."""
+
     def __init__(self, state, settings, catalogue, guidance: Guidance, original_drug, prior_days, prior_paces):
         self.settings: PlanSettings = settings
         self.catalogue: Catalogue = catalogue
@@ -239,112 +243,7 @@ class _Planner:
             self.stretched.append((old, need))
         return need
 
-    # -- crossover ------------------------------------------------------------
-    def crossover(self) -> None:
-        days = self.crossover_days
-        dz = self.dispensers["diazepam"].only("solid") or self.dispensers["diazepam"]
-        self.sources.append(self.guidance["crossover.default_days"].cite())
-        for time in CROSSOVER_ORDER:
-            dose = next((d for d in self.state if d[0] == time), None)
-            if dose is None or dose[1] == "diazepam":
-                continue
-            exact = Fraction(dose[2]) * self.factors[dose[1]]  # diazepam quantity units
-            made = dz.floor(math.floor(exact))
-            label = f"the {time} dose ({fmt_mg(Fraction(dose[2], Q))} mg {dose[1]} ≈ diazepam {fmt_mg(exact / Q)} mg)"
-            if made == 0:
-                raise PlanInputError(
-                    f"{label} is below the smallest diazepam tablet dose the stock can make: allow splitting, or skip crossover"
-                )
-            if exact - made > exact * self.pace.max_cut:
-                raise PlanInputError(
-                    f"{label} cannot be made in diazepam tablets without a cut of more than the pace allows"
-                    f" (the nearest is {fmt_mg(made / Q)} mg): allow splitting, or skip crossover"
-                )
-            if made != exact:
-                self.warnings.append(
-                    f"Crossover: {label} becomes diazepam {fmt_mg(made / Q)} mg, the nearest the stock can make below it."
-                )
-            new = tuple((t, "diazepam", made) if t == time else (t, d, q) for t, d, q in self.state)
-            self.change_to(new, "crossover", days)
-        self.liquid = False
-
     # -- tapering -------------------------------------------------------------
-    def desired(self, eq: Fraction, start_eq: Fraction) -> Fraction:
-        s, pace = self.settings, self.pace
-        if s.method == "proportional":
-            return eq * (1 - pace.cut_percent / 100)
-        if s.method == "fixed":
-            if s.cut_mg is not None:
-                return eq - Fraction(str(s.cut_mg)) * self.factors[self.tapered]
-            return eq - start_eq * pace.cut_percent / 100
-        band = self.guidance.band_for(eq)
-        return max(eq - band.cut_eq_mg, band.above_eq_mg) if eq > band.above_eq_mg else eq - band.cut_eq_mg
-
-    def next_state(self, eq: Fraction, start_eq: Fraction) -> tuple[State, bool] | None:
-        """The next doses: the best set the pace allows (configs.Chooser);
-        where the stock makes none, the smallest cut it can, waited for."""
-        factor = self.factors[self.tapered]
-        if self.settings.end_band == "nice" and eq <= NICE_BAND_BELOW_EQ:
-            lo = max(eq - NICE_BAND_CUT_EQ, self.target_eq, self.final_eq)
-        else:
-            pace_floor = eq * (1 - self.pace.max_cut)
-            aim = self.desired(eq, start_eq)
-            if aim < pace_floor and not self.capped:
-                self.capped = True
-                rate = f"{fmt_mg(self.pace.max_cut * 100)}% of the dose per {self.pace.interval_days} days"
-                if self.grid_mg:
-                    self.warnings.append(
-                        f"Slower near the end: from {fmt_mg(eq)} mg diazepam-equivalent a day the fixed"
-                        f" {fmt_mg(self.grid_mg)} mg cut is more than {rate}, so the plan waits longer before"
-                        " each of those cuts to keep the pace."
-                    )
-                else:
-                    self.warnings.append(
-                        f"Capped: the {self.settings.method} cut from {fmt_mg(eq)} mg diazepam-equivalent a day would"
-                        f" take more than {rate}; from there each cut is at most that."
-                    )
-            lo = max(aim, pace_floor, self.target_eq)
-        lo_q = math.ceil(lo / factor * Q)
-        floor_q = math.ceil(self.target_eq / factor * Q)
-        old = {t: q for t, _, q in self.state}
-        kinds = ["liquid"] if self.liquid else ["solid", "liquid"]
-        kinds = [k for k in kinds if k in self.choosers]
-        chosen = kind = None
-        heavy = None  # a set in range whose doses need more than 4 pieces: used if nothing simpler exists
-        for k in kinds:
-            chooser = self.choosers[k]
-            best = chooser.best(old, lo_q)
-            if best is not None and chooser.too_many_pieces(best) and heavy is None:
-                heavy = (k, best)
-            if best is not None and not chooser.too_many_pieces(best):
-                chosen, kind = best, k
-                if lo_q > floor_q and not (self.settings.end_band == "nice" and eq <= NICE_BAND_BELOW_EQ):
-                    cap_q = max(math.ceil(eq * (1 - self.pace.single_cap) / factor * Q), floor_q)
-                    nearer = chooser.nearer_below(old, lo_q, cap_q, math.ceil(lo / factor * Q), best)
-                    chosen = nearer or best
-                break
-        if chosen is None and heavy is not None:
-            kind, chosen = heavy
-        if chosen is None:
-            options = self.smallest_cuts(old, floor_q, kinds)
-            if self.grid_mg and options:
-                cut = sum(old.values()) - max(sum(c.values()) for _, c in options)
-                if cut > self.grid_mg * Q:  # off the grid rather than a cut larger than the clinician's step
-                    grids = {k: c.grid for k, c in self.choosers.items()}
-                    for c in self.choosers.values():
-                        c.grid = 0
-                    options = self.smallest_cuts(old, floor_q, kinds) or options
-                    for k, c in self.choosers.items():
-                        c.grid = grids[k]
-            if not options:
-                return None
-            kind, chosen = max(options, key=lambda kc: (sum(kc[1].values()), kc[0] == "solid"))
-        return tuple((t, self.tapered, chosen[t]) for t in TIMES if chosen.get(t, 0) > 0), kind == "liquid"
-
-    def smallest_cuts(self, old, floor_q: int, kinds: list[str]) -> list:
-        options = [(k, self.choosers[k].smallest_cut(old, floor_q)) for k in kinds]
-        return [(k, c) for k, c in options if c is not None]
-
     def taper(self) -> None:
         start_eq = self.eq(self.state)
         while True:
