@@ -14,15 +14,23 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QAbstractItemModel, QMarginsF, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QPageLayout, QPageSize, QTextDocument
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QMarginsF, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolTip,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from taperdesk.clinic.today import GROUPS, TodayItem, TodayOpening, today_items, today_list, today_opening
+from taperdesk.clinic.today import GROUPS, today_list, today_opening
+from taperdesk.ui.today_model import BUILD, COLUMNS, PAGE, TARGET, TodayModel
 
-COLUMNS = ("Patient", "Identifier", "Phone", "What", "Why")
-TARGET = Qt.ItemDataRole.UserRole + 1  # (patient id, tab) on a patient's cells; ("more", group) on a group's last row
-PAGE = 50  # lines of a group shown at first and added per "show more": a screenful and a half
+__all__ = ["COLUMNS", "PAGE", "TARGET", "TodayModel", "TodayView", "counts_text"]
 
 
 def counts_text(listing) -> str:
@@ -30,130 +38,32 @@ def counts_text(listing) -> str:
     return " · ".join(f"{GROUPS[k].split(':')[0]} <b>{n}</b>" for k, n in counts.items())
 
 
-class TodayModel(QAbstractItemModel):
-    """Groups as top-level rows ('Flares: consider a hold (3)'), patients beneath.
-
-    Only what is shown is fetched: the counts and each group's first PAGE lines
-    come in one query (clinic.today.today_opening); a group longer than that
-    ends with a row saying how many more there are, and Enter or a click on it
-    fetches the next page. A child's internal id is its group's row + 1."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.day: date | None = None
-        self.opening: TodayOpening | None = None
-        self._groups: list[str] = []
-        self._lines: dict[str, list[TodayItem]] = {}
-        self._more: set[str] = set()  # groups ending with a 'more' row
-        self._left: dict[str, int] = {}
-
-    def set_opening(self, opening: TodayOpening) -> None:
-        self.beginResetModel()
-        self.day = opening.day
-        self.opening = opening
-        self._groups = [key for key in GROUPS if opening.by_group.get(key)]
-        self._lines = {key: list(opening.first.get(key, ())) for key in self._groups}
-        self._more = {key for key in self._groups if len(self._lines[key]) < self.total(key)}
-        self._left = {key: self.total(key) - len(self._lines[key]) for key in self._groups}  # as the 'more' row says
-        self.endResetModel()
-
-    def group_key(self, row: int) -> str:
-        return self._groups[row]
-
-    def total(self, key: str) -> int:
-        return self.opening.by_group.get(key, 0) if self.opening else 0
-
-    def lines(self, key: str) -> list[TodayItem]:
-        return self._lines.get(key, [])
-
-    def show_more(self, key: str) -> None:
-        """The next page of a group, where its 'more' row was."""
-        if key not in self._lines or self.day is None:
-            return
-        have = self._lines[key]
-        more = today_items(group=key, day=self.day, offset=len(have), limit=PAGE)
-        if not more:
-            return
-        parent = self.index(self._groups.index(key), 0)
-        self.beginInsertRows(parent, len(have), len(have) + len(more) - 1)  # above the 'more' row
-        have.extend(more)
-        self.endInsertRows()
-        if len(have) >= self.total(key):  # the group is whole: its 'more' row goes
-            self.beginRemoveRows(parent, len(have), len(have))
-            self._more.discard(key)
-            self.endRemoveRows()
-        else:
-            self._left[key] = self.total(key) - len(have)
-            self.dataChanged.emit(self.index(len(have), 0, parent), self.index(len(have), len(COLUMNS) - 1, parent))
-
-    # -- the model ------------------------------------------------------------
-    def index(self, row, column, parent=QModelIndex()):
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
-
-    def parent(self, index=QModelIndex()):
-        if not index.isValid() or index.internalId() == 0:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, 0)
-
-    def rowCount(self, parent=QModelIndex()) -> int:
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() != 0 or parent.column() != 0:
-            return 0
-        key = self._groups[parent.row()]
-        return len(self._lines[key]) + (1 if key in self._more else 0)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def flags(self, index):
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        if index.internalId() == 0:
-            key = self._groups[index.row()]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return f"{GROUPS[key]} ({self.total(key)})" if index.column() == 0 else ""
-            if role == Qt.ItemDataRole.FontRole and index.column() == 0:
-                font = QFont()
-                font.setBold(True)
-                return font
-            if role == TARGET:
-                return key
-            return None
-        key = self._groups[index.internalId() - 1]
-        lines = self._lines[key]
-        if index.row() >= len(lines):  # the group's 'more' row
-            left = self._left[key]
-            if role == Qt.ItemDataRole.DisplayRole:
-                return (f"… {left} more: press Enter or click to show {min(PAGE, left)} more"
-                        if index.column() == 0 else "")
-            if role == TARGET:
-                return ("more", key)
-            return None
-        item = lines[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (item.name, item.identifier, item.phone, item.what, item.evidence)[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{item.what}\n{item.evidence}".strip()
-        if role == TARGET:
-            return (item.patient_id, item.tab)
-        return None
+def row_tooltip(index: QModelIndex) -> str:
+    """A patient's line in full (what, and why), wherever on the row the pointer rests."""
+    if not index.isValid() or not isinstance(index.siblingAtColumn(0).data(TARGET), tuple) \
+            or index.siblingAtColumn(0).data(TARGET)[0] == "more":
+        return ""
+    what, why = (index.siblingAtColumn(c).data() or "" for c in (3, 4))
+    return f"{what}\n{why}".strip()
 
 
+class TodayTree(QTreeView):
+    """The tree, with a line's tooltip worked out when asked for rather than
+    stored on every cell at each refresh."""
+
+    def viewportEvent(self, event) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.ToolTip:
+            tip = row_tooltip(self.indexAt(event.pos()))
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+
+NEAR_END = 3  # rows from the end of those built at which the next are built
 ROLL_IN_BACKGROUND_OVER = 200  # rows to redo before the first open of the day's roll goes to a worker
 
 
@@ -171,7 +81,9 @@ class TodayView(QWidget):
         self.counts.setTextFormat(Qt.TextFormat.RichText)
         self.counts.setWordWrap(True)
         self.model = TodayModel(self)
-        self.tree = QTreeView()
+        self.model.built.connect(self._span_groups)
+        self._fill_queued = False
+        self.tree = TodayTree()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)  # no per-row measuring: a long list stays quick
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -179,6 +91,9 @@ class TodayView(QWidget):
         self.tree.setAllColumnsShowFocus(True)
         for column, width in enumerate((190, 100, 110, 420)):
             self.tree.setColumnWidth(column, width)
+        bar = self.tree.verticalScrollBar()
+        bar.valueChanged.connect(self._fill_later)  # scrolled to the end: the next rows
+        bar.rangeChanged.connect(self._fill_later)  # a taller window: as many as fill it
         self.tree.clicked.connect(self.open_index)
         self.tree.activated.connect(self.open_index)  # Enter (and double-click)
         self.print_button = QPushButton("&Print the list…")
@@ -233,8 +148,7 @@ class TodayView(QWidget):
 
     def refresh(self) -> None:
         opening = today_opening(day=self.today, per_group=PAGE)
-        self.model.set_opening(opening)
-        self._span_groups()
+        self.model.set_opening(opening, PAGE, rows=self._screenful())
         who = opening.patients
         self.title.setText(f"<span style='font-size:15pt'><b>Today</b>, {self.today.strftime('%A')} "
                            f"{self.today.day} {self.today.strftime('%B %Y')}</span> &nbsp; "
@@ -243,23 +157,40 @@ class TodayView(QWidget):
         if self.model.rowCount():
             self.tree.setCurrentIndex(self.model.index(0, 0, self.model.index(0, 0)))  # Enter opens the first
 
+    def _screenful(self) -> int:
+        """Rows that fill the list as it is now, and a few more."""
+        return max(BUILD, self.tree.viewport().height() // max(1, self.tree.fontMetrics().height()) + 10)
+
+    def _fill_later(self, *_args) -> None:
+        if self.model.pending() and not self._fill_queued:
+            self._fill_queued = True
+            QTimer.singleShot(0, self, self._fill)  # not after the view has gone
+
+    def _fill(self) -> None:
+        """More rows, while the list's end is in sight (as Qt's fetchMore would)."""
+        self._fill_queued = False
+        bar = self.tree.verticalScrollBar()
+        if self.model.pending() and bar.value() >= bar.maximum() - NEAR_END:
+            self.model.build_more()
+
     def _span_groups(self) -> None:
-        """A group's title and a 'more' row read across the whole width."""
+        """A group's title and its 'more' row read across the whole width (a
+        span follows its row as lines are added above it); groups open."""
+        root = QModelIndex()
         for row in range(self.model.rowCount()):
-            self.tree.setFirstColumnSpanned(row, QModelIndex(), True)
-            head = self.model.index(row, 0)
-            last = self.model.rowCount(head) - 1
-            if last >= 0 and isinstance(self.model.index(last, 0, head).data(TARGET), tuple) \
-                    and self.model.index(last, 0, head).data(TARGET)[0] == "more":
-                self.tree.setFirstColumnSpanned(last, head, True)
+            self.tree.setFirstColumnSpanned(row, root, True)
+            more = self.model.more_row(self.model.group_key(row))
+            if more is not None:
+                self.tree.setFirstColumnSpanned(more, self.model.index(row, 0), True)
         self.tree.expandAll()
+        self._fill_later()  # rows too few to fill the list: more, once it is laid out
 
     def open_index(self, index: QModelIndex) -> None:
-        target = index.data(TARGET)
+        """A line opens its patient (whichever cell was clicked); a 'more' row its group's next page."""
+        target = index.siblingAtColumn(0).data(TARGET)
         if isinstance(target, tuple) and target[0] == "more":
             row, head = index.row(), index.parent()
-            self.model.show_more(target[1])
-            self._span_groups()
+            self.model.show_more(target[1], PAGE)
             self.tree.setCurrentIndex(self.model.index(row, 0, head))  # the first of the new lines
         elif isinstance(target, tuple):
             self.openPatient.emit(int(target[0]), str(target[1]))

@@ -423,3 +423,65 @@ def test_many_month_switches_with_painting(cal, diazepam_plan, qtbot):
         cal.go_previous_month()
         cal.repaint()
     assert cal.shown_month() == (2026, 12)
+
+
+def _pixel(image, x, y):
+    return image.pixelColor(x, y).name()
+
+
+def test_a_cell_paints_its_grid_line_background_badge_and_today_border():
+    """One cell, painted to an image, read back pixel by pixel: the one-pixel grid
+    line on all four edges, the background of its most important mark, the blue
+    badge of the selected day, today's dark border."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont, QImage, QPainter
+
+    from taperdesk.ui.calendar.style import BACKGROUND, GRID, SELECTED, TODAY_BORDER, paint_cell
+
+    def painted(**kw):
+        image = QImage(80, 60, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        paint_cell(painter, QRect(0, 0, 80, 60), font=QFont(), day_number="17", text="7.5 mg", **kw)
+        painter.end()
+        return image
+
+    plain = painted(marks=frozenset({"hold"}), in_plan=True)
+    for x, y in ((0, 30), (79, 30), (40, 0), (40, 59), (0, 0), (79, 59)):
+        assert _pixel(plain, x, y) == GRID.name()
+    assert _pixel(plain, 1, 30) == BACKGROUND["hold"].name() == _pixel(plain, 78, 58)
+    assert SELECTED.name() not in {_pixel(plain, x, 8) for x in range(3, 12)}
+    chosen = painted(marks=frozenset({"today"}), in_plan=True, selected=True)
+    assert _pixel(chosen, 2, 30) == TODAY_BORDER.name()  # the 3-pixel border, inside the grid line
+    assert SELECTED.name() in {_pixel(chosen, x, 8) for x in range(5, 14)}  # the day number's badge
+
+
+def test_the_grid_keeps_the_selected_day_month_and_fonts_in_step(cal, diazepam_plan, qtbot):
+    """What each cell's painting reads (kept on the grid, not asked of Qt per
+    cell) follows every way of moving: methods, keys, a new font."""
+    from PySide6.QtGui import QFont
+
+    cal.set_plan(diazepam_plan)
+    cal.show()
+    activate(qtbot, cal)
+    grid = cal._grid
+
+    def in_step():
+        assert grid._selected == cal.selected_date()
+        assert grid._month == cal.shown_month()[1]
+
+    cal.select_date(date(2027, 1, 31))
+    in_step()
+    cal.go_next_month()
+    in_step()
+    view = cal.findChild(QTableView)
+    view.setFocus()
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Left, Qt.Key.Key_PageUp):
+        qtbot.keyClick(view, key)
+        in_step()
+    before = grid.cell_fonts().size
+    bigger = QFont(grid.font())
+    bigger.setPointSizeF(before * 1.5)
+    grid.setFont(bigger)
+    assert grid.cell_fonts().size == pytest.approx(before * 1.5)
+    grid.repaint()

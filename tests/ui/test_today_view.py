@@ -44,7 +44,8 @@ def window(qtbot, demo_template, tmp_path):
 
 
 def _rows(model):
-    """(group title, [row texts]) as the tree shows them."""
+    """(group title, [row texts]) as the tree shows them, once every line fetched is built."""
+    model.build_all()
     out = []
     for g in range(model.rowCount()):
         head = model.index(g, 0)
@@ -97,6 +98,39 @@ def test_click_or_enter_opens_the_patient_at_the_right_tab(window, qtbot):
     assert window.patient_id == pid
 
 
+def test_a_lines_tooltip_reads_in_full_from_any_of_its_cells(window):
+    """The tooltip (what, and why) is worked out from the row when asked, on every
+    cell of a patient's line; a group's title has none."""
+    from taperdesk.ui.today_view import row_tooltip
+
+    view = window.today_view
+    for g in range(view.model.rowCount()):
+        head = view.model.index(g, 0)
+        assert row_tooltip(head) == ""
+        for r in range(view.model.rowCount(head)):
+            what, why = (view.model.index(r, c, head).data() for c in (3, 4))
+            for c in range(view.model.columnCount()):
+                assert row_tooltip(view.model.index(r, c, head)) == f"{what}\n{why}".strip()
+
+
+def test_a_refresh_keeps_the_columns_and_the_model_sound(window, qtmodeltester):
+    """The list is rebuilt on each refresh without resetting the columns the
+    clinician widened, and stays a sound model while it is rebuilt."""
+    view = window.today_view
+    qtmodeltester.check(view.model)
+    view.tree.setColumnWidth(3, 333)
+    before = _rows(view.model)
+    view.refresh()
+    view.refresh()
+    assert view.tree.columnWidth(3) == 333
+    assert _rows(view.model) == before
+    for g in range(view.model.rowCount()):  # group titles read across the whole width
+        assert view.tree.isFirstColumnSpanned(g, view.model.index(g, 0).parent())
+        assert view.tree.isExpanded(view.model.index(g, 0))
+    first = view.model.index(0, 0, view.model.index(0, 0))
+    assert view.tree.currentIndex() == first and isinstance(first.data(TARGET), tuple)
+
+
 def test_the_list_prints_as_it_reads(window, tmp_path):
     out = tmp_path / "today.pdf"
     window.today_view.write_pdf(out)
@@ -143,6 +177,7 @@ def test_a_long_group_shows_a_page_and_the_rest_on_enter(window, qtbot, monkeypa
     monkeypatch.setattr(today_view, "PAGE", 1)
     view = window.today_view
     view.refresh()
+    view.model.build_all()
     qtmodeltester.check(view.model)
     whole = view.listing()
     g = next(g for g in range(view.model.rowCount()) if view.model.total(view.model.group_key(g)) >= 3)
@@ -152,6 +187,7 @@ def test_a_long_group_shows_a_page_and_the_rest_on_enter(window, qtbot, monkeypa
     assert view.model.rowCount(head) == 2
     more = view.model.index(1, 0, head)
     assert more.data(TARGET) == ("more", key) and more.data().startswith(f"… {len(want) - 1} more")
+    assert view.tree.isFirstColumnSpanned(1, head)  # 'more' reads across the whole width
     view.tree.setFocus()
     while view.model.rowCount(head) <= len(want) and view.model.index(view.model.rowCount(head) - 1, 0, head) \
             .data(TARGET) == ("more", key):
@@ -160,3 +196,57 @@ def test_a_long_group_shows_a_page_and_the_rest_on_enter(window, qtbot, monkeypa
     assert _rows(view.model)[g][1] == want  # the whole group, in the list's order, no 'more' row left
     assert window.patient_id is None  # showing more opened nobody
     qtmodeltester.check(view.model)
+
+
+def _built(model) -> int:
+    """Rows built so far: group titles, lines and 'more' rows."""
+    return model.rowCount() + sum(model.rowCount(model.index(g, 0)) for g in range(model.rowCount()))
+
+
+def test_rows_are_built_a_screenful_at_a_time_and_the_rest_as_it_is_scrolled(window, qtbot, monkeypatch,
+                                                                            qtmodeltester):
+    """Only the rows that fill the list are built on a refresh; the rest as the
+    list is scrolled to its end (or while its end is in sight), until every
+    line fetched is there, in the command's order."""
+    from PySide6.QtCore import QModelIndex
+
+    from taperdesk.ui.today_model import TodayModel
+
+    view = window.today_view
+    whole = _rows(view.model)
+    assert sum(len(rows) for _title, rows in whole) > 4, "the demo clinic has enough lines to build in parts"
+    apart = TodayModel()
+    apart.set_opening(view.model.opening, rows=3)
+    assert _built(apart) == 3 and apart.pending()
+    qtmodeltester.check(apart)
+    apart.build_more(2)
+    assert _built(apart) == 5
+    assert _rows(apart) == whole and not apart.pending()
+    # in the view: a refresh builds three rows; the rest come while the end is in sight
+    monkeypatch.setattr(view, "_screenful", lambda: 3)
+    view.refresh()
+    qtbot.waitUntil(lambda: not view.model.pending())
+    assert _rows(view.model) == whole
+    for g in range(view.model.rowCount()):
+        assert view.tree.isExpanded(view.model.index(g, 0))
+        assert view.tree.isFirstColumnSpanned(g, QModelIndex())
+    # a short list: the first rows fill it; scrolling to its end (here by keyboard) brings the rest
+    from taperdesk.ui import today_model
+    from taperdesk.ui.today_view import TodayView
+
+    monkeypatch.setattr(today_model, "BUILD", 2)
+    short = TodayView(today=TODAY)
+    qtbot.addWidget(short)
+    short.resize(900, 170)
+    short.show()
+    monkeypatch.setattr(short, "_screenful", lambda: 6)
+    short.refresh()
+    bar = short.tree.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    assert short.model.pending()
+    short.tree.setFocus()
+    while short.model.pending():
+        before = _built(short.model)
+        qtbot.keyClick(short.tree, Qt.Key.Key_End)
+        qtbot.waitUntil(lambda: _built(short.model) > before)  # two more rows each time
+    assert _rows(short.model) == whole

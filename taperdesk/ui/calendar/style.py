@@ -9,6 +9,8 @@ dark border."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
@@ -62,19 +64,25 @@ TEXT = QColor("#1a1a1a")
 TODAY_BORDER = QColor("#111111")
 SELECTED = QColor("#1a5fd0")
 GRID = QColor("#c8c8c8")
+WHITE = QColor("#ffffff")
+TODAY_PEN = QPen(TODAY_BORDER, 3)
+SELECTED_PEN = QPen(SELECTED, 2)
 # a stop is also a step down (to nothing): its own symbol says it better
 _HIDDEN_BY = {"step_change": "stop"}
 
 
-def visible_marks(marks: frozenset[str]) -> list[str]:
+@lru_cache(maxsize=256)
+def visible_marks(marks: frozenset[str]) -> tuple[str, ...]:
     """The marks a cell shows, in MARKS order (a stop's step down is not repeated)."""
-    return [m for m in MARKS if m in marks and _HIDDEN_BY.get(m) not in marks]
+    return tuple(m for m in MARKS if m in marks and _HIDDEN_BY.get(m) not in marks)
 
 
-def symbols_for(marks: frozenset[str]) -> list[tuple[str, QColor]]:
-    return [(SYMBOL[m], SYMBOL_COLOR[m]) for m in visible_marks(marks) if m in SYMBOL]
+@lru_cache(maxsize=256)
+def symbols_for(marks: frozenset[str]) -> tuple[tuple[str, QColor], ...]:
+    return tuple((SYMBOL[m], SYMBOL_COLOR[m]) for m in visible_marks(marks) if m in SYMBOL)
 
 
+@lru_cache(maxsize=256)
 def background_for(marks: frozenset[str], in_plan: bool) -> QColor:
     for m in BACKGROUND_ORDER:
         if m in marks:
@@ -82,21 +90,83 @@ def background_for(marks: frozenset[str], in_plan: bool) -> QColor:
     return IN_PLAN if in_plan else OUT_OF_PLAN
 
 
-def _fit(painter: QPainter, font: QFont, text: str, width: int) -> QFont:
-    """The font, smaller if need be, so `text` fits `width` (never below 6 pt)."""
-    f = QFont(font)
-    size = f.pointSizeF() if f.pointSizeF() > 0 else 9.0
-    while size > 6 and QFontMetrics(f).horizontalAdvance(text) > width:
-        size -= 0.5
-        f.setPointSizeF(size)
-    return f
+class CellFonts:
+    """The fonts and measures a cell needs, worked out once per base font (the
+    grid keeps one and makes a new one when its font changes): a month is 42
+    cells, and building each cell's fonts and metrics anew cost more than
+    drawing it."""
+
+    def __init__(self, font: QFont) -> None:
+        self.size = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
+        self.height = QFontMetrics(font).height()
+        self.number = (QFont(font), QFont(font))  # regular, bold (today or selected)
+        self.number[1].setBold(True)
+        self.number_metrics = tuple(QFontMetrics(f) for f in self.number)
+        self.bold = QFont(font)
+        self.bold.setBold(True)
+        self._badges: dict[tuple[bool, str], tuple[int, int]] = {}
+        self._symbols: dict[str, tuple[QFont, int, int]] = {}
+        self._fitted: dict[tuple[str, int], QFont] = {}
+
+    def badge(self, bold: bool, day_number: str) -> tuple[int, int]:
+        """The day number's width and height."""
+        found = self._badges.get((bold, day_number))
+        if found is None:
+            fm = self.number_metrics[bold]
+            found = self._badges[(bold, day_number)] = (fm.horizontalAdvance(day_number), fm.height())
+        return found
+
+    def symbol(self, symbol: str) -> tuple[QFont, int, int]:
+        """A mark's font (the dot and the bars are thin glyphs: larger, so they
+        read at a glance), its width and height."""
+        found = self._symbols.get(symbol)
+        if found is None:
+            f = QFont(self.bold)
+            f.setPointSizeF(self.size * SYMBOL_SCALE.get(symbol, 1.3))
+            fm = QFontMetrics(f)
+            found = self._symbols[symbol] = (f, fm.horizontalAdvance(symbol) + 2, fm.height())
+        return found
+
+    def fitted(self, text: str, width: int) -> QFont:
+        """The bold font, smaller if need be, so `text` fits `width` (never below 6 pt)."""
+        found = self._fitted.get((text, width))
+        if found is None:
+            f = QFont(self.bold)
+            size = self.size
+            while size > 6 and QFontMetrics(f).horizontalAdvance(text) > width:
+                size -= 0.5
+                f.setPointSizeF(size)
+            if len(self._fitted) > 512:  # a clinic's doses are few; sizes change as the window does
+                self._fitted.clear()
+            found = self._fitted[(text, width)] = f
+        return found
+
+
+_FONTS: dict[str, CellFonts] = {}
+
+
+def cell_fonts(font: QFont) -> CellFonts:
+    key = font.key()
+    found = _FONTS.get(key)
+    if found is None:
+        found = _FONTS[key] = CellFonts(font)
+    return found
+
+
+# Qt's flags combined once: or-ing enums in Python on every cell costs more than the drawing
+_CENTER = Qt.AlignmentFlag.AlignCenter
+_RIGHT_MIDDLE = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_ANTIALIASING = QPainter.RenderHint.Antialiasing
+_NO_PEN = Qt.PenStyle.NoPen
+_NO_BRUSH = Qt.BrushStyle.NoBrush
 
 
 def paint_cell(
     painter: QPainter,
     rect: QRect,
     *,
-    font: QFont,
+    font: QFont | None = None,
+    fonts: CellFonts | None = None,
     day_number: str,
     text: str,
     marks: frozenset[str],
@@ -104,76 +174,64 @@ def paint_cell(
     selected: bool = False,
     faded: bool = False,
 ) -> None:
+    """One day's cell. `fonts` (cell_fonts(font)) saves working them out again
+    for each of a month's cells."""
+    if fonts is None:
+        fonts = cell_fonts(font)
     painter.save()
     if faded:
         painter.setOpacity(0.4)
-    painter.fillRect(rect, background_for(marks, in_plan))
-    # the grid line: whole pixels, no antialiasing, no fill (an antialiased
-    # outline cost 0.8 ms a cell, 34 ms a month: more than all the rest)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(QPen(GRID, 1))
-    painter.drawRect(rect.adjusted(0, 0, -1, -1))
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+    painter.fillRect(x, y, w, h, background_for(marks, in_plan))
+    # the grid line as four one-pixel bars: the same pixels as a 1-pixel
+    # outline, at a small part of the cost (an outline was half of a month's paint)
+    painter.fillRect(x, y, w, 1, GRID)
+    painter.fillRect(x, y + h - 1, w, 1, GRID)
+    painter.fillRect(x, y + 1, 1, h - 2, GRID)
+    painter.fillRect(x + w - 1, y + 1, 1, h - 2, GRID)
+    painter.setRenderHint(_ANTIALIASING, True)
 
-    pad = max(2, min(rect.width(), rect.height()) // 16)
-    inner = rect.adjusted(pad, pad, -pad, -pad)
-    top_h = max(inner.height() * 4 // 10, QFontMetrics(font).height())
-    top = QRect(inner.left(), inner.top(), inner.width(), top_h)
-    bottom = QRect(inner.left(), inner.top() + top_h, inner.width(), inner.height() - top_h)
+    pad = max(2, min(w, h) // 16)
+    left, top_y, inner_w, inner_h = x + pad, y + pad, w - 2 * pad, h - 2 * pad
+    top_h = max(inner_h * 4 // 10, fonts.height)
+    today = "today" in marks
 
     # day number, on a blue badge when selected, bold today
-    number_font = QFont(font)
-    number_font.setBold("today" in marks or selected)
-    painter.setFont(number_font)
     if day_number:
-        fm = QFontMetrics(number_font)
-        badge = QRect(top.left(), top.top(), fm.horizontalAdvance(day_number) + 2 * pad + 2, fm.height() + 2)
+        bold = today or selected
+        painter.setFont(fonts.number[bold])
+        width, height = fonts.badge(bold, day_number)
         if selected:
-            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setPen(_NO_PEN)
             painter.setBrush(SELECTED)
-            painter.drawRoundedRect(QRectF(badge), 3, 3)
-            painter.setPen(QColor("#ffffff"))
+            painter.drawRoundedRect(QRectF(left, top_y, width + 2 * pad + 2, height + 2), 3, 3)
+            painter.setPen(WHITE)
         else:
             painter.setPen(TEXT)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, day_number)
+        painter.drawText(left, top_y, width + 2 * pad + 2, height + 2, _CENTER, day_number)
 
     # the marks' symbols, right-aligned in the top row, each in its colour
-    symbols = symbols_for(marks)
-    if symbols:
-        base = font.pointSizeF() if font.pointSizeF() > 0 else 9.0
-        x = top.right()
-        for symbol, color in reversed(symbols):
-            sym_font = QFont(font)
-            sym_font.setBold(True)
-            # the dot and the bars are thin glyphs: larger, so they read at a glance
-            sym_font.setPointSizeF(base * SYMBOL_SCALE.get(symbol, 1.3))
-            painter.setFont(sym_font)
-            fm = QFontMetrics(sym_font)
-            w = fm.horizontalAdvance(symbol) + 2
-            painter.setPen(color)
-            painter.drawText(
-                QRect(x - w, top.top() - 2, w, fm.height()),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                symbol,
-            )
-            x -= w + 1
+    right = left + inner_w - 1  # as QRect.right(): the last pixel column
+    for symbol, color in reversed(symbols_for(marks)):
+        sym_font, sym_w, sym_h = fonts.symbol(symbol)
+        painter.setFont(sym_font)
+        painter.setPen(color)
+        painter.drawText(right - sym_w, top_y - 2, sym_w, sym_h, _RIGHT_MIDDLE, symbol)
+        right -= sym_w + 1
 
     # the day's total dose
     if text:
-        dose_font = QFont(font)
-        dose_font.setBold(True)
-        dose_font = _fit(painter, dose_font, text, bottom.width())
-        painter.setFont(dose_font)
+        painter.setFont(fonts.fitted(text, inner_w))
         painter.setPen(TEXT)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(left, top_y + top_h, inner_w, inner_h - top_h, _CENTER, text)
 
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    if "today" in marks:
-        painter.setPen(QPen(TODAY_BORDER, 3))
-        painter.drawRect(QRectF(rect).adjusted(1.5, 1.5, -1.5, -1.5))
-    if selected:
-        inset = 4.0 if "today" in marks else 1.0
-        painter.setPen(QPen(SELECTED, 2))
-        painter.drawRect(QRectF(rect).adjusted(inset, inset, -inset, -inset))
+    if today or selected:
+        painter.setBrush(_NO_BRUSH)
+        if today:
+            painter.setPen(TODAY_PEN)
+            painter.drawRect(QRectF(x + 1.5, y + 1.5, w - 3.0, h - 3.0))
+        if selected:
+            inset = 4.0 if today else 1.0
+            painter.setPen(SELECTED_PEN)
+            painter.drawRect(QRectF(x + inset, y + inset, w - 2 * inset, h - 2 * inset))
     painter.restore()
