@@ -6,6 +6,7 @@ nothing written; an older file without the sections still imports."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import shutil
 import sqlite3
@@ -283,3 +284,41 @@ def test_an_import_on_either_database_writes_them(doctor, patient):
     assert [m[:-1] for m in mine[0]] == [m[:-1] for m in theirs[0]]
     assert [a[:-1] for a in mine[1]] == [a[:-1] for a in theirs[1]] and mine[2] == theirs[2]
     assert [f for f in verify_clinic().findings if f.table in ("other_medicine", "support_agreed")] == []
+
+
+FUZZED = itertools.count(1)
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats() | st.text(max_size=12),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                       max_size=3), max_leaves=6)
+
+
+@settings(max_examples=examples(40, 3000), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_value_in_the_sections_imports_or_is_refused_in_one_line(exported, empty_clinic, tmp_path, data):
+    """Fuzz: a field of a record replaced (or removed, or a record added) by any JSON value."""
+    doc = json.loads(json.dumps(exported))
+    section = data.draw(st.sampled_from(["other_medicines", "support_agreed"]), label="section")
+    rows = doc[section]
+    n = data.draw(st.integers(0, len(rows)), label="row")
+    if n == len(rows):
+        rows.append(data.draw(json_values, label="added"))
+    else:
+        key = data.draw(st.sampled_from(sorted(rows[n]) + ["options/0"]), label="field")
+        if key == "options/0" and isinstance(rows[n].get("options"), list) and rows[n]["options"]:
+            rows[n]["options"][0][data.draw(st.sampled_from(["key", "label", "patient", "x"]))] = data.draw(json_values)
+        elif data.draw(st.booleans(), label="remove"):
+            rows[n].pop(key, None)
+        else:
+            rows[n][key] = data.draw(json_values, label="value")
+    clinic = tmp_path / "fuzz.sqlite"
+    if not clinic.exists():
+        shutil.copy(empty_clinic, clinic)
+    doc["patient"]["identifier"] = f"FUZZ-{next(FUZZED)}"  # each example a patient of its own
+    storage.open_database(clinic)
+    try:
+        import_patient(document=doc, author=storage.list_clinicians()[0])
+    except errors.InvalidInputError as exc:
+        assert "\n" not in str(exc) and "already belongs" not in str(exc), exc
+    finally:
+        storage.close_database()
