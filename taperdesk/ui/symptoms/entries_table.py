@@ -21,14 +21,23 @@ from taperdesk.storage import StorageError, SymptomEntry
 from taperdesk.ui.history import RecordTableModel, local_time
 
 
-def entry_definitions(entries: Iterable[SymptomEntry]) -> dict[tuple[str, int], ScaleDefinition]:
-    """The definition each entry was made with, by (scale, version); one missing is left out."""
+def entry_definitions(entries: Iterable[SymptomEntry], *,
+                      known: dict[tuple[str, int], ScaleDefinition] | None = None
+                      ) -> dict[tuple[str, int], ScaleDefinition]:
+    """The definition each entry was made with, by (scale, version); one missing is left out.
+    `known` holds those already read from this clinic (a stored version never changes) and
+    gains the ones read now."""
     out = {}
     for key in {(e.scale, e.scale_version) for e in entries}:
-        try:
-            out[key] = storage.scale_definition(key=key[0], version=key[1])
-        except StorageError:
-            pass
+        found = known.get(key) if known is not None else None
+        if found is None:
+            try:
+                found = storage.scale_definition(key=key[0], version=key[1])
+            except StorageError:
+                continue
+            if known is not None:
+                known[key] = found
+        out[key] = found
     return out
 
 
@@ -152,10 +161,17 @@ COLUMNS = (
 
 
 class EntriesModel(RecordTableModel):
-    """Rows are EntryRow; corrected and retracted versions are greyed."""
+    """Rows are EntryRow; corrected and retracted versions are greyed. A row's
+    texts are worked out when the view first asks for them and kept: a view asks
+    each cell a dozen times per paint, and years of entries are never all shown."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(COLUMNS, parent)
+        self._texts: dict[int, tuple[str, ...]] = {}
+
+    def set_rows(self, rows) -> None:
+        self._texts = {}
+        super().set_rows(rows)
 
     def set_entries(self, entries: Iterable[SymptomEntry], *, names: Mapping[int, str],
                     definitions: Mapping[tuple[str, int], ScaleDefinition] | None = None) -> None:
@@ -179,7 +195,12 @@ class EntriesModel(RecordTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             entered = f"Entered by {row.who} at {local_time(row.entry.entered_at)}."
             return " ".join(filter(None, [entered, row.detail]))
-        return super().data(index, role)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        texts = self._texts.get(index.row())
+        if texts is None:
+            texts = self._texts[index.row()] = tuple(text(row) for _title, text in COLUMNS)
+        return texts[index.column()] if 0 <= index.column() < len(texts) else None
 
 
 class RetractDialog(QDialog):

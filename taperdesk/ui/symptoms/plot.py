@@ -154,6 +154,14 @@ class SymptomPlot(PointerMixin, QWidget):
             self.reset_view()
         else:
             self._update_symbols()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Bring each row's view transform up to date now. pyqtgraph does it as a
+        row begins to paint, which changes the items again and paints every row a
+        second time in the same switch (each scene repaints the window at once)."""
+        for view in (self.dose_view, *(d.view for d in self._drawn.values())):
+            view.prepareForPaint()
 
     def _rebuild_series(self, series: list[Series]) -> None:
         """One row per series, in order. A row is kept aside when a patient without

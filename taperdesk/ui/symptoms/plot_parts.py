@@ -95,14 +95,22 @@ class DateAxis(OpaqueGrid, pg.DateAxisItem):
     drew a grid line per month, which cost more to paint than every score."""
 
     MAX_GRID_LINES = 40
+    _last: tuple = ((), [])  # (what was asked, the ticks): every row asks the same of its date axis
 
     def __init__(self):
         super().__init__(orientation="bottom", utcOffset=0)
 
     def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph's name)
+        # the rows share one time axis, so the second and later rows reuse the first's ticks
+        self.setZoomLevelForDensity((maxVal - minVal) / size)  # tickStrings reads the level it sets
+        asked = (minVal, maxVal, size, self.minSpacing, id(self.zoomLevel), self.utcOffset)
+        if DateAxis._last[0] == asked:
+            return [(spacing, list(values)) for spacing, values in DateAxis._last[1]]
         levels = super().tickValues(minVal, maxVal, size)
         kept = [level for level in levels if len(level[1]) <= self.MAX_GRID_LINES]
-        return kept or levels[:1]
+        kept = kept or levels[:1]
+        DateAxis._last = (asked, [(spacing, list(values)) for spacing, values in kept])
+        return kept
 
 
 class LeaveFilter(QObject):

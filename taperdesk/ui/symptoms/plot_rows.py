@@ -58,6 +58,10 @@ def plot_widget(view: pg.ViewBox, y_label: str) -> pg.PlotWidget:
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen(AXIS))
         axis.setTextPen(pg.mkPen(TEXT))
+    for name in ("left", "bottom", "top", "right"):
+        # no units, so no SI prefix to show; left on, every change of range re-typesets each
+        # axis's label as HTML, hidden ones too (a third of the plot's time on a patient switch)
+        item.getAxis(name).enableAutoSIPrefix(False)
     item.getAxis("left").setWidth(62)  # the same width in every row, so the x scales line up
     return widget
 

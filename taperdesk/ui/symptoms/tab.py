@@ -58,6 +58,9 @@ class SymptomsTab(QWidget):
         # Every place that enables an entry button asks it, so selecting a row cannot undo a refusal.
         self.refusal = ""
         self.definitions = storage.scale_definitions()
+        # the definition each entry was made with, by (scale, version): a stored version never
+        # changes (append-only), so each is read once for this clinic, not once per patient shown
+        self._made_with: dict = {}
 
         self.quick = QuickDailyRow(self, author=author, today=today)
         self.quick.saved.connect(self._saved)
@@ -159,7 +162,7 @@ class SymptomsTab(QWidget):
                 self.definitions = storage.scale_definitions()
                 entries = storage.symptom_entries(patient_id=self._patient_id, include_history=True)
                 names = {c.id: c.name for c in storage.list_clinicians(include_inactive=True)}
-                made_with = entry_definitions(entries)
+                made_with = entry_definitions(entries, known=self._made_with)
             except StorageError as exc:
                 entries, made_with = [], {}
                 self._say(f"The symptom entries cannot be shown: {exc}")
@@ -279,19 +282,22 @@ class SymptomsTab(QWidget):
 
     def _update_plot(self, current: list[SymptomEntry]) -> None:
         """Each scale with entries as a series of its value (the headline item's score, or the total)."""
+        by_scale: dict[str, list[SymptomEntry]] = {}
+        for entry in current:  # one pass over the entries, each scale's in the order given
+            by_scale.setdefault(entry.scale, []).append(entry)
         series = []
         for key, definition in self.definitions.items():
-            points = []
-            for entry in current:
-                if entry.scale == key:
-                    value = entry.items.get(definition.headline) if definition.headline else entry.total
-                    if value is not None:
-                        points.append((entry.date, value))
+            mine = by_scale.get(key, ())
+            head = definition.headline
+            if head:
+                points = [(e.date, value) for e in mine if (value := e.items.get(head)) is not None]
+            else:
+                points = [(e.date, e.total) for e in mine]
             if points:
                 low, high = definition.value_range
                 series.append(Series(key, definition.title, tuple(points), low, high, definition.bands))
         daily = self.definitions.get(DAILY)
-        found = side_effect_points((e.date, e.scale, e.items) for e in current)
+        found = side_effect_points((e.date, e.scale, e.items) for e in by_scale.get(DAILY, ()))
         for key, points in found.items():  # beside the scales: a row per side effect the patient has recorded
             if daily is not None and any(i.key == key for i in daily.items):
                 item = daily.item(key)
