@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QProgressDialog, QSizePolicy, QWidget
 
 
 class _Signals(QObject):
@@ -89,12 +89,13 @@ class BusyIndicator(QWidget):
         self.label = QLabel(text)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)  # busy: the work gives no progress to wait for
-        self.bar.setMaximumWidth(90)
-        self.bar.setMaximumHeight(14)
+        self.bar.setFixedSize(90, 14)
         self.bar.setTextVisible(False)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self.setAccessibleName(text)
+        # no wider than it needs: the status bar would give it half its width, the words mid-bar
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
 
 
 class StatusBarJob(_ReportsBack):

@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from taperdesk import storage
-from taperdesk.clinic import records as clinic_records
-from taperdesk.clinic import settings as clinic_settings
 from taperdesk.core.catalogue import load_catalogue
 from taperdesk.core.typed_dates import day_first_for
 from taperdesk.clinic import plans as operations
@@ -42,18 +40,19 @@ from taperdesk.ui.idle import IdleWatcher
 from taperdesk.ui.patient_list import PatientListModel
 from taperdesk.ui.plan_tab import PlanTab
 from taperdesk.ui.flare_banner import FlareBanner
-from taperdesk.ui.record_check import RecordBanner, RecordCheck, problems_by_patient
+from taperdesk.ui.record_check import RecordBanner
 from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_clinic import ClinicActions
 from taperdesk.ui.workspace_handouts import HandoutActions
+from taperdesk.ui.workspace_patients import PatientActions
 from taperdesk.ui.workspace_side_by_side import SideBySide
 from taperdesk.ui.workspace_support import SupportActions
 from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
-
-class Workspace(ClinicActions, AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions, QMainWindow):
+class Workspace(PatientActions, ClinicActions, AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions,
+                QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -298,44 +297,7 @@ class Workspace(ClinicActions, AccountActions, SideBySide, PlanActions, HandoutA
             self.report(f"{what}: {exc}")
             return None
 
-    # -- patients -------------------------------------------------------------
-    def focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
-
-    def _row_selected(self, row: int) -> None:
-        patient = self.patients.patient(row)
-        self.show_patient(patient.id if patient else None)
-
-    def _reselect(self) -> None:
-        if self.patient_id is not None and (row := self.patients.row_of(self.patient_id)) >= 0:
-            self.table.selectRow(row)
-
-    def select_patient(self, patient_id: int) -> None:
-        row = self.patients.row_of(patient_id)
-        if row < 0:
-            self.search.setText("")
-            row = self.patients.row_of(patient_id)
-        if row >= 0:
-            self.table.selectRow(row)
-        else:
-            self.show_patient(patient_id)
-
-    def show_today(self) -> None:
-        """Back to the landing page, brought up to date."""
-        self.table.clearSelection()
-        self.show_patient(None)
-        self.today_view.refresh()
-        self.today_view.tree.setFocus()
-
-    def open_patient_at(self, patient_id: int, tab: str) -> None:
-        """From the Today view: the patient's page at the tab that answers the line."""
-        self.select_patient(patient_id)
-        if self.patient_id != patient_id:
-            self.show_patient(patient_id)
-        pages = {"plan": self.plan_tab, "symptoms": self.symptoms_host, "history": self.history_tab}
-        self.tabs.setCurrentWidget(pages.get(tab, self.plan_tab))
-
+    # -- the patient shown -----------------------------------------------------
     def show_patient(self, patient_id: int | None) -> None:
         other_patient = patient_id != self.patient_id
         previous, self.patient_id = self.patient_id, patient_id
@@ -373,70 +335,11 @@ class Workspace(ClinicActions, AccountActions, SideBySide, PlanActions, HandoutA
         self.record_banner.show_problems(self.patients.flagged.get(patient_id, []) if patient_id else [])
         self._update_actions()
 
-    def start_record_check(self) -> None:
-        """The daily check of every record, in the background (ui.record_check)."""
-        self.record_check = RecordCheck(self)
-        self.record_check.checked.connect(self.apply_record_check)
-        self.record_check.failed.connect(lambda exc: self.show_status(f"The record check could not run: {exc}"))
-        self.record_check.start()
-
-    def apply_record_check(self, report) -> None:
-        """Mark the patients the check found problems with; say so if it found any."""
-        self.patients.set_flagged(problems_by_patient(report))
-        self.show_patient(self.patient_id)
-        if report.ok:
-            self.show_status(f"Record check passed: {report.summary()}.")
-        else:
-            clinic_wide = [f.line for f in report.findings if f.patient_id is None]
-            n = len(report.patient_ids)
-            self.report(f"The record check found {len(report.findings)} problem(s)"
-                        + (f" in {n} patient record(s), marked ⚠ in the list" if n else "")
-                        + (": " + "; ".join(clinic_wide[:3]) if clinic_wide else "")
-                        + ". Nothing for a marked patient is printed until it is put right: run "
-                          "`taperdesk verify` and restore the newest backup that passes it.",
-                        title="TaperDesk record check")
-
     def _plan_changed(self, message: str) -> None:
         self.patients.forget_patient(self.patient_id)
         self.show_patient(self.patient_id)
         self.today_view.refresh()
         self.show_status(message)
-
-    def new_patient(self) -> None:
-        from taperdesk.ui.patient_dialog import PatientDialog
-
-        dialog = PatientDialog(self, author=self.clinician)
-        if self.run_dialog(dialog) and (patient := dialog.saved_patient()):
-            self.patients.refresh()
-            self.select_patient(patient.id)
-            self.show_status(f"Added {patient.name}.")
-
-    def unarchive_selected(self) -> bool:
-        """The list's Unarchive: the selected archived patient comes back to the list."""
-        if self.patient_id is None:
-            return False
-        patient = storage.get_patient(patient_id=self.patient_id)
-        if not patient.archived:
-            return False
-        done = self._guarded("The patient was not unarchived", lambda: clinic_records.set_patient_archived(
-            patient_id=patient.id, archived=False, author=self.clinician))
-        if done:
-            self.patients.refresh()
-            self.show_patient(patient.id)
-            self.show_status(f"Unarchived {patient.name}.")
-        return bool(done)
-
-    def edit_patient(self) -> None:
-        from taperdesk.ui.patient_dialog import PatientDialog
-
-        if self.patient_id is None:
-            return
-        dialog = PatientDialog(self, patient=storage.get_patient(patient_id=self.patient_id), author=self.clinician)
-        dialog.archived_changed.connect(lambda *_: self.patients.refresh())
-        if self.run_dialog(dialog):
-            self.patients.refresh()
-            self.show_patient(self.patient_id)
-            self.show_status("Patient details saved.")
 
     @property
     def symptoms_tab(self):

@@ -1,7 +1,9 @@
 """The workspace's clinic-wide actions: clinic and supervision settings, a backup
-now (on a worker, with a busy indicator in the status bar), locking the screen (sign out and in again), About. A mixin of Workspace,
-which provides clinician, catalogue, patient_id, patients, poll_timer, idle,
-run_dialog, show_patient, show_status and _guarded; split out so the window's
+now (on a worker, with a busy indicator in the status bar), the daily check of
+every record (marks in the list, a dialog when it finds problems), locking the
+screen (sign out and in again), About. A mixin of Workspace, which provides
+clinician, catalogue, patient_id, patients, poll_timer, idle, run_dialog,
+show_patient, show_status, report and _guarded; split out so the window's
 module keeps to building and showing the workspace."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from taperdesk.clinic import settings as clinic_settings
 from taperdesk.ui.background import StatusBarJob
+from taperdesk.ui.record_check import RecordCheck, problems_by_patient
 
 BACKING_UP = "Backing up…"
 
@@ -64,3 +67,25 @@ class ClinicActions:
     def about(self) -> None:
         QMessageBox.about(self, "About TaperDesk", "TaperDesk: supervised benzodiazepine tapering for small clinics.")
 
+    def start_record_check(self) -> None:
+        """The daily check of every record, in the background (ui.record_check)."""
+        self.record_check = RecordCheck(self)
+        self.record_check.checked.connect(self.apply_record_check)
+        self.record_check.failed.connect(lambda exc: self.show_status(f"The record check could not run: {exc}"))
+        self.record_check.start()
+
+    def apply_record_check(self, report) -> None:
+        """Mark the patients the check found problems with; say so if it found any."""
+        self.patients.set_flagged(problems_by_patient(report))
+        self.show_patient(self.patient_id)
+        if report.ok:
+            self.show_status(f"Record check passed: {report.summary()}.")
+        else:
+            clinic_wide = [f.line for f in report.findings if f.patient_id is None]
+            n = len(report.patient_ids)
+            self.report(f"The record check found {len(report.findings)} problem(s)"
+                        + (f" in {n} patient record(s), marked ⚠ in the list" if n else "")
+                        + (": " + "; ".join(clinic_wide[:3]) if clinic_wide else "")
+                        + ". Nothing for a marked patient is printed until it is put right: run "
+                          "`taperdesk verify` and restore the newest backup that passes it.",
+                        title="TaperDesk record check")
