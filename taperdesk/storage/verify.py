@@ -40,6 +40,7 @@ from taperdesk.storage.migrations import (
 from taperdesk.storage.models import db
 
 VERIFY_HINT = "run `taperdesk verify`"
+SUPPORT_TABLES = ("support_list", "support_agreed")  # append-only since schemas 14 and 15
 MAX_PLAN_PROBLEMS = 4  # lines per stored plan
 
 
@@ -137,7 +138,7 @@ def expected_triggers(database=None) -> dict[str, str]:
     backend = backends.of(db if database is None else database)
     statements = [*m001_first_schema._triggers(backend), *m003_scales._triggers(backend),
                   *m007_paper._triggers(backend), *m011_roles._triggers(backend),
-                  *m013_other_medicines._triggers(backend)]
+                  *m013_other_medicines._triggers(backend), *backend.append_only_triggers(SUPPORT_TABLES)]
     return {**{sql.split()[2]: sql for sql in statements}, **m004_hash_chains.insert_triggers(backend)}
 
 

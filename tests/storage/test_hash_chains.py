@@ -130,7 +130,7 @@ def test_a_removed_row_breaks_the_link_of_the_next(filled):
 
 
 @pytest.mark.parametrize("trigger", ["handout_no_replace", "audit_event_no_update", "scale_definition_no_delete",
-                                     "plan_paper_no_update"])
+                                     "plan_paper_no_update", "support_agreed_no_update", "support_list_no_delete"])
 def test_a_dropped_trigger_shows(filled, trigger):
     _shell(filled, f"DROP TRIGGER {trigger}")
     [finding] = _chain_findings(filled)
