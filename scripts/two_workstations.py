@@ -68,7 +68,7 @@ def station(args: argparse.Namespace) -> int:
     def say(**facts) -> None:
         print(MARK + json.dumps(facts), flush=True)
 
-    opened = storage.open_database(args.db, defer_daily=True)  # as the app opens it
+    opened = storage.open_database(storage.resolve_db_path(), defer_daily=True)  # TAPERDESK_DB, as the app opens it
     password = os.environ.pop("TAPERDESK_STATION_PASSWORD")
     clinician = storage.verify_password(name=args.station_name, password=password)
     if clinician is None:
@@ -198,10 +198,10 @@ class Station:
     def __init__(self, role: str, url: str, password: str, *, offscreen: bool, log: Path, data: Path) -> None:
         self.role, self.name = role, PRESCRIBER if role == "prescriber" else NURSE
         # each workstation its own data folder (its log, its backups folder): not the user's own
+        # the address (with its password) and the account's password in the environment, not on a command line
         env = dict(os.environ, TAPERDESK_WORKSTATION=ROOMS[role], TAPERDESK_STATION_PASSWORD=password,
-                   PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(data))
-        env.pop("TAPERDESK_DB", None)
-        command = [PYTHON, str(Path(__file__).resolve()), "--station", self.name, "--db", url]
+                   TAPERDESK_DB=url, PYTHONPATH=str(ROOT), XDG_DATA_HOME=str(data))
+        command = [PYTHON, str(Path(__file__).resolve()), "--station", self.name]
         if offscreen:
             env["QT_QPA_PLATFORM"] = "offscreen"
         else:
@@ -287,7 +287,7 @@ def scenario(url: str, passwords: dict[str, str], out: Path, *, patient_a: str, 
         facts["nurse_opens_a"] = nurse.ask(do="open", patient=patient_a, tab="symptoms")
         shoot("1-patient-a-in-use")
         # 2. the nurse records a rating for B; the prescriber, looking at B, sees it
-        note = f"phone call at {dt.datetime.now():%H:%M:%S}"
+        note = f"phone call at {dt.datetime.now():%H:%M}"
         facts["nurse_opens_b"] = nurse.ask(do="open", patient=patient_b, tab="symptoms")
         facts["prescriber_opens_b"] = doctor.ask(do="open", patient=patient_b, tab="symptoms")
         doctor.ask(do="watch", note=note, timeout=10.0)
@@ -338,10 +338,13 @@ def side_by_side(left: Path, right: Path, target: Path, title: str, scale: float
     return target
 
 
-STEPS = {"1-patient-a-in-use": "1. The prescriber has Margaret open; the nurse sees her read-only, and who has her",
-         "2-rating-seen-elsewhere": "2. The nurse records Dmitri's rating; the prescriber's screen shows it within "
-                                    "seconds",
-         "3-nurse-refused": "3. The nurse tries to pause a plan: refused, in one line (and greyed out)"}
+# each step's two screens side by side, as the README shows them (docs/screenshots/NAME)
+STEPS = {"1-patient-a-in-use": ("two-workstations-1-in-use.png", "1. The prescriber has Margaret open; the nurse sees "
+                                "her read-only, and who has her"),
+         "2-rating-seen-elsewhere": ("two-workstations-2-rating-seen.png", "2. The nurse records Dmitri's rating; "
+                                     "the prescriber's screen shows it within seconds"),
+         "3-nurse-refused": ("two-workstations-3-nurse-refused.png", "3. The nurse tries to pause a plan (past the "
+                             "greyed-out menu item): refused in one line")}
 
 
 def _taperdesk(*argv: str, stdin: str | None = None, env: dict | None = None) -> str:
@@ -401,9 +404,9 @@ def main(argv: list[str] | None = None) -> int:
         if cluster is not None:
             cluster.stop()
     print(json.dumps(facts, indent=1))
-    for step, title in STEPS.items():
+    for step, (name, title) in STEPS.items():
         both = [args.out / f"{step}-{role}-{ROOMS[role]}.png" for role in ROOMS]
-        print(f"wrote {side_by_side(*both, args.out / f'two-workstations-{step}.png', title)}")
+        print(f"wrote {side_by_side(*both, args.out / name, title)}")
     ok = bool(facts["prescriber_sees_it"]["seen"] and facts["seen_after_s"] is not None
               and facts["seen_after_s"] <= 5 and "in use by" in facts["nurse_opens_a"]["banner"]
               and not facts["nurse_attempts_pause"]["done"])

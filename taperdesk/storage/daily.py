@@ -19,11 +19,13 @@ event, so the next open tries again."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from taperdesk.storage import backup as backups
 from taperdesk.storage import connection
+from taperdesk.storage.errors import StorageError
 from taperdesk.storage.models import db
 from taperdesk.storage.paths import default_backup_dir
 
@@ -75,41 +77,59 @@ def _made_today(today: dt.date) -> str:
     at = from_utc_text(row[0]).astimezone()
     if at.date() != today:
         return ""
-    where = row[1].split(" on ", 1)[1].split(" (", 1)[0] if " on " in row[1] else "another workstation"
-    return f"made on {where} at {at:%H:%M}"
+    where = re.search(r" on (.+) \(keeps \d+\)", row[1])
+    return f"made on {where.group(1) if where else 'another workstation'} at {at:%H:%M}"
 
 
 def _server_upkeep(session, *, check_records: bool, close_connection: bool, now: dt.datetime | None,
                    keep_backups: int | None) -> DailyResult:
-    from taperdesk.storage import audit, server_backup
-    from taperdesk.storage.patient_locks import workstation
+    from taperdesk.storage.failures import DB_ERRORS, translate
 
-    address = session.path
-    today = (now or dt.datetime.now()).date()
     try:
-        if not db.execute_sql("SELECT pg_try_advisory_lock(?)", (SERVER_LOCK,)).fetchone()[0]:
-            return DailyResult(None, None, "being made on another workstation")
-        try:
-            done = _made_today(today)
-            if done:
-                return DailyResult(None, None, done)
-            folder = server_backup.default_folder(address)
-            target = server_backup.dump(address, folder, now=now, kind="daily")
-            tables = server_backup.check_dump(target, address)
-            keep = keep_backups if keep_backups is not None else connection._configured_keep()
-            server_backup.prune_dumps(folder, address, keep, kind="daily")
-            with connection.writing():
-                audit.record(None, SERVER_EVENT, "clinic", None,
-                             f"Daily backup of the clinic server {target.name} ({tables} tables) on {workstation()} "
-                             f"(keeps {keep})")
-        finally:
-            db.execute_sql("SELECT pg_advisory_unlock(?)", (SERVER_LOCK,))
+        target = _server_backup(session.path, now=now, keep_backups=keep_backups)
+        if isinstance(target, str):
+            return DailyResult(None, None, target)
         report = None
         if check_records:
             from taperdesk.storage.verify import verify_clinic
 
             report = verify_clinic()
         return DailyResult(target, report)
+    except DB_ERRORS as exc:  # the server went away meanwhile: one line naming it
+        raise translate(exc, session.path) from None
     finally:
         if close_connection:
             db.close()
+
+
+def _server_backup(address, *, now: dt.datetime | None, keep_backups: int | None) -> Path | str:
+    """The day's dump (its path), or why this workstation makes none (a str)."""
+    from taperdesk.storage import audit, server_backup
+    from taperdesk.storage.failures import DB_ERRORS
+    from taperdesk.storage.patient_locks import workstation
+
+    if not db.execute_sql("SELECT pg_try_advisory_lock(?)", (SERVER_LOCK,)).fetchone()[0]:
+        return "being made on another workstation"
+    try:
+        done = _made_today((now or dt.datetime.now()).date())
+        if done:
+            return done
+        folder = server_backup.default_folder(address)
+        target = server_backup.dump(address, folder, now=now, kind="daily")
+        try:
+            tables = server_backup.check_dump(target, address)
+        except StorageError:
+            target.unlink(missing_ok=True)  # a dump that cannot be read back is no backup
+            raise
+        keep = keep_backups if keep_backups is not None else connection._configured_keep()
+        server_backup.prune_dumps(folder, address, keep, kind="daily")
+        with connection.writing():
+            audit.record(None, SERVER_EVENT, "clinic", None,
+                         f"Daily backup of the clinic server {target.name} ({tables} tables) on {workstation()} "
+                         f"(keeps {keep})")
+        return target
+    finally:
+        try:
+            db.execute_sql("SELECT pg_advisory_unlock(?)", (SERVER_LOCK,))
+        except DB_ERRORS:
+            pass  # the connection is gone, and the lock with its session

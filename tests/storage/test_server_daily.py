@@ -101,3 +101,13 @@ def test_a_failed_dump_leaves_nothing_and_the_next_open_tries_again(server_clini
     assert list(room1.iterdir()) == [] and _events(opened.path.url) == []
     monkeypatch.setattr(server_backup, "_tool", real)
     assert daily_upkeep(check_records=False).backup.parent == room1  # the lock was let go too
+
+
+def test_a_dump_that_cannot_be_read_back_is_no_backup(server_clinic, monkeypatch):
+    opened, at = server_clinic
+    room1 = at("ROOM-1")
+    real = server_backup._tool
+    monkeypatch.setattr(server_backup, "_tool", lambda name: "/bin/false" if name == "pg_restore" else real(name))
+    with pytest.raises(storage.StorageError, match=r"of the database .* cannot be read back"):
+        daily_upkeep(check_records=False)
+    assert list(room1.iterdir()) == [] and _events(opened.path.url) == []
