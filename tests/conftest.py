@@ -108,3 +108,36 @@ def backends_for(metafunc) -> tuple[str, ...]:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only: a test about the clinic file itself (not run on the server)")
+
+
+# -- the demo clinic ---------------------------------------------------------------
+# Making the demo clinic writes a thousand symptom entries (seconds of CPU); a dozen
+# test modules want one to read or to copy and change. The run makes it once (the
+# first worker to ask, under a lock) and each asks for a copy. The tests of the
+# demo itself (deterministic, `init-demo`, the fuzz) still make their own.
+@pytest.fixture(scope="session")
+def demo_copy(request):
+    """`demo_copy(path, today=None)`: a copy at `path` of the run's demo clinic made
+    for `today` (default today), and its DemoClinic with the path changed."""
+    import dataclasses
+    import datetime as dt
+    import shutil
+
+    from taperdesk import storage
+
+    root = _shared_root(request.config)
+
+    def copy(path, today: dt.date | None = None) -> storage.DemoClinic:
+        day = (today or dt.date.today()).isoformat()
+        master, facts = root / f"demo-{day}.sqlite", root / f"demo-{day}.json"
+        with open(root / "demo.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not facts.exists():
+                made = storage.make_demo(master, today=dt.date.fromisoformat(day))
+                storage.close_database()
+                facts.write_text(json.dumps({**dataclasses.asdict(made), "path": str(made.path)}))
+        path = Path(path)
+        shutil.copy(master, path)
+        return storage.DemoClinic(**{**json.loads(facts.read_text()), "path": path})
+
+    return copy

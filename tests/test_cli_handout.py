@@ -16,15 +16,14 @@ from pypdf import PdfReader
 
 from taperdesk import storage
 from taperdesk.app import main
-from taperdesk.storage.demo import make_demo
 
 PRINTED = "2026-11-20"
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("handout") / "demo.sqlite"
-    demo = make_demo(path)
+    demo = demo_copy(path)
     storage.open_database(path, auto_backup=False)
     try:  # one patient without a plan
         author = storage.list_clinicians()[0]

@@ -19,15 +19,14 @@ from taperdesk.app import main
 from taperdesk.clinic.plans import current_plans
 from taperdesk.clinic.today import GROUPS, today_list
 from taperdesk.core.quantity import fmt_mg
-from taperdesk.storage.demo import make_demo
 
 TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("today") / "demo.sqlite"
-    make_demo(path)
+    demo_copy(path)
     return path
 
 

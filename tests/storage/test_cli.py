@@ -9,13 +9,12 @@ import shutil
 import pytest
 
 from taperdesk.app import main
-from taperdesk.storage.demo import make_demo
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
-    return path, make_demo(path).password
+    return path, demo_copy(path).password
 
 
 @pytest.fixture

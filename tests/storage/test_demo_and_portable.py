@@ -17,9 +17,9 @@ TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
+def demo_file(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    return path, make_demo(path, today=TODAY)
+    return path, demo_copy(path, today=TODAY)
 
 
 @pytest.fixture

@@ -17,14 +17,13 @@ import pytest
 from taperdesk import storage
 from taperdesk.app import main
 from taperdesk.storage import portable_checks
-from taperdesk.storage.demo import make_demo
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory):
+def template(tmp_path_factory, demo_copy):
     folder = tmp_path_factory.mktemp("imports")
     path = folder / "demo.sqlite"
-    password = make_demo(path).password
+    password = demo_copy(path).password
     exported = folder / "p.json"
     with pytest.MonkeyPatch.context() as mp:  # exports are signed by a clinician
         mp.setenv("TAPERDESK_PASSWORD", password)

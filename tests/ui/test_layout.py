@@ -22,8 +22,8 @@ SIZES = ((1366, 768), (1920, 1080))
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    return storage.make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite", today=TODAY)
+def demo_file(tmp_path_factory, demo_copy):
+    return demo_copy(tmp_path_factory.mktemp("demo") / "demo.sqlite", today=TODAY)
 
 
 @pytest.fixture

@@ -19,13 +19,9 @@ TODAY = dt.date(2026, 12, 1)
 
 
 @pytest.fixture(scope="module")
-def demo_file(tmp_path_factory):
-    """One demo clinic for the module (making one takes seconds); the tests only read it."""
-    from taperdesk.storage import clinicians
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(clinicians, "SCRYPT", {"n": 16, "r": 1, "p": 1})
-        return storage.make_demo(tmp_path_factory.mktemp("demo") / "demo.sqlite", today=TODAY).path
+def demo_file(tmp_path_factory, demo_copy):
+    """One demo clinic for the module (a copy of the run's); the tests only read it."""
+    return demo_copy(tmp_path_factory.mktemp("demo") / "demo.sqlite", today=TODAY).path
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from datetime import date
 import pytest
 
 from taperdesk import storage
-from taperdesk.storage.demo import make_demo
 from taperdesk.ui import patient_list
 from taperdesk.ui.patient_list import COLUMNS, PatientListModel
 
@@ -22,9 +21,9 @@ TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("listcache") / "demo.sqlite"
-    make_demo(path)
+    demo_copy(path)
     return path
 
 

@@ -11,15 +11,14 @@ from datetime import date
 import pytest
 
 from taperdesk import storage
-from taperdesk.storage.demo import make_demo
 from taperdesk.ui.workspace import Workspace
 
 
 @pytest.fixture
-def tampered(tmp_path):
+def tampered(tmp_path, demo_copy):
     """A demo clinic where DEMO-002's newest revision was edited by hand (triggers set aside and put back)."""
     path = tmp_path / "demo.sqlite"
-    make_demo(path)
+    demo_copy(path)
     conn = sqlite3.connect(path, isolation_level=None)
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'plan_revision_no_update'").fetchone()[0]
     rev = conn.execute("SELECT r.id, r.plan_id, r.number FROM plan_revision r JOIN plan p ON p.id = r.plan_id "

@@ -15,16 +15,15 @@ from PySide6.QtCore import Qt
 from taperdesk import storage
 from taperdesk.app import main
 from taperdesk.clinic.today import GROUPS
-from taperdesk.storage.demo import make_demo
 from taperdesk.ui.today_view import TARGET
 
 TODAY = date.today()
 
 
 @pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
+def demo_template(tmp_path_factory, demo_copy):
     path = tmp_path_factory.mktemp("todayview") / "demo.sqlite"
-    make_demo(path)
+    demo_copy(path)
     return path
 
 
