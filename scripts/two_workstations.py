@@ -140,9 +140,10 @@ def station(args: argparse.Namespace) -> int:
             quick.severity.set_score(command["severity"])
             quick.sleep.set_score(command["sleep"])
             quick.note.setText(command["note"])
+            began = time.time()  # before the save: the other window cannot see it earlier than this
             entry = quick.save()
             settle()
-            say(saved=entry is not None, at=time.time(), message=quick.message_text(), **state())
+            say(saved=entry is not None, at=began, message=quick.message_text(), **state())
         elif do == "watch":
             start_watch(command["note"], command.get("timeout", 10.0))
             say(watching=True)

@@ -80,7 +80,7 @@ def test_a_prescriber_and_a_nurse_on_two_workstations(clinic_on_server, tmp_path
     # 2. the nurse's rating of B shows on the prescriber's screen within 5 seconds
     assert f"in use by {two.NURSE} on ROOM-2 since " in facts["prescriber_opens_b"]["banner"]
     assert facts["nurse_records_b"]["saved"], facts["nurse_records_b"]["message"]
-    assert facts["prescriber_sees_it"]["seen"] and facts["seen_after_s"] <= 5
+    assert facts["prescriber_sees_it"]["seen"] and 0 <= facts["seen_after_s"] <= 5
     # 3. the prescriber-only change: greyed out with the reason, and refused by the operation in one line
     tried = facts["nurse_attempts_pause"]
     reason = f"Only a prescriber may pause, resume, complete or stop a plan; {two.NURSE} is a nurse."
