@@ -37,6 +37,9 @@ print("shown", flush=True)
 """
 
 
+MONTH_TARGET_MS = 16  # issue 13: a frame at 60 Hz
+
+
 def startup(code: str, *args: str, runs: int = 5) -> float:
     times = []
     for _ in range(runs):
@@ -67,12 +70,13 @@ def interactive(db: str) -> None:
         w.table.selectRow((i * 7) % rows)
         app.processEvents()
         switch.append((time.perf_counter() - t0) * 1000)
-    month = []
+    month, month_cpu = [], []
     for _ in range(40):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         w.plan_tab.calendar.go_next_month()
         app.processEvents()
         month.append((time.perf_counter() - t0) * 1000)
+        month_cpu.append((time.process_time() - c0) * 1000)
     search = []
     for text in ("a", "ma", "mar", "TD", "zz", "j", "jo", "jos"):
         t0 = time.perf_counter()
@@ -93,7 +97,9 @@ def interactive(db: str) -> None:
     print(f"switch patient on the Symptoms tab (plot redrawn): median {statistics.median(symptoms):.1f} ms,"
           f" max {max(symptoms):.1f} ms (40 switches)")
     print(f"switch patient: median {statistics.median(switch):.1f} ms, max {max(switch):.1f} ms (60 switches)")
-    print(f"switch month: median {statistics.median(month):.1f} ms, max {max(month):.1f} ms (40 months)")
+    print(f"switch month: target <= {MONTH_TARGET_MS} ms median {statistics.median(month):.1f} ms,"
+          f" max {max(month):.1f} ms (40 months) {'pass' if statistics.median(month) <= MONTH_TARGET_MS else 'FAIL'}"
+          f" (CPU median {statistics.median(month_cpu):.1f} ms: on a shared machine the wall time is mostly waiting)")
     print(f"search as you type: median {statistics.median(search):.1f} ms, max {max(search):.1f} ms")
     storage.close_database()
 
