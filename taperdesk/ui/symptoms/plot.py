@@ -157,11 +157,16 @@ class SymptomPlot(PointerMixin, QWidget):
         self._settle()
 
     def _settle(self) -> None:
-        """Bring each row's view transform up to date now. pyqtgraph does it as a
-        row begins to paint, which changes the items again and paints every row a
-        second time in the same switch (each scene repaints the window at once)."""
+        """Bring each row's view transform up to date now, and ask for each row's
+        whole scene to be repainted. pyqtgraph updates a transform as the row
+        begins to paint, which changed the items again and painted every row a
+        second time; and Qt repaints the window at once for each scene whose items
+        changed (one pass per row, the entries table in the first), whereas a
+        whole-scene update waits for the event loop, so the rows paint together."""
         for view in (self.dose_view, *(d.view for d in self._drawn.values())):
             view.prepareForPaint()
+        for row in self.rows():
+            row.scene().update()
 
     def _rebuild_series(self, series: list[Series]) -> None:
         """One row per series, in order. A row is kept aside when a patient without
