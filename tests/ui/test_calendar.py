@@ -485,3 +485,45 @@ def test_the_grid_keeps_the_selected_day_month_and_fonts_in_step(cal, diazepam_p
     grid.setFont(bigger)
     assert grid.cell_fonts().size == pytest.approx(before * 1.5)
     grid.repaint()
+
+
+def test_a_month_switch_repaints_the_month_not_the_window_around_it(qtbot, diazepam_plan):
+    """The month's name and the day's words change size with every switch; they
+    take it in themselves (a fixed-size label, a scroll area) instead of laying
+    the window out again, which made a tab widget repaint everything in it."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QTabWidget
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    cal = PlanCalendar()
+    cal.set_today(TODAY)
+    tabs.addTab(cal, "Plan")
+    tabs.resize(900, 650)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    cal.set_plan(diazepam_plan)
+    cal.go_start()
+    painted: list[str] = []
+
+    class Painted(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt)
+            if event.type() == QEvent.Type.Paint:
+                painted.append(type(obj).__name__)
+            return False
+
+    spy = Painted()
+    for _ in range(3):
+        cal.go_next_month()
+        qtbot.waitUntil(lambda: cal.shown_month() is not None)
+        QApplication.processEvents()
+    QApplication.instance().installEventFilter(spy)
+    try:
+        before = cal.day_detail_text()
+        cal.go_next_month()
+        QApplication.processEvents()
+    finally:
+        QApplication.instance().removeEventFilter(spy)
+    assert cal.day_detail_text() != before
+    assert "QLabel" in painted  # the month's name and the day's words
+    assert "Legend" not in painted and "Swatch" not in painted, painted
