@@ -2,7 +2,8 @@
 row shows.
 
 Each chained table (plan revisions, status changes, symptom entries, handout
-records, audit events, scale definitions) keeps its own chain in id order: a
+records, audit events, scale definitions, other medicines, the clinic's support
+list and the support agreed) keeps its own chain in id order: a
 row's `chain_hash` is SHA-256 over a canonical JSON of its clinical fields and
 the hash of the row before it. The hash is computed in Python when the row is
 inserted, inside the write's transaction (ChainedModel.save calls `stamp`), so
@@ -49,6 +50,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "scale_definition": ("id", "key", "version", "definition", "author_id", "created_at"),
     "other_medicine": ("id", "patient_id", "kind", "name", "dose", "since", "stopped", "units_week", "note",
                        "supersedes_id", "author_id", "created_at"),  # schema 13
+    "support_list": ("id", "options", "author_id", "created_at"),  # schema 18
+    "support_agreed": ("id", "patient_id", "plan_id", "options", "note", "author_id", "created_at"),  # schema 18
 }
 # tables whose rows also hash their plan's patient and drug
 PLAN_CONTEXT = ("plan_revision", "plan_status_event")

@@ -1,8 +1,9 @@
 """The support a clinic offers (schema 14) and what was agreed with each patient
 (schema 15). Both are history: a saved list or an agreement is a new row, the
 newest counts, and nothing is changed or removed (the tables' triggers refuse
-it). An agreement keeps the options' words as they were that day, so a later
-edit of the clinic's list never changes what a patient was told."""
+it); each row is hash-chained as it is written (schema 18, storage.chain). An
+agreement keeps the options' words as they were that day, so a later edit of
+the clinic's list never changes what a patient was told."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from taperdesk.core.advice import SupportLine
 from taperdesk.core.support import SupportError, option_dicts, parse_options, shipped_options
-from taperdesk.storage import audit
+from taperdesk.storage import audit, backends, chain
 from taperdesk.storage.connection import reading, writing
 from taperdesk.storage.errors import InvalidInputError, NotFoundError
 from taperdesk.storage.models import PatientRow, db
@@ -43,6 +44,19 @@ def _lines(text: str) -> tuple[SupportLine, ...]:
     return parse_options(raw) if raw else ()
 
 
+def _append(table: str, **values) -> int:
+    """Insert one row with its id and chain hash (schema 18), linked on to the
+    end of its table's chain inside the caller's write transaction (the chain's
+    end held as storage.chain.stamp holds it); returns the new id."""
+    backends.of(db).lock_chain(db, table)
+    last_id, previous = chain.last_hash(db, table)
+    row = {"id": last_id + 1, **values}
+    row["chain_hash"] = chain.digest(table, [row[c] for c in chain.FIELDS[table]], previous)
+    db.execute_sql(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                   tuple(row.values()))
+    return row["id"]
+
+
 def support_options() -> tuple[SupportLine, ...]:
     """The clinic's list in use: its newest saved version, else the shipped one."""
     with reading():
@@ -68,9 +82,8 @@ def save_support_options(*, options: Sequence[SupportLine | dict], author: Clini
         author_row = audit.resolve_author(author, operation="support_list")
         if checked == support_options():
             return checked
-        db.execute_sql("INSERT INTO support_list (options, author_id, created_at) VALUES (?, ?, ?)",
-                       (_text(checked), author_row.id, to_utc_text(utc_now())))
-        new_id = db.execute_sql("SELECT MAX(id) FROM support_list").fetchone()[0]  # no lastrowid on a server
+        new_id = _append("support_list", options=_text(checked), author_id=author_row.id,
+                         created_at=to_utc_text(utc_now()))
         audit.record(author_row, "update", "support_list", new_id,
                      "support offered: " + ", ".join(o.label for o in checked))
     return checked
@@ -106,9 +119,8 @@ def append_agreement(*, patient_id: int, plan_id: int | None, options: Sequence[
     transaction): the one way a row enters support_agreed, used by agree_support
     and by a patient file's import, which keeps the row's original time."""
     at = to_utc_text(created_at)
-    db.execute_sql("INSERT INTO support_agreed (patient_id, plan_id, options, note, author_id, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", (patient_id, plan_id, _text(options), note, author_id, at))
-    row_id = db.execute_sql("SELECT MAX(id) FROM support_agreed WHERE patient_id = ?", (patient_id,)).fetchone()[0]
+    row_id = _append("support_agreed", patient_id=patient_id, plan_id=plan_id, options=_text(options), note=note,
+                     author_id=author_id, created_at=at)
     return SupportAgreed(row_id, patient_id, plan_id, tuple(options), note, author_id, from_utc_text(at))
 
 

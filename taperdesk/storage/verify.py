@@ -115,7 +115,7 @@ class _Places:
             plan_id, number = fields[1], fields[2]
         elif table == "plan_status_event":
             plan_id = fields[1]
-        elif table in ("symptom_entry", "other_medicine"):
+        elif table in ("symptom_entry", "other_medicine", "support_agreed"):
             patient_id = fields[1]
         elif table == "handout":
             got = db.execute_sql("SELECT plan_id, number FROM plan_revision WHERE id = ?", (fields[1],)).fetchone()
@@ -126,7 +126,8 @@ class _Places:
         what = {"plan_revision": "the stored plan", "plan_status_event": f"status change {row_id}",
                 "symptom_entry": f"symptom entry {row_id}", "handout": f"handout record {row_id}",
                 "audit_event": "the record", "scale_definition": "the record",
-                "other_medicine": f"other medicine record {row_id}"}[table]
+                "other_medicine": f"other medicine record {row_id}",
+                "support_list": "the saved support list", "support_agreed": f"support agreed record {row_id}"}[table]
         return self.finding(f"{what} {problem}", table=table, row_id=row_id, patient_id=patient_id,
                             plan_id=plan_id, revision=number)
 
@@ -305,9 +306,10 @@ def _attention_findings(places: _Places) -> list[Finding]:
 def verified_revision(*, revision_id: int, entries: bool = False) -> list[Finding]:
     """Before paper: the problems with what printing this revision relies on
     (empty: print). The triggers, the chain links of every revision and status
-    change of its plan, the plan's status, the plan's rules and ceilings; with
-    `entries`, the chain links of the patient's symptom entries too (the
-    clinician summary prints them)."""
+    change of its plan, the plan's status, the plan's rules and ceilings, the
+    chain links of the support agreed with the patient (the advice page prints
+    it); with `entries`, the chain links of the patient's symptom entries too
+    (the clinician summary prints them)."""
     places = _Places()
     with reading():
         got = db.execute_sql(_revisions() + " WHERE r.id = ?", (revision_id,)).fetchone()
@@ -318,6 +320,7 @@ def verified_revision(*, revision_id: int, entries: bool = False) -> list[Findin
         findings += _check_rows("plan_revision", "t.plan_id = ?", (plan_id,), places)
         findings += _check_rows("plan_status_event", "t.plan_id = ?", (plan_id,), places)
         findings += _status_findings("p.id = ?", (plan_id,), places)
+        findings += _check_rows("support_agreed", "t.patient_id = ?", (patient_id,), places)
         if entries:
             findings += _check_rows("symptom_entry", "t.patient_id = ?", (patient_id,), places)
         findings += _plan_findings(rev_id, plan_id, number, text, patient_id, places)

@@ -35,6 +35,8 @@ def filled(db_path, doctor, patient):
     storage.save_scale_definition(definition={**daily, "title": daily["title"] + " (ours)"}, author=doctor)
     med = storage.record_other_medicine(patient_id=patient.id, name="oxycodone", dose="10 mg", author=doctor)
     storage.stop_other_medicine(record_id=med.id, stopped=dt.date(2026, 2, 1), author=doctor)
+    storage.save_support_options(options=storage.support_options()[:2], author=doctor)
+    storage.agree_support(patient_id=patient.id, plan_id=plan.id, keys=["cbt_insomnia"], author=doctor)
     storage.close_database()
     return db_path
 
@@ -130,7 +132,8 @@ def test_a_removed_row_breaks_the_link_of_the_next(filled):
 
 
 @pytest.mark.parametrize("trigger", ["handout_no_replace", "audit_event_no_update", "scale_definition_no_delete",
-                                     "plan_paper_no_update", "support_agreed_no_update", "support_list_no_delete"])
+                                     "plan_paper_no_update", "support_agreed_no_update", "support_list_no_delete",
+                                     "support_list_needs_chain"])
 def test_a_dropped_trigger_shows(filled, trigger):
     _shell(filled, f"DROP TRIGGER {trigger}")
     [finding] = _chain_findings(filled)

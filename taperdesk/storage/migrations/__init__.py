@@ -24,6 +24,7 @@ from taperdesk.storage.migrations import (
     m014_support_list,
     m015_support_agreed,
     m016_day_list_kept,
+    m018_support_chains,
 )
 
 APPLICATION_ID = m001_first_schema.APPLICATION_ID
@@ -43,6 +44,7 @@ MIGRATIONS: tuple[tuple[int, Callable], ...] = (
     (14, m014_support_list.up),
     (15, m015_support_agreed.up),
     (16, m016_day_list_kept.up),
+    (18, m018_support_chains.up),
 )
 LATEST_VERSION = MIGRATIONS[-1][0]
 # migrations that can free much of the file (10: plans compacted): when one says
