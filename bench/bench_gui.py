@@ -32,7 +32,7 @@ from taperdesk.ui.workspace import Workspace
 app = QApplication([])
 storage.open_database(sys.argv[1], auto_backup=False, quick_check=False)  # a same-day start: the daily check+backup is timed by bench_storage
 doc = storage.list_clinicians()[0]  # the password check (scrypt, deliberately slow) is timed apart
-w = Workspace(clinician=doc, today=date(2026, 11, 27)); w.show(); app.processEvents()
+w = Workspace(clinician=doc, today=date.today()); w.show(); app.processEvents()
 print("shown", flush=True)
 """
 
@@ -60,7 +60,7 @@ def interactive(db: str) -> None:
     app = QApplication.instance() or QApplication([])
     storage.open_database(db, auto_backup=False)
     doc = storage.verify_password(name="Bench Clinician", password="bench password")
-    w = Workspace(clinician=doc, today=date(2026, 11, 27))
+    w = Workspace(clinician=doc, today=date.today())
     w.show()
     app.processEvents()
     rows = w.patients.rowCount()

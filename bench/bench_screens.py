@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 import pyqtgraph as pg  # noqa: E402  (after PySide6)
 
-TODAY = date(2026, 11, 27)
+TODAY = date.today()  # the bench clinic is made relative to the day it is made
 RESULTS: list[tuple[str, bool]] = []
 
 
@@ -199,7 +199,7 @@ from taperdesk import storage
 from taperdesk.ui.workspace import Workspace
 app = QApplication([])
 storage.open_database(sys.argv[1], auto_backup=False, quick_check=False)
-w = Workspace(clinician=storage.list_clinicians()[0], today=date(2026, 11, 27)); w.resize(1366, 768); w.show()
+w = Workspace(clinician=storage.list_clinicians()[0], today=date.today()); w.resize(1366, 768); w.show()
 app.processEvents()
 w.select_patient(int(sys.argv[2])); app.processEvents()
 for _ in range(int(sys.argv[3])):  # the user looks at the Plan tab a moment first (idle time)

@@ -44,6 +44,7 @@ from taperdesk.ui.record_check import RecordBanner
 from taperdesk.ui.warm_up import warm_up
 from taperdesk.ui.workspace_accounts import AccountActions
 from taperdesk.ui.workspace_clinic import ClinicActions
+from taperdesk.ui.workspace_day import DayFollower
 from taperdesk.ui.workspace_handouts import HandoutActions
 from taperdesk.ui.workspace_patients import PatientActions
 from taperdesk.ui.workspace_side_by_side import SideBySide
@@ -52,7 +53,7 @@ from taperdesk.ui.workspace_plans import STATUS_MENU, PlanActions
 
 
 class Workspace(PatientActions, ClinicActions, AccountActions, SideBySide, PlanActions, HandoutActions, SupportActions,
-                QMainWindow):
+                DayFollower, QMainWindow):
     def __init__(self, *, clinician: storage.Clinician, today: date | None = None, idle_minutes: float | None = None,
                  read_only: bool = False):
         super().__init__()
@@ -73,6 +74,7 @@ class Workspace(PatientActions, ClinicActions, AccountActions, SideBySide, PlanA
         self.idle = IdleWatcher(idle_minutes, self)
         QApplication.instance().installEventFilter(self.idle)  # any key or click anywhere counts as use
         self.idle.idle.connect(self.lock)
+        self.follow_the_day(fixed=today is not None)
         self._restore_geometry()
         self.patients.refresh()
         self._update_actions()
