@@ -81,6 +81,17 @@ def _run(args: list[str], entry=_entry) -> tuple[int, str, str, float]:
     return code, out.getvalue(), err.getvalue(), time.process_time() - t0
 
 
+@pytest.fixture(scope="module", autouse=True)
+def warmed_up():
+    """The command's one-time loading (its modules, the drug tables, the guidance
+    sources: about 0.5 s of CPU on the first plan in a process) is not what the
+    time bound below is about: each input's own work is."""
+    for args in (["plan", "--drug", "diazepam", "--dose", "night=10"],
+                 ["plan", "--drug", "alprazolam", "--dose", "morning=20", "--crossover", "--liquid",
+                  "--allow-fast", "--confirm-high-dose"]):
+        _run(args)
+
+
 @settings(max_examples=examples(800, 20000), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_args())
 def test_plan_never_tracebacks(args):
@@ -147,3 +158,14 @@ def test_fixed_without_a_cut_is_ten_percent_of_the_start_and_says_so():
     with contextlib.redirect_stdout(help_text), pytest.raises(SystemExit):
         run_command(["plan", "--help"])
     assert "default 10% of the starting dose" in " ".join(help_text.getvalue().split())
+
+
+def test_a_crossover_far_beyond_any_label_is_refused_before_any_planning():
+    """100 mg clonazepam crossed to diazepam is 2000 mg a day: refused in the same
+    words as after planning, without walking the taper first (that took seconds)."""
+    code, out, err, seconds = _run(["plan", "--drug", "clonazepam", "--dose", "morning=100", "--crossover",
+                                    "--liquid", "--allow-fast", "--confirm-high-dose"])
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert "The crossover gives 2000 mg diazepam a day, above its maximum of 40 mg a day" in err
+    assert "more than 5 times over" in err
+    assert seconds < 0.1, seconds

@@ -48,6 +48,21 @@ def check_regimen(regimen, drug, settings) -> tuple[str, ...]:
     return (note,) if note else ()
 
 
+def check_crossover_early(regimen, drug, settings, catalogue) -> None:
+    """Refuse, before any planning, a crossover whose diazepam is far beyond any
+    label: the same words `drug_limits` would give after the whole taper was
+    walked (which took seconds for 100 mg clonazepam). Only where the estimate
+    is well clear of the line, so a dose near it is still judged on the plan."""
+    if not settings.crossover or drug.name == "diazepam" or not drug.equivalents:
+        return
+    diazepam = catalogue.drug("diazepam")
+    if diazepam.max_daily_mg is None:
+        return
+    estimate = float(sum(mg for _, mg in regimen.doses) * drug.diazepam_factor(settings.table))
+    if estimate > ABSURD_MULTIPLE * diazepam.max_daily_mg * 1.25:
+        _over(diazepam, estimate, "The crossover gives", settings.confirm_high_dose, " or skip crossover")
+
+
 def drug_limits(p, steps) -> tuple[tuple[dict, ...], bool]:
     """Each drug's factor and maximum for the plan JSON; refuses a crossover that
     would exceed a maximum (e.g. diazepam over 40 mg a day) unless confirmed."""

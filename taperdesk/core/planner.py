@@ -21,7 +21,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 from taperdesk.core.catalogue import Catalogue, load_catalogue
-from taperdesk.core.ceilings import check_regimen, drug_limits
+from taperdesk.core.ceilings import check_crossover_early, check_regimen, drug_limits
 from taperdesk.core.configs import Chooser
 from taperdesk.core.crossover import Crossover
 from taperdesk.core.cuts import NICE_BAND_BELOW_EQ, NICE_BAND_CUT_EQ, Cuts
@@ -55,6 +55,7 @@ def make_plan(regimen: Regimen, settings: PlanSettings, catalogue: Catalogue | N
     drug = catalogue.drug(regimen.drug)
     dispenser = dispenser_for(catalogue, settings.stock_for(drug.name))
     warnings = check_regimen(regimen, drug, settings)
+    check_crossover_early(regimen, drug, settings, catalogue)
     state = []
     for time, mg in regimen.doses:
         try:
