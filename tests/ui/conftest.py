@@ -34,3 +34,25 @@ def fresh_settings(tmp_path, qapp):
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory, demo_copy):
+    """The module's demo clinic (a copy of the run's), copied again for each test by `open_demo`."""
+    path = tmp_path_factory.mktemp("demo-template") / "demo.sqlite"
+    demo_copy(path)
+    return path
+
+
+@pytest.fixture
+def open_demo(demo_template, tmp_path):
+    """This test's own copy of the demo clinic, open; closed after the test."""
+    import shutil
+
+    from taperdesk import storage
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    storage.open_database(path, auto_backup=False)
+    yield path
+    storage.close_database()

@@ -8,7 +8,6 @@ has a reason; a write (refresh) trusts nothing cached."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
@@ -18,22 +17,6 @@ from taperdesk.ui import patient_list
 from taperdesk.ui.patient_list import COLUMNS, PatientListModel
 
 TODAY = date.today()
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, demo_copy):
-    path = tmp_path_factory.mktemp("listcache") / "demo.sqlite"
-    demo_copy(path)
-    return path
-
-
-@pytest.fixture
-def demo(demo_template, tmp_path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    storage.open_database(path, auto_backup=False)
-    yield path
-    storage.close_database()
 
 
 def _table(model) -> list[tuple]:
@@ -54,7 +37,7 @@ def reads(monkeypatch):
     return calls
 
 
-def test_a_small_cache_shows_the_same_list_and_stays_small(demo, monkeypatch, qtmodeltester):
+def test_a_small_cache_shows_the_same_list_and_stays_small(open_demo, monkeypatch, qtmodeltester):
     fresh = PatientListModel(today=TODAY)
     fresh.refresh()
     want = _table(fresh)
@@ -74,7 +57,7 @@ def test_a_small_cache_shows_the_same_list_and_stays_small(demo, monkeypatch, qt
         assert len(small._cache) <= 3
 
 
-def test_refining_a_search_reads_no_plan_twice(demo, reads):
+def test_refining_a_search_reads_no_plan_twice(open_demo, reads):
     model = PatientListModel(today=TODAY)
     model.refresh()
     _table(model)
@@ -91,7 +74,7 @@ def test_refining_a_search_reads_no_plan_twice(demo, reads):
     assert reads
 
 
-def test_the_attention_filter_reads_the_kept_table_not_plans(demo, reads):
+def test_the_attention_filter_reads_the_kept_table_not_plans(open_demo, reads):
     model = PatientListModel(today=TODAY)
     model.refresh()
     everyone = [model.patient(r) for r in range(model.rowCount())]

@@ -20,26 +20,15 @@ from taperdesk.ui.today_view import TARGET
 TODAY = date.today()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, demo_copy):
-    path = tmp_path_factory.mktemp("todayview") / "demo.sqlite"
-    demo_copy(path)
-    return path
-
-
 @pytest.fixture
-def window(qtbot, demo_template, tmp_path):
+def window(qtbot, open_demo):
     from taperdesk.ui.workspace import Workspace
 
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    storage.open_database(path, auto_backup=False)
     w = Workspace(clinician=storage.list_clinicians()[0], today=TODAY)
     qtbot.addWidget(w)
     w.show()
-    w.db_path = path
-    yield w
-    storage.close_database()
+    w.db_path = open_demo
+    return w
 
 
 def _rows(model):

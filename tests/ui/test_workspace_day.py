@@ -4,7 +4,6 @@ for the new day, not the day the window was opened on."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,25 +15,14 @@ from taperdesk.ui.patient_list import COLUMNS, dose_text
 TODAY = date.today()
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory, demo_copy):
-    path = tmp_path_factory.mktemp("newday") / "demo.sqlite"
-    demo_copy(path)
-    return path
-
-
 @pytest.fixture
-def window(qtbot, demo_template, tmp_path):
+def window(qtbot, open_demo):
     from taperdesk.ui.workspace import Workspace
 
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    storage.open_database(path, auto_backup=False)
     w = Workspace(clinician=storage.list_clinicians()[0])  # no day given: it follows the clock
     qtbot.addWidget(w)
     w.show()
-    yield w
-    storage.close_database()
+    return w
 
 
 def _doses(w, day: date) -> list[tuple[str, str]]:
@@ -74,15 +62,11 @@ def _titles(opening):
     return [(GROUPS[key], n) for key, n in opening.counts().items() if n]
 
 
-def test_a_window_opened_on_a_given_day_stays_there(qtbot, demo_template, tmp_path):
+def test_a_window_opened_on_a_given_day_stays_there(qtbot, open_demo):
     from taperdesk.ui.workspace import Workspace
 
-    path = tmp_path / "demo.sqlite"
-    shutil.copy(demo_template, path)
-    storage.open_database(path, auto_backup=False)
     w = Workspace(clinician=storage.list_clinicians()[0], today=TODAY - timedelta(days=3))
+    qtbot.addWidget(w)
     w.show()
-    assert not w.day_timer.isActive()
-    w.close()
-    w.deleteLater()
-    storage.close_database()
+    assert not w.day_timer.isActive() and w.today == TODAY - timedelta(days=3)
+    assert w.check_the_day() and w.today == TODAY  # asked by hand, it moves to the clock's day
