@@ -89,7 +89,7 @@ class TodayView(QWidget):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAllColumnsShowFocus(True)
-        for column, width in enumerate((190, 100, 110, 420)):
+        for column, width in enumerate((170, 90, 105, 330)):  # "Why" (a flare's numbers) still in view at 1366x768
             self.tree.setColumnWidth(column, width)
         bar = self.tree.verticalScrollBar()
         bar.valueChanged.connect(self._fill_later)  # scrolled to the end: the next rows
